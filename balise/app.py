@@ -1,0 +1,60 @@
+"""The Jupyter Server extension: sign-in, the role pages and the submit API.
+
+Voila, loaded beside it, serves the modules; this extension adds what Voila
+does not know: who is signed in, which role they have, and where a
+submission goes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinjaMixin
+
+from balise.config import Balise
+from balise.context import BaliseContext
+from balise.pages import CoordinatorHandler, HomeHandler, LearnerHandler, TrainerHandler
+from balise.submit_api import SubmitHandler
+
+HERE = Path(__file__).parent
+
+
+class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
+    name = "balise"
+    extension_url = "/balise"
+    default_url = "/balise"
+    load_other_extensions = False
+    # Only Voila besides Balise: nbgrader's formgrader, JupyterLab and the
+    # terminals must not be reachable by learners.
+    serverapp_config = {"jpserver_extensions": {"voila": True}}
+    template_paths = [str(HERE / "templates")]
+    static_paths = [str(HERE / "static")]
+
+    def initialize_settings(self):
+        config = Balise(parent=self.serverapp)
+        context = BaliseContext.open(config, self.log)
+        self.settings["balise"] = context
+        # The identity provider and Voila's prelaunch hook run in handlers
+        # that are not this extension's: they find the context here.
+        self.serverapp.web_app.settings["balise"] = context
+
+    def initialize_handlers(self):
+        self.handlers.extend([
+            (r"/balise/?", HomeHandler),
+            (r"/balise/learner", LearnerHandler),
+            (r"/balise/trainer", TrainerHandler),
+            (r"/balise/coordinator", CoordinatorHandler),
+            (r"/balise/api/submit", SubmitHandler),
+        ])
+
+    async def _start_jupyter_server_extension(self, serverapp):
+        """Once the loop runs: grade what a stopped server left pending."""
+        self.settings["balise"].grading.resume()
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "balise.app", "app": BaliseApp}]
+
+
+_load_jupyter_server_extension = BaliseApp.load_classic_server_extension
+main = launch_new_instance = BaliseApp.launch_instance

@@ -1,0 +1,92 @@
+"""Who is asking, and what they may do: sign-in, session cookie, roles.
+
+Identity is decided here and nowhere else. The session cookie (signed by
+Tornado with the server's secret) carries only the person's id and the
+sign-in time; role and site are read from the store on each request, so a
+changed role or a removed person takes effect at once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from jupyter_server.auth.authorizer import Authorizer
+from jupyter_server.auth.identity import IdentityProvider, User
+from traitlets import default
+
+from balise.passwords import check_password
+
+
+@dataclass
+class BaliseUser(User):
+    role: str = "learner"
+    site: str | None = None
+
+
+class BaliseIdentityProvider(IdentityProvider):
+    """Sign-in against Balise's store; no Jupyter token is ever accepted or printed."""
+
+    @default("token")
+    def _token_default(self):
+        return ""
+
+    @default("cookie_name")
+    def _cookie_name_default(self):
+        return "balise-session"
+
+    def _context(self, handler):
+        return handler.settings["balise"]
+
+    def _user(self, handler, person_id: str) -> BaliseUser | None:
+        person = self._context(handler).store.person(person_id)
+        if person is None:
+            return None
+        return BaliseUser(username=person.id, name=person.name, display_name=person.name,
+                          role=person.role, site=person.site_id)
+
+    def get_user_token(self, handler):
+        return None
+
+    def user_to_cookie(self, user: User) -> str:
+        return json.dumps({"id": user.username, "at": time.time()})
+
+    def get_user_cookie(self, handler):
+        raw = handler.get_secure_cookie(self.get_cookie_name(handler),
+                                        max_age_days=self._context(handler).config.session_hours
+                                        / 24)
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+            person_id, signed_in = str(data["id"]), float(data["at"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        if time.time() - signed_in > self._context(handler).config.session_hours * 3600:
+            return None
+        return self._user(handler, person_id)
+
+    def process_login_form(self, handler) -> BaliseUser | None:
+        """The same None for an unknown name and a wrong password: no hint which."""
+        name = handler.get_argument("username", default="").strip()[:64]
+        password = handler.get_argument("password", default="")[:256]
+        person = self._context(handler).store.person(name) if name else None
+        if not check_password(person.password_hash if person else None, password):
+            return None
+        return self._user(handler, person.id)
+
+
+class BaliseAuthorizer(Authorizer):
+    """Signed-in people may use the kernels Voila starts for them, and nothing else of Jupyter.
+
+    Balise's own pages check roles themselves (:func:`balise.pages.require`).
+    Contents, files, terminals and sessions are refused to everyone, so no
+    notebook, gradebook or data file is reachable through Jupyter's APIs.
+    """
+
+    allowed = {("kernels", "read"), ("kernels", "execute"), ("kernelspecs", "read"),
+               ("api", "read")}
+
+    def is_authorized(self, handler, user, action, resource) -> bool:
+        return isinstance(user, BaliseUser) and (resource, action) in self.allowed

@@ -1,0 +1,124 @@
+"""The ``balise`` command: build the course, seed demo data, serve."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from traitlets.config import Config, PyFileConfigLoader
+from traitlets.config.loader import ConfigFileNotFound
+
+from balise import BaliseError
+from balise.config import Balise
+
+
+def load_config(path: str | None) -> Config:
+    """jupyter_config.py (the platform's settings), if present, else defaults."""
+    target = Path(path or "jupyter_config.py")
+    if not target.exists():
+        if path:
+            raise BaliseError(f"{target}: configuration file not found.")
+        return Config()
+    try:
+        return PyFileConfigLoader(target.name, path=str(target.parent.resolve())).load_config()
+    except ConfigFileNotFound:
+        return Config()
+
+
+def settings(args) -> tuple[Config, Balise]:
+    config = load_config(args.config)
+    if args.data:
+        config.Balise.data_dir = args.data
+    if getattr(args, "courses", None):
+        config.Balise.courses_dir = args.courses
+    return config, Balise(config=config)
+
+
+def build(balise: Balise, force: bool = False, out=sys.stdout) -> list[str]:
+    """Run nbgrader generate_assignment for every module whose inputs changed."""
+    from balise.catalogue import load_catalogue
+    from balise.grading import build_module, ensure_tools_on_path, nbgrader_config
+
+    ensure_tools_on_path()
+    from nbgrader.apps import NbGraderAPI
+
+    catalogue = load_catalogue(balise.courses_path)
+    balise.course_root.mkdir(parents=True, exist_ok=True)
+    api = NbGraderAPI(config=nbgrader_config(balise.course_root, balise.gradebook_url))
+    built = []
+    for n, module in enumerate(catalogue.values(), start=1):
+        print(f"[{n}/{len(catalogue)}] {module.id}: ", end="", file=out, flush=True)
+        changed = build_module(module, balise.course_root, api, force=force)
+        print("built" if changed else "up to date", file=out, flush=True)
+        if changed:
+            built.append(module.id)
+    return built
+
+
+def server_config(config: Config, balise: Balise, port: int | None) -> Config:
+    """What the server needs on top of jupyter_config.py: where the modules are, the secret."""
+    from balise.tokens import load_secret
+
+    config.ServerApp.root_dir = str(balise.course_root / "release")
+    config.ServerApp.cookie_secret = load_secret(balise.secret_path)
+    config.ServerApp.open_browser = False
+    config.ServerApp.port_retries = 0
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Containers and CI machines often run as root; Jupyter refuses that
+        # unless told. Learners never get a terminal or code cell here.
+        print("Warning: running as root; prefer a dedicated user in production.", flush=True)
+        config.ServerApp.allow_root = True
+    if port:
+        config.ServerApp.port = port
+    return config
+
+
+def serve(args) -> None:
+    from balise import demo
+    from balise.app import BaliseApp
+    from balise.store import Store
+
+    config, balise = settings(args)
+    balise.data_path.mkdir(parents=True, exist_ok=True)
+    build(balise)
+    store = Store(balise.store_url)
+    if not args.no_demo and demo.seed(store):
+        print("Demo data added (1 site, 1 trainer, 1 coordinator, 3 learners).", flush=True)
+    store.dispose()
+    config = server_config(config, balise, args.port)
+    ip = config.ServerApp.get("ip", "127.0.0.1")
+    port = config.ServerApp.get("port", 8888)
+    print(demo.accounts_text(f"http://{ip}:{port}/"), flush=True)
+    server = BaliseApp.initialize_server(argv=[], config=config)
+    server.start()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="balise", description=__doc__)
+    parser.add_argument("--config", help="configuration file (default ./jupyter_config.py)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_serve = sub.add_parser("serve", help="build the course and start the server")
+    p_serve.add_argument("--data", help="data folder (default from the config: ./data)")
+    p_serve.add_argument("--courses", help="courses folder (default ./courses)")
+    p_serve.add_argument("--port", type=int, help="port on 127.0.0.1")
+    p_serve.add_argument("--no-demo", action="store_true", help="do not add demo accounts")
+    p_build = sub.add_parser("build", help="check the modules and build their release notebooks")
+    p_build.add_argument("--data")
+    p_build.add_argument("--courses")
+    p_build.add_argument("--force", action="store_true", help="rebuild even if unchanged")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "serve":
+            serve(args)
+        else:
+            build(settings(args)[1], force=args.force)
+    except BaliseError as err:
+        print(f"balise: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

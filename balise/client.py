@@ -1,0 +1,119 @@
+"""The module page's side of a submission, running in the Voila kernel.
+
+The server injects ``connect(token, url)`` as the page's first cell when
+Voila launches the kernel (see :mod:`balise.voila_hook`); the learner never
+sees or edits it. Without it (nbval, nbgrader's autograde) the panel shows a
+preview note and submits nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import urllib.error
+import urllib.request
+import uuid
+
+import ipywidgets as w
+
+from balise.messages import both, text
+
+_session: dict[str, str] = {}
+
+
+def connect(token: str, api_url: str) -> None:
+    _session.update(token=token, api_url=api_url)
+
+
+def post_submission(module: str, submission_id: str, answers: dict, timeout: float = 180) -> dict:
+    """POST the answers; return the server's JSON (a result, or {'error': ...})."""
+    body = json.dumps({"module": module, "submission_id": submission_id,
+                       "answers": answers}).encode()
+    req = urllib.request.Request(
+        _session["api_url"] + "balise/api/submit", data=body, method="POST",
+        headers={"Content-Type": "application/json",
+                 "Authorization": f"Bearer {_session['token']}"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        try:
+            return json.loads(err.read())
+        except ValueError:
+            return {"error": both("server_error")}
+    except (urllib.error.URLError, TimeoutError, ValueError):
+        return {"error": both("server_unreachable")}
+
+
+def render_result(result: dict) -> str:
+    """The score and each question, right or wrong, with the practice and its source."""
+    if "error" in result:
+        return f'<div role="alert"><strong>⚠ {html.escape(result["error"])}</strong></div>'
+    if result.get("status") != "graded":
+        return f'<div role="status">{html.escape(both("kept_pending"))}</div>'
+    verdict = "passed" if result["passed"] else "not_passed"
+    parts = [
+        f'<div role="status" class="balise-score"><h3>{html.escape(both("score"))} : '
+        f'{result["score"]:g} / {result["max_score"]:g} ({result["percent"]} %)</h3>'
+        f'<p><strong>{html.escape(both(verdict))}</strong> '
+        f'({html.escape(both("pass_mark"))} : {result["pass_mark"]} %)</p><ol>'
+    ]
+    for q in result["questions"]:
+        mark, word = ("✔", "right") if q["correct"] else ("✘", "wrong")
+        parts.append(
+            f'<li class="balise-q-{"right" if q["correct"] else "wrong"}">'
+            f'<strong>{mark} {html.escape(both(word))}</strong><br>'
+            f'<span lang="fr">{html.escape(q["practice"]["fr"])}</span><br>'
+            f'<span lang="en" style="color:#555">{html.escape(q["practice"]["en"])}</span><br>'
+            f'<small>{html.escape(text("source", "fr"))} : {html.escape(q["source"])}</small></li>')
+    parts.append("</ol></div>")
+    return "".join(parts)
+
+
+class SubmitPanel(w.VBox):
+    """Submit button and result. One click, one attempt: clicks while grading are ignored."""
+
+    def __init__(self, module: str, quiz, **kwargs):
+        super().__init__(**kwargs)
+        self.module, self.quiz = module, quiz
+        self.submission_id = uuid.uuid4().hex
+        self.state = "ready"
+        self.button = w.Button(description=both("submit"), button_style="success",
+                               layout=w.Layout(min_height="44px", width="auto"))
+        self.button.add_class("balise-submit")
+        self.again = w.Button(description=both("try_again"),
+                              layout=w.Layout(min_height="44px", width="auto", display="none"))
+        self.again.add_class("balise-again")
+        self.output = w.HTML()
+        self.output.add_class("balise-result")
+        self.button.on_click(self._on_submit)
+        self.again.on_click(self._on_again)
+        self.children = [self.button, self.output, self.again]
+
+    def _on_submit(self, _=None) -> None:
+        if self.state != "ready":
+            return
+        if not _session:
+            self.output.value = f"<p>{html.escape(both('preview'))}</p>"
+            return
+        self.state = "grading"
+        self.button.disabled = True
+        self.quiz.lock(True)
+        self.output.value = f'<p role="status">{html.escape(both("grading"))}</p>'
+        result = post_submission(self.module, self.submission_id, dict(self.quiz.answer))
+        self.output.value = render_result(result)
+        if result.get("status") == "graded":
+            self.state = "done"
+            self.again.layout.display = None
+        else:
+            self.state = "ready"
+            self.button.disabled = False
+            self.quiz.lock(False)
+
+    def _on_again(self, _=None) -> None:
+        self.submission_id = uuid.uuid4().hex
+        self.state = "ready"
+        self.button.disabled = False
+        self.quiz.lock(False)
+        self.again.layout.display = "none"
+        self.output.value = ""

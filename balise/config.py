@@ -1,0 +1,75 @@
+"""The platform's settings, one traitlets Configurable set from ``jupyter_config.py``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from traitlets import Float, Integer, Unicode
+from traitlets.config import LoggingConfigurable
+
+
+class Balise(LoggingConfigurable):
+    """Where Balise keeps its data and how long identities last.
+
+    Every path is resolved against the working directory at start, so
+    ``make serve`` from the repository root finds ``./data`` and ``./courses``.
+    """
+
+    data_dir = Unicode(
+        "data",
+        help="""Folder of the embedded store: balise.db (people, attempts),
+        nbgrader's gradebook.db and course directory, and the server's secret.
+        Default ./data, next to the repository, so a second start keeps it.
+        Example: c.Balise.data_dir = "/srv/balise" """,
+    ).tag(config=True)
+
+    courses_dir = Unicode(
+        "courses",
+        help="""Folder of the modules (one sub-folder each with module.yaml)
+        and routes.yaml. Example: c.Balise.courses_dir = "/srv/courses" """,
+    ).tag(config=True)
+
+    session_hours = Float(
+        12.0,
+        help="""Hours a sign-in lasts before the person must sign in again.
+        12 covers one working day on a shared computer.""",
+    ).tag(config=True)
+
+    kernel_token_minutes = Integer(
+        240,
+        help="""Minutes a module page's identity token stays valid. The kernel
+        of a Voila page proves who the learner is with it when she submits;
+        4 hours is far longer than any module (10-20 minutes).""",
+    ).tag(config=True)
+
+    grading_timeout = Integer(
+        120,
+        help="""Seconds one autograde may take before it is stopped and the
+        attempt kept as pending, to be graded again.""",
+    ).tag(config=True)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(os.path.abspath(os.path.expanduser(self.data_dir)))
+
+    @property
+    def courses_path(self) -> Path:
+        return Path(os.path.abspath(os.path.expanduser(self.courses_dir)))
+
+    @property
+    def course_root(self) -> Path:
+        """nbgrader's course directory (source/, release/, submitted/, autograded/)."""
+        return self.data_path / "course"
+
+    @property
+    def store_url(self) -> str:
+        return f"sqlite:///{self.data_path / 'balise.db'}"
+
+    @property
+    def gradebook_url(self) -> str:
+        return f"sqlite:///{self.data_path / 'gradebook.db'}"
+
+    @property
+    def secret_path(self) -> Path:
+        return self.data_path / "secret.key"

@@ -1,0 +1,54 @@
+"""What Balise's handlers share in one server: settings, store, catalogue, grading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from balise import progress as progress_module
+from balise import store as models_module
+from balise.catalogue import Module, load_catalogue
+from balise.config import Balise
+from balise.grading import GradingService, grades_frame
+from balise.progress import Route, load_routes
+from balise.store import Store
+from balise.tokens import load_secret
+
+
+@dataclass
+class BaliseContext:
+    config: Balise
+    store: Store
+    catalogue: dict[str, Module]
+    routes: list[Route]
+    secret: bytes
+    grading: GradingService
+    models = models_module
+    progress = progress_module
+
+    @classmethod
+    def open(cls, config: Balise, log=None) -> "BaliseContext":
+        catalogue = load_catalogue(config.courses_path)
+        store = Store(config.store_url)
+        grading = GradingService(store, catalogue, config.course_root, config.gradebook_url,
+                                 config.data_path / "attempts", config.grading_timeout, log)
+        return cls(config=config, store=store, catalogue=catalogue,
+                   routes=load_routes(config.courses_path / "routes.yaml", set(catalogue)),
+                   secret=load_secret(config.secret_path), grading=grading)
+
+    def grades(self) -> pd.DataFrame:
+        return grades_frame(self.config.gradebook_url)
+
+    def scores(self) -> pd.DataFrame:
+        return progress_module.module_scores(
+            self.grades(), {m.id: m.pass_mark for m in self.catalogue.values()})
+
+    def attempts(self) -> pd.DataFrame:
+        return self.store.frame(models_module.Attempt)
+
+    def api_url(self, handler) -> str:
+        """Where the page's kernel reaches this server: always loopback, never the Host header."""
+        app = handler.settings["serverapp"]
+        host = app.ip if app.ip not in ("", "0.0.0.0", "*", "::", "localhost") else "127.0.0.1"
+        return f"http://{host}:{app.port}{app.base_url}"

@@ -1,0 +1,42 @@
+"""Learner-facing words of the core (sign-in, submit, pages), French first."""
+
+from __future__ import annotations
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "submit": {"fr": "Envoyer mes réponses", "en": "Submit my answers"},
+    "try_again": {"fr": "Recommencer", "en": "Try again"},
+    "grading": {"fr": "Correction en cours…", "en": "Grading…"},
+    "score": {"fr": "Votre note", "en": "Your score"},
+    "passed": {"fr": "Module réussi", "en": "Module passed"},
+    "not_passed": {"fr": "Pas encore réussi : relisez et recommencez",
+                   "en": "Not passed yet: read again and try again"},
+    "pass_mark": {"fr": "Note pour réussir", "en": "Pass mark"},
+    "right": {"fr": "Juste", "en": "Right"},
+    "wrong": {"fr": "Faux", "en": "Wrong"},
+    "source": {"fr": "Source", "en": "Source"},
+    "preview": {"fr": "Aperçu : ouvrez le module depuis Balise pour envoyer.",
+                "en": "Preview: open the module from Balise to submit."},
+    "kept_pending": {"fr": "Vos réponses sont enregistrées. La note arrive bientôt.",
+                     "en": "Your answers are saved. Your score will come soon."},
+    "server_error": {"fr": "Erreur du serveur. Vos réponses restent ici : réessayez.",
+                     "en": "Server error. Your answers stay here: try again."},
+    "server_unreachable": {"fr": "Le serveur ne répond pas. Réessayez dans une minute.",
+                           "en": "The server does not answer. Try again in a minute."},
+    "bad_login": {"fr": "Nom ou mot de passe incorrect.",
+                  "en": "Wrong name or password."},
+    "forbidden": {"fr": "Cette page n'est pas pour votre rôle.",
+                  "en": "This page is not for your role."},
+    "not_you": {"fr": "Vous ne pouvez envoyer que vos propres réponses.",
+                "en": "You can only submit your own answers."},
+    "sign_in_again": {"fr": "Votre session a expiré : rechargez la page.",
+                      "en": "Your session has expired: reload the page."},
+}
+
+
+def text(key: str, lang: str = "fr") -> str:
+    return CATALOGUE[key][lang]
+
+
+def both(key: str) -> str:
+    entry = CATALOGUE[key]
+    return f"{entry['fr']} / {entry['en']}"

@@ -1,0 +1,102 @@
+"""Balise's pages: the landing page of each role."""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.extension.handler import ExtensionHandlerJinjaMixin, ExtensionHandlerMixin
+from tornado import web
+
+from balise.auth import BaliseUser
+from balise.messages import CATALOGUE
+
+
+def require(*roles: str):
+    """Signed in (else the sign-in page) and of one of ``roles`` (else 403, in plain words)."""
+    def wrap(method):
+        @web.authenticated
+        @functools.wraps(method)
+        def inner(self, *args, **kwargs):
+            user = self.current_user
+            if not isinstance(user, BaliseUser) or user.role not in roles:
+                self.set_status(403)
+                return self.finish(self.render_template(
+                    "message.html", user=user, title=CATALOGUE["forbidden"],
+                    base_url=self.base_url))
+            return method(self, *args, **kwargs)
+        return inner
+    return wrap
+
+
+def table_html(frame: pd.DataFrame, columns: dict[str, str]) -> str:
+    """A frame as an escaped HTML table with bilingual headers."""
+    shown = frame[list(columns)].rename(columns=columns)
+    return shown.to_html(index=False, escape=True, classes="balise-table", border=0,
+                         na_rep="—")
+
+
+class Page(ExtensionHandlerJinjaMixin, ExtensionHandlerMixin, JupyterHandler):
+    @property
+    def balise(self):
+        return self.settings["balise"]
+
+    def show(self, template: str, **ns) -> None:
+        self.finish(self.render_template(template, user=self.current_user,
+                                         base_url=self.base_url, **ns))
+
+
+class HomeHandler(Page):
+    @web.authenticated
+    def get(self):
+        role = getattr(self.current_user, "role", "learner")
+        self.redirect(f"{self.base_url}balise/{role}")
+
+
+class LearnerHandler(Page):
+    @require("learner", "trainer", "coordinator")
+    def get(self):
+        ctx = self.balise
+        scores = ctx.scores()
+        mine = scores[scores.learner == self.current_user.username].set_index("module")
+        modules = []
+        for module in ctx.catalogue.values():
+            row = mine.loc[module.id] if module.id in mine.index else None
+            modules.append({"module": module, "percent": None if row is None else row.percent,
+                            "passed": False if row is None else bool(row.passed)})
+        self.show("learner.html", modules=modules)
+
+
+class TrainerHandler(Page):
+    @require("trainer", "coordinator")
+    def get(self):
+        ctx = self.balise
+        people = ctx.store.frame(ctx.models.Person)
+        site = self.current_user.site
+        table = ctx.progress.trainer_table(people, ctx.scores(), ctx.attempts(), site)
+        learners = people[(people.role == "learner") & (people.site_id == site)]
+        rates = ctx.progress.failure_rates(ctx.grades(), list(learners.id))
+        self.show("trainer.html",
+                  table=table_html(table, {"name": "Personne / Person", "module": "Module",
+                                           "score": "Note / Score", "max_score": "Sur / Out of",
+                                           "percent": "%", "date": "Date",
+                                           "attempts": "Essais / Attempts",
+                                           "passed": "Réussi / Passed"}),
+                  rates=table_html(rates, {"module": "Module", "question": "Question",
+                                           "answered": "Réponses / Answered",
+                                           "failure_rate": "Taux d'échec / Failure rate"}))
+
+
+class CoordinatorHandler(Page):
+    @require("coordinator")
+    def get(self):
+        ctx = self.balise
+        people = ctx.store.frame(ctx.models.Person)
+        sites = ctx.store.frame(ctx.models.Site)
+        summary = ctx.progress.site_summary(people, sites, ctx.scores(), ctx.routes)
+        self.show("coordinator.html",
+                  summary=table_html(summary, {
+                      "site": "Site", "learners": "Personnes / Learners",
+                      "modules_passed": "Modules réussis / Modules passed",
+                      "routes_complete": "Parcours complets / Routes complete"}))

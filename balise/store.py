@@ -1,0 +1,103 @@
+"""Balise's own store: sites, people and attempts (nbgrader keeps the grades).
+
+SQLite in WAL mode by default, any SQLAlchemy URL otherwise. Sessions are
+short: ``with store.session() as s:`` commits or rolls back on exit.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Iterator
+
+import pandas as pd
+from sqlalchemy import (ForeignKey, String, UniqueConstraint, create_engine, event, select)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+ROLES = ("learner", "trainer", "coordinator")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Site(Base):
+    __tablename__ = "sites"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"), nullable=True)
+    language: Mapped[str] = mapped_column(String(5), default="fr")
+    password_hash: Mapped[str] = mapped_column(String(200))
+
+
+class Attempt(Base):
+    """One submission of a module by a learner; its grade lives in nbgrader's gradebook."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (UniqueConstraint("learner_id", "module_id", "number"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    graded_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    score: Mapped[float | None] = mapped_column(nullable=True)
+    max_score: Mapped[float | None] = mapped_column(nullable=True)
+    message: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+class Store:
+    def __init__(self, url: str):
+        self.engine = create_engine(url)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def person(self, person_id: str) -> Person | None:
+        with self.session() as s:
+            return s.get(Person, person_id)
+
+    def is_empty(self) -> bool:
+        with self.session() as s:
+            return s.scalar(select(Person.id).limit(1)) is None
+
+    def frame(self, model: type[Base]) -> pd.DataFrame:
+        """A whole table as a frame, columns named as in the model."""
+        columns = [c.name for c in model.__table__.columns]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(model.__table__)).all()
+        return pd.DataFrame(rows, columns=columns)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

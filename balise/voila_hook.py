@@ -1,0 +1,33 @@
+"""Voila's prelaunch hook: tell the page's kernel who the learner is.
+
+Voila calls this before it starts a module's kernel. It adds a first cell
+that hands the kernel a token signed by the server for the signed-in person
+and this module. The token comes from the server's session, never from the
+query string, so editing the URL cannot change who submits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from tornado import web
+
+from balise import tokens
+from balise.auth import BaliseUser
+
+
+def prelaunch(handler, notebook, cwd):
+    user = handler.current_user
+    if not isinstance(user, BaliseUser):
+        raise web.HTTPError(403, "sign in first")
+    context = handler.settings["balise"]
+    module = Path(cwd).name
+    if module not in context.catalogue:
+        raise web.HTTPError(404, "unknown module")
+    token = tokens.sign(context.secret, user.username, module,
+                        context.config.kernel_token_minutes)
+    cell = nbformat.v4.new_code_cell(
+        f"import balise.client\nbalise.client.connect({token!r}, {context.api_url(handler)!r})")
+    notebook.cells.insert(0, cell)
+    return notebook

@@ -1,0 +1,106 @@
+"""Building a module: source notebook (authored cells + quiz from module.yaml) → release.
+
+The authored notebook ``courses/<id>/<id>.ipynb`` holds the intro and the
+scenarios and one cell tagged ``balise-quiz``; here that cell becomes the quiz:
+a display cell (public questions), the answer sheet (nbgrader solution cell,
+holding the key in the source only) and one hidden-test grade cell per
+question. nbgrader's ``generate_assignment`` then writes the release notebook,
+in which neither the key nor the hidden tests remain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from balise import BaliseError
+from balise.catalogue import Module
+
+QUIZ_TAG = "balise-quiz"
+BUILD_STAMP = ".balise-build"
+
+
+def _meta(grade_id: str, *, grade=False, solution=False, locked=True, points=0) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked,
+            "schema_version": 3, "solution": solution, "task": False}
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def quiz_cells(module: Module) -> list[nbformat.NotebookNode]:
+    v4 = nbformat.v4
+    public = [q.public() for q in module.quiz]
+    key = {q.id: q.answer for q in module.quiz}
+    cells = [
+        v4.new_code_cell(
+            "from balise.widgets import Quiz\n"
+            f"QUESTIONS = {json.dumps(public, ensure_ascii=False, indent=1)}\n"
+            "quiz = Quiz(QUESTIONS)\nquiz",
+            metadata=_meta("quiz_display")),
+        v4.new_code_cell(
+            f"### BEGIN SOLUTION\nANSWERS = {key!r}\n### END SOLUTION",
+            metadata=_meta("answers", solution=True, locked=False)),
+    ]
+    for q in module.quiz:
+        cells.append(v4.new_code_cell(
+            f"# {q.id}\n### BEGIN HIDDEN TESTS\n"
+            f"assert ANSWERS.get({q.id!r}) == {q.answer!r}\n### END HIDDEN TESTS",
+            metadata=_meta(q.id, grade=True, points=1)))
+    cells.append(v4.new_code_cell(
+        "from balise.client import SubmitPanel\n"
+        f"SubmitPanel({module.id!r}, quiz)",
+        metadata=_meta("submit")))
+    return cells
+
+
+def source_notebook(module: Module) -> nbformat.NotebookNode:
+    try:
+        nb = nbformat.read(module.notebook, as_version=4)
+    except (OSError, ValueError) as err:
+        raise BaliseError(f"{module.notebook}: cannot read the notebook ({err}). "
+                          "Fix: open it in JupyterLab and save it again.") from None
+    places = [i for i, c in enumerate(nb.cells) if QUIZ_TAG in c.metadata.get("tags", [])]
+    if len(places) != 1:
+        raise BaliseError(f"{module.notebook}: needs exactly one cell tagged '{QUIZ_TAG}' "
+                          f"(found {len(places)}). Fix: tag the cell where the quiz goes.")
+    i = places[0]
+    nb.cells[i:i + 1] = quiz_cells(module)
+    return nb
+
+
+def inputs_digest(module: Module) -> str:
+    """Hash of everything a release depends on, so an unchanged module is not rebuilt."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in module.folder.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(module.folder)).encode())
+        h.update(path.read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
+
+
+def build_module(module: Module, course_root: Path, api, force: bool = False) -> bool:
+    """Write the source folder and run generate_assignment; False when already up to date."""
+    digest = inputs_digest(module)
+    release = course_root / "release" / module.id
+    stamp = release / BUILD_STAMP
+    if not force and stamp.exists() and stamp.read_text() == digest:
+        return False
+    source = course_root / "source" / module.id
+    if source.exists():
+        shutil.rmtree(source)
+    source.mkdir(parents=True)
+    nbformat.write(source_notebook(module), source / f"{module.id}.ipynb")
+    assets = module.folder / "assets"
+    if assets.is_dir():
+        shutil.copytree(assets, source / "assets")
+    result = api.generate_assignment(module.id, force=True, create=True)
+    if not result["success"]:
+        raise BaliseError(f"nbgrader could not build module '{module.id}':\n"
+                          f"{result.get('error') or result.get('log')}")
+    stamp.write_text(digest)
+    return True

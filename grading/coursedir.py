@@ -1,0 +1,38 @@
+"""nbgrader's configuration for Balise's course directory.
+
+The one place that turns Balise settings into nbgrader traits, so the CLI,
+the server and the grading worker all drive nbgrader the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from traitlets.config import Config
+
+COURSE_ID = "balise"
+# The release notebook must run as a Voila app, so the solution region of the
+# answers cell becomes an empty answer sheet, not nbgrader's usual
+# `raise NotImplementedError()`.
+ANSWER_SHEET_STUB = "ANSWERS = {}"
+
+
+def nbgrader_config(course_root: Path, gradebook_url: str, cell_timeout: int = 30) -> Config:
+    c = Config()
+    c.CourseDirectory.root = str(course_root)
+    c.CourseDirectory.db_url = gradebook_url
+    c.CourseDirectory.course_id = COURSE_ID
+    c.ClearSolutions.code_stub = {"python": ANSWER_SHEET_STUB}
+    c.Execute.timeout = cell_timeout
+    c.Execute.allow_errors = True
+    return c
+
+
+def ensure_tools_on_path() -> None:
+    """nbgrader's Gradebook runs the `alembic` found on PATH: make it the venv's."""
+    bindir = str(Path(sys.executable).parent)
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    if bindir not in parts:
+        os.environ["PATH"] = os.pathsep.join([bindir, *parts])

@@ -1,0 +1,103 @@
+"""Taking a submission in: check the answers, build the notebook, write it durably.
+
+A submission is written before anything else, in nbgrader's
+``submitted/<learner>/<module>/`` layout with its ``timestamp.txt``, and also
+archived under ``attempts/<attempt id>.ipynb`` so that a later attempt, which
+replaces nbgrader's copy, never erases an earlier one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+
+from balise import BaliseError
+from balise.catalogue import Module
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# nbgrader's own format (ExchangeSubmit.timestamp_format); written here, not
+# left to chance, because a malformed one crashes autograde.
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
+
+
+def check_id(value: object, what: str) -> str:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise BaliseError(f"{what} is not valid / {what} non valide")
+    return value
+
+
+def check_answers(module: Module, answers: object) -> dict[str, str]:
+    """Only known questions, each with one of its own options."""
+    if not isinstance(answers, dict):
+        raise BaliseError("answers must be a mapping / les réponses sont mal formées")
+    clean = {}
+    for qid, choice in answers.items():
+        question = module.question(qid) if isinstance(qid, str) else None
+        if question is None:
+            raise BaliseError(f"unknown question / question inconnue: {str(qid)[:40]!r}")
+        if choice not in {o["id"] for o in question.options}:
+            raise BaliseError(f"unknown option for {qid} / option inconnue pour {qid}")
+        clean[qid] = choice
+    return clean
+
+
+def submission_notebook(release: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """The release notebook with its answer sheet filled in.
+
+    ``answers`` holds only ids checked by :func:`check_answers`, so ``repr`` of
+    it is a plain literal: nothing the learner typed runs as code.
+    """
+    nb = nbformat.read(release, as_version=4)
+    sheet = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answers"]
+    if len(sheet) != 1:
+        raise BaliseError(f"{release}: the release has no answer sheet; rebuild the course.")
+    sheet[0].source = f"ANSWERS = {answers!r}"
+    return nb
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_submission(course_root: Path, archive: Path, attempt_id: str, learner: str,
+                     module: str, nb: nbformat.NotebookNode, when: datetime) -> Path:
+    """Archive copy first, then nbgrader's copy and timestamp, each fsynced then renamed."""
+    data = nbformat.writes(nb).encode()
+    archive.mkdir(parents=True, exist_ok=True)
+    _write_atomic(archive / f"{attempt_id}.ipynb", data)
+    _fsync_dir(archive)
+    folder = course_root / "submitted" / learner / module
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(folder / f"{module}.ipynb", data)
+    stamp = when.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT)
+    _write_atomic(folder / "timestamp.txt", stamp.encode())
+    _fsync_dir(folder)
+    return folder
+
+
+def restore_submission(course_root: Path, archive: Path, attempt_id: str, learner: str,
+                       module: str, when: datetime) -> None:
+    """Put an archived attempt back in nbgrader's layout before grading it again."""
+    nb = nbformat.read(archive / f"{attempt_id}.ipynb", as_version=4)
+    write_submission(course_root, archive, attempt_id, learner, module, nb, when)
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,28 @@
+# Balise: the whole platform's configuration (Jupyter Server, Voila, Balise).
+# `balise serve` reads this file; every option below is a traitlets trait
+# whose help says its unit and default (`balise serve --help-all` lists more).
+from balise.auth import BaliseAuthorizer, BaliseIdentityProvider
+from balise.voila_hook import prelaunch
+from pathlib import Path
+import balise
+
+c = get_config()  # noqa: F821
+
+# --- Balise ---------------------------------------------------------------
+c.Balise.data_dir = "data"          # embedded store: balise.db, gradebook.db, course/
+c.Balise.courses_dir = "courses"    # modules and routes.yaml
+c.Balise.session_hours = 12         # a sign-in lasts one working day
+c.Balise.kernel_token_minutes = 240
+c.Balise.grading_timeout = 120      # seconds for one autograde
+
+# --- Server: loopback only, Balise's sign-in and roles ----------------------
+c.ServerApp.ip = "127.0.0.1"
+c.ServerApp.port = 8866
+c.ServerApp.default_url = "/balise"
+c.ServerApp.identity_provider_class = BaliseIdentityProvider
+c.ServerApp.authorizer_class = BaliseAuthorizer
+c.ServerApp.extra_template_paths = [str(Path(balise.__file__).parent / "templates")]
+
+# --- Voila: modules as apps, the learner's identity handed to the kernel ----
+c.VoilaConfiguration.prelaunch_hook = prelaunch
+c.VoilaConfiguration.show_tracebacks = False

@@ -1,0 +1,72 @@
+"""The trainer's and coordinator's tables, as pure functions of frames.
+
+Inputs come from the store (people, attempts) and nbgrader's gradebook
+(grades: learner, module, question, score, max_score, timestamp); nothing
+here reads a database, so each figure can be checked by hand in a test.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from balise.progress.routes import Route, route_status
+
+
+def module_scores(grades: pd.DataFrame, pass_marks: dict[str, int]) -> pd.DataFrame:
+    """Per learner and module: score, max, percent, date, passed."""
+    cols = ["learner", "module", "score", "max_score", "percent", "date", "passed"]
+    if grades.empty:
+        return pd.DataFrame(columns=cols)
+    out = (grades.groupby(["learner", "module"], as_index=False)
+           .agg(score=("score", "sum"), max_score=("max_score", "sum"), date=("timestamp", "max")))
+    out["percent"] = (100 * out.score / out.max_score.where(out.max_score > 0)).fillna(0).round()
+    out["passed"] = out.percent >= out.module.map(pass_marks).fillna(100)
+    return out[cols]
+
+
+def attempts_count(attempts: pd.DataFrame) -> pd.DataFrame:
+    if attempts.empty:
+        return pd.DataFrame(columns=["learner", "module", "attempts"])
+    return (attempts.groupby(["learner_id", "module_id"]).size()
+            .reset_index(name="attempts")
+            .rename(columns={"learner_id": "learner", "module_id": "module"}))
+
+
+def trainer_table(people: pd.DataFrame, scores: pd.DataFrame, attempts: pd.DataFrame,
+                  site: str | None) -> pd.DataFrame:
+    """The learners of one site by module: score, date, attempts, passed."""
+    learners = people[(people.role == "learner") & (people.site_id == site)]
+    table = (learners[["id", "name"]].rename(columns={"id": "learner"})
+             .merge(scores, on="learner", how="inner")
+             .merge(attempts_count(attempts), on=["learner", "module"], how="left"))
+    table["attempts"] = table["attempts"].fillna(0).astype(int)
+    return table.sort_values(["module", "name"]).reset_index(drop=True)
+
+
+def failure_rates(grades: pd.DataFrame, learners: list[str]) -> pd.DataFrame:
+    """Per module and question: how many of these learners answered, share who got it wrong."""
+    cols = ["module", "question", "answered", "failure_rate"]
+    mine = grades[grades.learner.isin(learners)]
+    if mine.empty:
+        return pd.DataFrame(columns=cols)
+    mine = mine.assign(failed=mine.score < mine.max_score)
+    out = (mine.groupby(["module", "question"], as_index=False)
+           .agg(answered=("learner", "nunique"), failure_rate=("failed", "mean")))
+    out["failure_rate"] = out.failure_rate.round(2)
+    return out.sort_values(["module", "failure_rate"], ascending=[True, False])[cols]
+
+
+def site_summary(people: pd.DataFrame, sites: pd.DataFrame, scores: pd.DataFrame,
+                 routes: list[Route]) -> pd.DataFrame:
+    """Per site: learners, modules passed, routes complete."""
+    learners = people[people.role == "learner"]
+    passed = scores.loc[scores.passed.astype(bool), ["learner", "module"]]
+    status = route_status(passed, learners, routes)
+    status = status.merge(learners[["id", "site_id"]], left_on="learner", right_on="id")
+    rows = []
+    for site in sites.itertuples():
+        here = learners[learners.site_id == site.id]
+        rows.append((site.name, len(here),
+                     int(passed.learner.isin(here.id).sum()),
+                     int(status.loc[status.site_id == site.id, "complete"].sum())))
+    return pd.DataFrame(rows, columns=["site", "learners", "modules_passed", "routes_complete"])

@@ -1,0 +1,49 @@
+"""Quiz: questions without feedback; the answers go to nbgrader on submit."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+from traitlets import Dict
+
+from balise.widgets.base import bilingual_html
+
+
+class Quiz(w.VBox):
+    """Show graded questions; ``answer`` maps question id to option id.
+
+    Parameters
+    ----------
+    questions : list of dict
+        Each ``{'id', 'prompt': {'fr','en'}, 'options': [{'id','fr','en'}]}``:
+        the public part only. The key stays on the server.
+    """
+
+    answer = Dict(help="{question id: chosen option id} for answered questions.")
+
+    def __init__(self, questions, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("balise-quiz")
+        self._radios = {}
+        children = []
+        for n, q in enumerate(questions, start=1):
+            prompt = dict(q["prompt"])
+            head = w.HTML(f"<h3>Question {n}</h3>" + bilingual_html(prompt))
+            radio = w.RadioButtons(
+                options=[(f"{o['fr']} / {o['en']}", o["id"]) for o in q["options"]],
+                value=None,
+                layout=w.Layout(width="auto"),
+            )
+            radio.add_class(f"balise-question-{q['id']}")
+            radio.observe(lambda change, qid=q["id"]: self._on_answer(qid, change), names="value")
+            self._radios[q["id"]] = radio
+            children.append(w.VBox([head, radio]))
+        self.children = children
+
+    def _on_answer(self, question_id: str, change) -> None:
+        if change["new"] is not None:
+            self.answer = {**self.answer, question_id: change["new"]}
+
+    def lock(self, locked: bool = True) -> None:
+        """Freeze the answers while a submission is graded."""
+        for radio in self._radios.values():
+            radio.disabled = locked
