@@ -7,6 +7,7 @@ import html
 import ipywidgets as w
 from traitlets import Dict, Unicode
 
+from balise.widgets.style import style
 from balise.widgets.text import CATALOGUE
 
 
@@ -37,7 +38,7 @@ class Scenario(w.VBox):
 
     def _frame(self, *controls: w.Widget) -> None:
         header = w.HTML(bilingual_html(self.prompt, "p"))
-        self.children = [header, *controls, self._feedback]
+        self.children = [style(), header, *controls, self._feedback]
 
     def show_feedback(self, right: bool) -> None:
         """Say right or wrong in words and a sign, never by colour alone."""

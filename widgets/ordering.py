@@ -8,11 +8,14 @@ import ipywidgets as w
 from traitlets import List, Unicode
 
 from balise.widgets.base import Scenario
-from balise.widgets.text import both
+from balise.widgets.text import CATALOGUE, both
 
 
 class Ordering(Scenario):
     """Reorder steps, then Check.
+
+    The rows are built once and only relabelled when a step moves, so no
+    widget is created or left behind per click.
 
     Parameters
     ----------
@@ -32,43 +35,42 @@ class Ordering(Scenario):
         super().__init__(prompt=prompt, explanation=explanation, **kwargs)
         self._steps = {s["id"]: s for s in steps}
         self._correct = list(correct)
-        self.answer = [s["id"] for s in steps]
-        self._rows = w.VBox()
+        self._labels, self._ups, self._downs, rows = [], [], [], []
+        for position in range(len(steps)):
+            label = w.HTML(layout=w.Layout(flex="1 1 auto"))
+            label.add_class(f"balise-step-{position + 1}")
+            up = w.Button(icon="arrow-up", layout=w.Layout(width="44px", min_height="44px"))
+            down = w.Button(icon="arrow-down", layout=w.Layout(width="44px", min_height="44px"))
+            up.add_class(f"balise-up-{position + 1}")
+            down.add_class(f"balise-down-{position + 1}")
+            up.on_click(lambda _, p=position: self.move(p, -1))
+            down.on_click(lambda _, p=position: self.move(p, +1))
+            self._labels.append(label)
+            self._ups.append(up)
+            self._downs.append(down)
+            rows.append(w.HBox([label, up, down], layout=w.Layout(align_items="center")))
         check = w.Button(description=both("check"), button_style="primary",
                          layout=w.Layout(min_height="44px", width="auto"))
+        check.add_class("balise-check")
         check.on_click(lambda _: self.show_feedback(self.answer == self._correct))
-        self._frame(self._rows, check)
-        self._draw()
+        self.answer = [s["id"] for s in steps]
+        self._frame(w.VBox(rows), check)
+        self._relabel()
 
-    def move(self, step_id: str, delta: int) -> None:
-        """Move a step up (-1) or down (+1); the ends stay put."""
-        order = list(self.answer)
-        i = order.index(step_id)
-        j = i + delta
-        if 0 <= j < len(order):
-            order[i], order[j] = order[j], order[i]
+    def move(self, position: int, delta: int) -> None:
+        """Move the step at ``position`` up (-1) or down (+1); the ends stay put."""
+        target = position + delta
+        if 0 <= position < len(self.answer) and 0 <= target < len(self.answer):
+            order = list(self.answer)
+            order[position], order[target] = order[target], order[position]
             self.answer = order
-            self._draw()
+            self._relabel()
 
-    def _draw(self) -> None:
-        rows = []
-        for n, sid in enumerate(self.answer, start=1):
+    def _relabel(self) -> None:
+        up_word, down_word = CATALOGUE["up"], CATALOGUE["down"]
+        for n, sid in enumerate(self.answer):
             step = self._steps[sid]
-            label = w.HTML(f'<strong>{n}.</strong> {html.escape(step["fr"])}'
-                           f' <span style="color:#555">/ {html.escape(step["en"])}</span>',
-                           layout=w.Layout(flex="1 1 auto"))
-            up = w.Button(icon="arrow-up", tooltip=both("up"), description="",
-                          layout=w.Layout(width="44px", min_height="44px"))
-            down = w.Button(icon="arrow-down", tooltip=both("down"), description="",
-                            layout=w.Layout(width="44px", min_height="44px"))
-            up.on_click(lambda _, s=sid: self.move(s, -1))
-            down.on_click(lambda _, s=sid: self.move(s, +1))
-            up.add_class(f"balise-up-{sid}")
-            down.add_class(f"balise-down-{sid}")
-            rows.append(w.HBox([label, up, down], layout=w.Layout(align_items="center")))
-        old = self._rows.children
-        self._rows.children = rows
-        for row in old:
-            for child in row.children:
-                child.close()
-            row.close()
+            self._labels[n].value = (f'<strong>{n + 1}.</strong> {html.escape(step["fr"])}'
+                                     f' <span style="color:#555">/ {html.escape(step["en"])}</span>')
+            self._ups[n].tooltip = f"{up_word['fr']} / {up_word['en']} : {step['fr']}"
+            self._downs[n].tooltip = f"{down_word['fr']} / {down_word['en']} : {step['fr']}"

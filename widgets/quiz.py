@@ -6,6 +6,7 @@ import ipywidgets as w
 from traitlets import Dict
 
 from balise.widgets.base import bilingual_html
+from balise.widgets.style import style
 
 
 class Quiz(w.VBox):
@@ -24,7 +25,7 @@ class Quiz(w.VBox):
         super().__init__(**kwargs)
         self.add_class("balise-quiz")
         self._radios = {}
-        children = []
+        children = [style()]
         for n, q in enumerate(questions, start=1):
             prompt = dict(q["prompt"])
             head = w.HTML(f"<h3>Question {n}</h3>" + bilingual_html(prompt))

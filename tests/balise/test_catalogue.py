@@ -1,0 +1,64 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from balise import BaliseError
+from balise.catalogue import load_catalogue, load_module
+
+COURSES = Path(__file__).resolve().parents[2] / "courses"
+
+
+def test_postures_module_is_complete():
+    module = load_catalogue(COURSES)["postures"]
+    assert module.title["fr"] and module.title["en"]
+    assert module.pass_mark == 80 and module.validity_months == 12
+    assert len(module.quiz) >= 6
+    for q in module.quiz:
+        assert q.source.strip(), q.id
+        assert q.answer in {o["id"] for o in q.options}
+
+
+def test_public_question_holds_no_key():
+    q = load_catalogue(COURSES)["postures"].quiz[0]
+    assert set(q.public()) == {"id", "prompt", "options"}
+
+
+def copy_module(tmp_path: Path) -> Path:
+    folder = tmp_path / "postures"
+    shutil.copytree(COURSES / "postures", folder)
+    return folder
+
+
+def test_answer_not_among_options_names_file_and_line(tmp_path):
+    folder = copy_module(tmp_path)
+    yaml_path = folder / "module.yaml"
+    text = yaml_path.read_text().replace("    answer: b\n", "    answer: z\n", 1)
+    yaml_path.write_text(text)
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "answer: z" in ln)
+    with pytest.raises(BaliseError) as err:
+        load_module(folder)
+    assert f"module.yaml, line {line}" in str(err.value)
+    assert "Fix:" in str(err.value)
+
+
+def test_broken_yaml_is_a_plain_message(tmp_path):
+    folder = copy_module(tmp_path)
+    (folder / "module.yaml").write_text("id: postures\ntitle: {fr: [\n")
+    with pytest.raises(BaliseError, match="not valid YAML"):
+        load_module(folder)
+
+
+def test_hostile_yaml_tag_is_refused(tmp_path):
+    folder = copy_module(tmp_path)
+    (folder / "module.yaml").write_text("id: !!python/object/apply:os.system ['true']\n")
+    with pytest.raises(BaliseError):
+        load_module(folder)
+
+
+def test_question_without_source_is_refused(tmp_path):
+    folder = copy_module(tmp_path)
+    path = folder / "module.yaml"
+    path.write_text(path.read_text().replace("    source: Code du travail, art. L4131-1\n", "", 1))
+    with pytest.raises(BaliseError, match="source"):
+        load_module(folder)

@@ -1,0 +1,118 @@
+"""The running server: sign-in, roles, what nobody can fetch, and who can submit."""
+
+import html
+import uuid
+
+import pytest
+import requests
+
+from balise import tokens
+
+pytestmark = pytest.mark.slow
+
+
+def test_wrong_password_gives_the_same_plain_message_as_an_unknown_name(server):
+    s = requests.Session()
+    wrong = server.sign_in(s, "amina", "not-her-password")
+    unknown = server.sign_in(s, "nobody-here", "not-her-password")
+    assert wrong.status_code == unknown.status_code == 401
+    for r in (wrong, unknown):
+        assert "Nom ou mot de passe incorrect" in r.text and "Wrong name or password" in r.text
+        assert "Traceback" not in r.text
+    assert "amina" not in wrong.text
+
+
+def test_each_role_lands_on_its_own_page(server):
+    for who, page in [("amina", "learner"), ("formatrice", "trainer"),
+                      ("coordinateur", "coordinator")]:
+        r = server.session(who).get(server.url)
+        assert r.status_code == 200 and r.url.endswith(f"/balise/{page}"), (who, r.url)
+
+
+def test_signed_out_visitor_is_sent_to_sign_in(server):
+    r = requests.get(server.url + "balise/learner")
+    assert r.url.startswith(server.url + "login")
+
+
+@pytest.mark.parametrize("who,page", [("amina", "trainer"), ("amina", "coordinator"),
+                                      ("formatrice", "coordinator")])
+def test_pages_of_other_roles_are_forbidden(server, who, page):
+    r = server.session(who).get(server.url + f"balise/{page}")
+    assert r.status_code == 403
+    assert "Cette page n'est pas pour votre rôle" in html.unescape(r.text)
+
+
+SECRET_PATHS = [
+    "files/source/postures/postures.ipynb",
+    "files/../source/postures/postures.ipynb",
+    "files/postures/postures.ipynb",
+    "api/contents/postures/postures.ipynb",
+    "api/contents/../source/postures/postures.ipynb",
+    "voila/render/../source/postures/postures.ipynb",
+    "voila/render/%2e%2e/source/postures/postures.ipynb",
+    "voila/files/../source/postures/postures.ipynb",
+    "voila/files/%2e%2e%2fsource%2fpostures%2fpostures.ipynb",
+    "voila/api/contents/../source/postures",
+    "voila/tree/../source",
+    "voila/files/../gradebook.db",
+    "voila/files/../../gradebook.db",
+    "files/../../gradebook.db",
+    "voila/files/postures/postures.ipynb",
+]
+
+
+@pytest.mark.parametrize("path", SECRET_PATHS)
+def test_nobody_fetches_a_source_notebook_or_the_gradebook(server, path):
+    s = server.session("coordinateur")
+    r = s.get(server.url + path, allow_redirects=True)
+    assert "BEGIN HIDDEN TESTS" not in r.text and "assert ANSWERS" not in r.text
+    assert "SQLite format" not in r.text
+    if r.status_code == 200:
+        # Only Voila's own page may answer, and without the key.
+        assert "ANSWERS = {'q1'" not in r.text
+
+
+def submit(server, token, body):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return requests.post(server.url + "balise/api/submit", json=body, headers=headers)
+
+
+def body(**extra):
+    return {"module": "postures", "submission_id": uuid.uuid4().hex, "answers": {}, **extra}
+
+
+def secret(server):
+    return tokens.load_secret(server.data / "secret.key")
+
+
+def test_submit_without_or_with_forged_token_is_refused(server):
+    assert submit(server, None, body()).status_code == 401
+    forged = tokens.sign(b"f" * 32, "amina", "postures", 10)
+    r = submit(server, forged, body())
+    assert r.status_code == 401 and "Traceback" not in r.text
+
+
+def test_a_request_naming_another_learner_is_refused(server):
+    token = tokens.sign(secret(server), "amina", "postures", 10)
+    r = submit(server, token, body(learner="yusuf"))
+    assert r.status_code == 403
+    assert "Vous ne pouvez envoyer que vos propres réponses" in r.json()["error"]
+
+
+def test_token_for_one_module_cannot_submit_another(server):
+    token = tokens.sign(secret(server), "amina", "postures", 10)
+    assert submit(server, token, body(module="ppe")).status_code == 403
+
+
+def test_only_learners_submit(server):
+    token = tokens.sign(secret(server), "formatrice", "postures", 10)
+    assert submit(server, token, body()).status_code == 403
+
+
+def test_malformed_submission_is_refused_with_a_message(server):
+    token = tokens.sign(secret(server), "lea", "postures", 10)
+    r = submit(server, token, body(answers={"q1": "zz"}))
+    assert r.status_code == 400 and "unknown option" in r.json()["error"]
+    r = requests.post(server.url + "balise/api/submit", data=b"{not json",
+                      headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 400

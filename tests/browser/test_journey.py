@@ -1,0 +1,101 @@
+"""The walking skeleton's journey in Debian's chromium, on a running server.
+
+A learner signs in on a phone, opens `postures`, answers both scenarios,
+answers the quiz, submits (twice, quickly) and reads her score; her trainer
+then sees the score and one attempt; the coordinator sees her route complete.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from balise.catalogue import load_catalogue
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WRONG_ON_PURPOSE = "q5"
+COURSES = Path(__file__).resolve().parents[2] / "courses"
+
+
+def sign_in(page, server, who):
+    page.goto(server.url + "login")
+    page.fill("#username", who)
+    page.fill("#password", f"demo-{who}")
+    page.click("#sign-in")
+
+
+def routes_complete(page) -> int:
+    cells = page.locator("#sites td").all_inner_texts()
+    return int(cells[3])
+
+
+def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phone, desk):
+    quiz = load_catalogue(COURSES)["postures"].quiz
+
+    sign_in(desk, server, "coordinateur")
+    expect(desk).to_have_url(re.compile(r"/balise/coordinator$"))
+    before = routes_complete(desk)
+
+    page = phone
+    sign_in(page, server, "yusuf")
+    expect(page).to_have_url(re.compile(r"/balise/learner$"))
+    expect(page.get_by_text("Pas commencé")).to_be_visible()
+    page.click("#open-postures")
+    submit = page.locator("button.balise-submit")
+    expect(submit).to_be_visible(timeout=60_000)
+
+    # Scenario 1: pick the picture of the safe carry.
+    first = page.locator(".balise-scenario").nth(0)
+    first.get_by_role("button", name="B", exact=True).click()
+    expect(first.locator(".balise-feedback")).to_contain_text("Bonne réponse")
+
+    # Scenario 2: order the steps (ppe, avoid, collective, evaluate → avoid, evaluate, ...).
+    second = page.locator(".balise-scenario").nth(1)
+    for button, position, text in [("down-1", 2, "Se protéger"), ("down-2", 3, "Se protéger"),
+                                   ("down-3", 4, "Se protéger"), ("up-3", 2, "Évaluer")]:
+        second.locator(f"button.balise-{button}").click()
+        expect(second.locator(f".balise-step-{position}")).to_contain_text(text)
+    second.locator("button.balise-check").click()
+    expect(second.locator(".balise-feedback")).to_contain_text("Bonne réponse")
+
+    # The quiz: every answer right but one.
+    for q in quiz:
+        ids = [o["id"] for o in q.options]
+        pick = q.answer if q.id != WRONG_ON_PURPOSE else next(i for i in ids if i != q.answer)
+        page.locator(f".balise-question-{q.id} input[type=radio]").nth(ids.index(pick)).check()
+
+    submit.click()
+    submit.click(force=True)       # a second, impatient click while grading
+    result = page.locator(".balise-result")
+    expect(result).to_contain_text("Votre note", timeout=90_000)
+    total = len(quiz)
+    expect(result).to_contain_text(f"{total - 1} / {total}")
+    expect(result.locator(".balise-q-wrong")).to_have_count(1)
+    expect(result.locator(".balise-q-right")).to_have_count(total - 1)
+    expect(result).to_contain_text("Source : Équation révisée du NIOSH")
+    page.screenshot(path=str(server.data.parent / "learner-quiz.png"))
+    result.screenshot(path=str(server.data.parent / "learner-score.png"))
+
+    # The trainer sees the score and a single attempt.
+    trainer = desk
+    trainer.goto(server.url + "logout")
+    sign_in(trainer, server, "formatrice")
+    expect(trainer).to_have_url(re.compile(r"/balise/trainer$"))
+    row = trainer.locator("#scores tr", has_text="Yusuf Haidari")
+    expect(row).to_have_count(1)
+    cells = row.locator("td").all_inner_texts()
+    assert cells[2] == f"{total - 1}.0" and cells[6] == "1", cells
+    expect(trainer.locator("#failure-rates")).to_contain_text(WRONG_ON_PURPOSE)
+
+    # The coordinator sees one more route complete.
+    trainer.goto(server.url + "logout")
+    sign_in(trainer, server, "coordinateur")
+    assert routes_complete(trainer) == before + 1
+
+    # The learner's own page shows the module passed.
+    page.goto(server.url + "balise/learner")
+    expect(page.get_by_text("Réussi")).to_be_visible()

@@ -1,0 +1,28 @@
+import shutil
+
+import pytest
+
+from balise import demo
+from balise.catalogue import load_catalogue
+from balise.config import Balise
+from balise.grading import GradingService
+from balise.store import Store
+
+
+@pytest.fixture
+def data(built_course, tmp_path):
+    """A private copy of the built course with the demo people."""
+    target = tmp_path / "data"
+    shutil.copytree(built_course.data_path, target)
+    balise = Balise(data_dir=str(target), courses_dir=built_course.courses_dir)
+    store = Store(balise.store_url)
+    demo.seed(store)
+    yield balise, store
+    store.dispose()
+
+
+@pytest.fixture
+def service(data):
+    balise, store = data
+    return GradingService(store, load_catalogue(balise.courses_path), balise.course_root,
+                          balise.gradebook_url, balise.data_path / "attempts", 120)

@@ -1,0 +1,49 @@
+"""The release a learner gets holds no key; the source nbgrader keeps does."""
+
+import json
+
+import nbformat
+
+from balise.grading.build import BUILD_STAMP
+
+
+def release_of(balise):
+    return balise.course_root / "release" / "postures" / "postures.ipynb"
+
+
+def test_release_has_quiz_but_no_answer_key(built_course):
+    from balise.catalogue import load_catalogue
+
+    module = load_catalogue(built_course.courses_path)["postures"]
+    text = release_of(built_course).read_text()
+    nb = nbformat.reads(text, as_version=4)
+    ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+    assert {"quiz_display", "answers", "submit"} <= ids
+    assert {q.id for q in module.quiz} <= ids
+    assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
+    assert "assert ANSWERS" not in text
+    sheet = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answers")
+    assert sheet.source == "ANSWERS = {}"
+    for q in module.quiz:
+        assert q.practice["fr"] not in text, f"{q.id}: practice (the answer) leaked"
+
+
+def test_source_keeps_key_and_hidden_tests(built_course):
+    text = (built_course.course_root / "source" / "postures" / "postures.ipynb").read_text()
+    assert "BEGIN HIDDEN TESTS" in text and "assert ANSWERS.get('q1')" in text
+
+
+def test_unchanged_module_is_not_rebuilt(built_course):
+    from balise.cli import build
+
+    stamp = built_course.course_root / "release" / "postures" / BUILD_STAMP
+    before = stamp.stat().st_mtime_ns
+    assert build(built_course, out=open("/dev/null", "w")) == []
+    assert stamp.stat().st_mtime_ns == before
+
+
+def test_release_shows_every_source_it_cites(built_course):
+    nb = json.loads(release_of(built_course).read_text())
+    markdown = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "Source : Code du travail, art. L4141-2" in markdown
+    assert "Source : Code du travail, art. R4541-9" in markdown

@@ -1,0 +1,49 @@
+from datetime import datetime, timezone
+
+import nbformat
+import pytest
+
+from balise import BaliseError
+from balise.catalogue import load_catalogue
+from balise.grading.submissions import (check_answers, check_id, submission_notebook,
+                                        write_submission)
+
+
+@pytest.fixture(scope="module")
+def module(built_course):
+    return load_catalogue(built_course.courses_path)["postures"]
+
+
+def test_unknown_question_or_option_is_refused(module):
+    with pytest.raises(BaliseError, match="unknown question"):
+        check_answers(module, {"q99": "a"})
+    with pytest.raises(BaliseError, match="unknown option"):
+        check_answers(module, {"q1": "__import__('os').system('true')"})
+    with pytest.raises(BaliseError):
+        check_answers(module, ["q1", "a"])
+
+
+@pytest.mark.parametrize("bad", ["../amina", "a/b", "a\x00b", "x" * 65, "", None, 3, "é"])
+def test_ids_with_path_parts_are_refused(bad):
+    with pytest.raises(BaliseError):
+        check_id(bad, "learner id")
+
+
+def test_answer_sheet_is_a_plain_literal(built_course, module):
+    release = built_course.course_root / "release" / "postures" / "postures.ipynb"
+    nb = submission_notebook(release, check_answers(module, {"q1": "b", "q2": "a"}))
+    sheet = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answers")
+    assert sheet.source == "ANSWERS = {'q1': 'b', 'q2': 'a'}"
+
+
+def test_submission_is_written_in_nbgrader_layout(tmp_path, built_course):
+    from nbgrader.utils import parse_utc
+
+    nb = nbformat.v4.new_notebook()
+    when = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+    folder = write_submission(tmp_path / "course", tmp_path / "attempts", "att1", "amina",
+                              "postures", nb, when)
+    assert folder == tmp_path / "course" / "submitted" / "amina" / "postures"
+    assert (folder / "postures.ipynb").exists() and (tmp_path / "attempts" / "att1.ipynb").exists()
+    assert parse_utc((folder / "timestamp.txt").read_text()) == when.replace(tzinfo=None)
+    assert not list(folder.glob(".*tmp"))

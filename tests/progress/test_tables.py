@@ -1,0 +1,67 @@
+"""Each figure on a small hand-checked case."""
+
+import pandas as pd
+
+from balise.progress import Route, failure_rates, module_scores, route_status, site_summary
+from balise.progress.tables import trainer_table
+
+GRADES = pd.DataFrame(
+    [  # learner, module, question, score, max, timestamp
+        ("amina", "postures", "q1", 1, 1, "2026-11-01"),
+        ("amina", "postures", "q2", 1, 1, "2026-11-01"),
+        ("amina", "postures", "q3", 1, 1, "2026-11-01"),
+        ("amina", "postures", "q4", 1, 1, "2026-11-01"),
+        ("amina", "postures", "q5", 0, 1, "2026-11-01"),   # 4/5 = 80 %: passes at 80
+        ("yusuf", "postures", "q1", 1, 1, "2026-11-02"),
+        ("yusuf", "postures", "q2", 0, 1, "2026-11-02"),
+        ("yusuf", "postures", "q3", 0, 1, "2026-11-02"),
+        ("yusuf", "postures", "q4", 1, 1, "2026-11-02"),
+        ("yusuf", "postures", "q5", 0, 1, "2026-11-02"),   # 2/5 = 40 %
+        ("zoe", "postures", "q5", 0, 1, "2026-11-03"),     # other site
+    ],
+    columns=["learner", "module", "question", "score", "max_score", "timestamp"])
+PEOPLE = pd.DataFrame(
+    [("amina", "Amina", "learner", "lyon"), ("yusuf", "Yusuf", "learner", "lyon"),
+     ("lea", "Léa", "learner", "lyon"), ("zoe", "Zoé", "learner", "paris"),
+     ("nadia", "Nadia", "trainer", "lyon")],
+    columns=["id", "name", "role", "site_id"])
+SITES = pd.DataFrame([("lyon", "Lyon"), ("paris", "Paris")], columns=["id", "name"])
+ATTEMPTS = pd.DataFrame([("a1", "amina", "postures"), ("a2", "amina", "postures"),
+                         ("y1", "yusuf", "postures")],
+                        columns=["id", "learner_id", "module_id"])
+
+
+def test_module_scores_sum_questions_and_apply_pass_mark():
+    scores = module_scores(GRADES, {"postures": 80}).set_index("learner")
+    assert scores.loc["amina", "score"] == 4 and scores.loc["amina", "percent"] == 80
+    assert bool(scores.loc["amina", "passed"]) and not bool(scores.loc["yusuf", "passed"])
+
+
+def test_trainer_table_shows_own_site_with_attempts():
+    table = trainer_table(PEOPLE, module_scores(GRADES, {"postures": 80}), ATTEMPTS, "lyon")
+    assert list(table.name) == ["Amina", "Yusuf"]          # no Zoé (Paris), no Léa (no score)
+    assert list(table.attempts) == [2, 1]
+
+
+def test_failure_rate_per_question_of_a_group():
+    rates = failure_rates(GRADES, ["amina", "yusuf"]).set_index("question")
+    assert rates.loc["q5", "failure_rate"] == 1.0          # both wrong; Zoé not counted
+    assert rates.loc["q2", "failure_rate"] == 0.5
+    assert rates.loc["q1", "failure_rate"] == 0.0
+    assert rates.loc["q5", "answered"] == 2
+
+
+def test_route_complete_when_every_module_passed():
+    routes = [Route("socle", {}, [], ["postures", "ppe"])]
+    passed = pd.DataFrame([("amina", "postures"), ("amina", "ppe"), ("yusuf", "postures")],
+                          columns=["learner", "module"])
+    status = route_status(passed, PEOPLE[PEOPLE.role == "learner"], routes).set_index("learner")
+    assert bool(status.loc["amina", "complete"]) and not bool(status.loc["yusuf", "complete"])
+    assert status.loc["yusuf", "modules_passed"] == 1
+
+
+def test_site_summary_counts_learners_passes_and_routes():
+    summary = site_summary(PEOPLE, SITES, module_scores(GRADES, {"postures": 80}),
+                           [Route("socle", {}, [], ["postures"])]).set_index("site")
+    assert summary.loc["Lyon"].tolist() == [3, 1, 1]
+    assert summary.loc["Paris"].tolist() == [1, 0, 0]
