@@ -1,6 +1,7 @@
 """Submit → nbgrader autograde → gradebook, through the service the server uses."""
 
 import asyncio
+import concurrent.futures
 import csv
 import subprocess
 import sys
@@ -9,6 +10,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from balise.store import Attempt
+
+
+
+def run(coro):
+    """asyncio.run in a thread of its own: Playwright's sync API may hold this thread's loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 
 RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a"}
 
@@ -20,7 +29,7 @@ def attempts(store, learner="amina"):
 
 def test_submission_is_graded_by_nbgrader_with_feedback_per_question(service):
     answers = {**RIGHT, "q5": "a"}          # one wrong
-    result = asyncio.run(service.submit("amina", "postures", "s1", answers))
+    result = run(service.submit("amina", "postures", "s1", answers))
     assert result["status"] == "graded"
     assert (result["score"], result["max_score"], result["percent"]) == (7, 8, 88)
     assert result["passed"] is True
@@ -31,7 +40,7 @@ def test_submission_is_graded_by_nbgrader_with_feedback_per_question(service):
 
 
 def test_unanswered_questions_score_nothing(service):
-    result = asyncio.run(service.submit("amina", "postures", "s2", {}))
+    result = run(service.submit("amina", "postures", "s2", {}))
     assert result["score"] == 0 and result["passed"] is False
 
 
@@ -45,15 +54,15 @@ def test_second_click_while_grading_makes_no_second_attempt(service, data):
         same_id = asyncio.ensure_future(service.submit("amina", "postures", "click1", RIGHT))
         return await asyncio.gather(first, second, same_id)
 
-    results = asyncio.run(two_clicks())
+    results = run(two_clicks())
     assert {r["attempt"] for r in results} == {"click1"}
     assert len(attempts(store)) == 1
 
 
 def test_a_later_attempt_counts_and_keeps_the_first(service, data):
     balise, store = data
-    asyncio.run(service.submit("amina", "postures", "first", {}))
-    again = asyncio.run(service.submit("amina", "postures", "second", RIGHT))
+    run(service.submit("amina", "postures", "first", {}))
+    again = run(service.submit("amina", "postures", "second", RIGHT))
     assert again["number"] == 2 and again["percent"] == 100
     assert (balise.data_path / "attempts" / "first.ipynb").exists()
     assert len(attempts(store)) == 2
@@ -78,14 +87,14 @@ def test_pending_submission_is_graded_on_restart(service, data):
     async def restart():
         return await asyncio.gather(*service.resume())
 
-    (result,) = asyncio.run(restart())
+    (result,) = run(restart())
     assert result["status"] == "graded" and result["percent"] == 100
     assert [a.status for a in attempts(store, "yusuf")] == ["graded"]
 
 
 def test_nbgrader_export_lists_the_score(service, data, tmp_path):
     balise, _ = data
-    asyncio.run(service.submit("lea", "postures", "lea1", {**RIGHT, "q1": "a", "q2": "b"}))
+    run(service.submit("lea", "postures", "lea1", {**RIGHT, "q1": "a", "q2": "b"}))
     out = tmp_path / "grades.csv"
     subprocess.run(
         [str(Path(sys.executable).parent / "nbgrader"), "export",
