@@ -1,0 +1,153 @@
+"""First figures for `postures`: Submit → score, and time to interactive, against stock tools.
+
+Same notebook, same machine, same run:
+- Balise: click on Submit → score shown, in Debian's chromium (median of 5 attempts);
+  stock: the `nbgrader autograde` command on the same submission (median of 5).
+- Balise's Voila page (signed in, identity injected) and stock `voila` on the same
+  release notebook: navigation → Submit button visible (median of 5 each).
+
+Last line: RESULT key=value ... (seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+from playwright.sync_api import sync_playwright
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+RUNS = 5
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"server exited:\n{log.read_text()[-2000:]}")
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    sys.exit("server did not start")
+
+
+def start(cmd: list[str], url: str, log: Path) -> subprocess.Popen:
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    wait_http(url, proc, log)
+    return proc
+
+
+def answer_quiz(page) -> None:
+    from balise.catalogue import load_catalogue
+
+    for q in load_catalogue(REPO / "courses")["postures"].quiz:
+        ids = [o["id"] for o in q.options]
+        page.locator(f".balise-question-{q.id} input[type=radio]").nth(ids.index(q.answer)).check()
+
+
+def balise_figures(browser, url: str) -> tuple[list[float], list[float]]:
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(url + "login")
+    page.fill("#username", "amina")
+    page.fill("#password", "demo-amina")
+    page.click("#sign-in")
+    page.wait_for_url("**/balise/learner")
+    tti, submit = [], []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        page.goto(url + "voila/render/postures/postures.ipynb")
+        page.locator("button.balise-submit").wait_for(state="visible", timeout=60_000)
+        tti.append(time.perf_counter() - t0)
+        answer_quiz(page)
+        t0 = time.perf_counter()
+        page.click("button.balise-submit")
+        page.locator(".balise-score").wait_for(state="visible", timeout=120_000)
+        submit.append(time.perf_counter() - t0)
+    return tti, submit
+
+
+def stock_voila_tti(browser, notebook: Path, work: Path) -> list[float]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    proc = subprocess.Popen([str(BIN / "voila"), "--no-browser", f"--port={port}",
+                             "--Voila.ip=127.0.0.1", notebook.name],
+                            cwd=notebook.parent, stdout=open(work / "voila.log", "w"),
+                            stderr=subprocess.STDOUT)
+    wait_http(url, proc, work / "voila.log")
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    times = []
+    try:
+        for _ in range(RUNS):
+            t0 = time.perf_counter()
+            page.goto(url)
+            page.locator("button.balise-submit").wait_for(state="visible", timeout=60_000)
+            times.append(time.perf_counter() - t0)
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    return times
+
+
+def stock_autograde(course_root: Path, gradebook_url: str, learner: str) -> list[float]:
+    times = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        subprocess.run([str(BIN / "nbgrader"), "autograde", "postures", "--student", learner,
+                        "--force", f"--CourseDirectory.root={course_root}",
+                        f"--CourseDirectory.db_url={gradebook_url}"],
+                       check=True, capture_output=True, cwd=course_root)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="balise-bench-"))
+    data = work / "data"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    server = start([str(BIN / "balise"), "serve", "--data", str(data), "--port", str(port)],
+                   url + "login", work / "server.log")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=ARGS)
+            tti, submit = balise_figures(browser, url)
+            release = data / "course" / "release" / "postures" / "postures.ipynb"
+            stock_tti = stock_voila_tti(browser, release, work)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(30)
+    stock_grade = stock_autograde(data / "course", f"sqlite:///{data / 'gradebook.db'}", "amina")
+    med = statistics.median
+    print(f"Submit -> score shown (Balise, browser): {[round(t, 2) for t in submit]}")
+    print(f"nbgrader autograde command:              {[round(t, 2) for t in stock_grade]}")
+    print(f"Time to interactive, Balise page:        {[round(t, 2) for t in tti]}")
+    print(f"Time to interactive, stock voila:        {[round(t, 2) for t in stock_tti]}")
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"RESULT submit_to_score_s={med(submit):.2f} stock_autograde_cmd_s={med(stock_grade):.2f}"
+          f" balise_tti_s={med(tti):.2f} stock_voila_tti_s={med(stock_tti):.2f} runs={RUNS}")
+
+
+if __name__ == "__main__":
+    main()
