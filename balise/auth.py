@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.auth.identity import IdentityProvider, User
+from jupyter_server.auth.login import LoginFormHandler
 from traitlets import default
 
 from balise.passwords import check_password
@@ -25,8 +26,25 @@ class BaliseUser(User):
     site: str | None = None
 
 
+class SignInHandler(LoginFormHandler):
+    """Balise's sign-in page at /login: Jupyter's form handling, Balise's page.
+
+    Its own class so that Balise owns the page (template ``login.html`` from
+    ``balise/templates``) and can add checks such as rate limiting later
+    without touching Jupyter's handler.
+    """
+
+    def _render(self, message=None):
+        self.write(self.render_template("login.html", next=self.get_argument(
+            "next", default=self.base_url), message=message, user=None))
+
+
 class BaliseIdentityProvider(IdentityProvider):
     """Sign-in against Balise's store; no Jupyter token is ever accepted or printed."""
+
+    @default("login_handler_class")
+    def _login_handler_class_default(self):
+        return SignInHandler
 
     @default("token")
     def _token_default(self):

@@ -30,9 +30,22 @@ def require(*roles: str):
     return wrap
 
 
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates to the minute, yes/no in words and signs, scores without noise."""
+    out = frame.copy()
+    for col in out.columns:
+        if col in ("date",):
+            out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d %H:%M")
+        elif out[col].dtype == bool or col in ("passed", "complete"):
+            out[col] = out[col].map(lambda v: "✔ oui / yes" if v else "✘ non / no")
+        elif col in ("score", "max_score", "percent"):
+            out[col] = out[col].map(lambda v: f"{v:g}")
+    return out
+
+
 def table_html(frame: pd.DataFrame, columns: dict[str, str]) -> str:
     """A frame as an escaped HTML table with bilingual headers."""
-    shown = frame[list(columns)].rename(columns=columns)
+    shown = readable(frame[list(columns)]).rename(columns=columns)
     return shown.to_html(index=False, escape=True, classes="balise-table", border=0,
                          na_rep="—")
 

@@ -88,7 +88,8 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     row = trainer.locator("#scores tr", has_text="Yusuf Haidari")
     expect(row).to_have_count(1)
     cells = row.locator("td").all_inner_texts()
-    assert cells[2] == f"{total - 1}.0" and cells[6] == "1", cells
+    assert cells[2] == f"{total - 1}" and cells[3] == f"{total}" and cells[6] == "1", cells
+    assert "oui / yes" in cells[7]
     expect(trainer.locator("#failure-rates")).to_contain_text(WRONG_ON_PURPOSE)
 
     # The coordinator sees one more route complete.
