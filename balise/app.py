@@ -32,7 +32,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
 
     def initialize_settings(self):
         config = Balise(parent=self.serverapp)
-        context = BaliseContext.open(config, self.log)
+        context = BaliseContext.open(config, self.log, config.config_file or None)
         self.settings["balise"] = context
         # The identity provider and Voila's prelaunch hook run in handlers
         # that are not this extension's: they find the context here.
@@ -48,8 +48,11 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
         ])
 
     async def _start_jupyter_server_extension(self, serverapp):
-        """Once the loop runs: grade what a stopped server left pending."""
-        self.settings["balise"].grading.resume()
+        """Start the grading worker; it first grades what a stopped server left pending."""
+        self.settings["balise"].worker.start()
+
+    async def stop_extension(self):
+        self.settings["balise"].worker.stop()
 
 
 def _jupyter_server_extension_points():

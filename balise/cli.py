@@ -29,6 +29,9 @@ def load_config(path: str | None) -> Config:
 
 def settings(args) -> tuple[Config, Balise]:
     config = load_config(args.config)
+    source = Path(args.config or "jupyter_config.py")
+    if source.exists():
+        config.Balise.config_file = str(source.resolve())
     if args.data:
         config.Balise.data_dir = args.data
     if getattr(args, "courses", None):

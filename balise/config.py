@@ -49,6 +49,12 @@ class Balise(LoggingConfigurable):
         attempt kept as pending, to be graded again.""",
     ).tag(config=True)
 
+    config_file = Unicode(
+        "",
+        help="""The configuration file the server was started with, handed on to
+        the grading worker so both read the same settings. Set by `balise serve`.""",
+    ).tag(config=True)
+
     @property
     def data_path(self) -> Path:
         return Path(os.path.abspath(os.path.expanduser(self.data_dir)))

@@ -10,7 +10,7 @@ from balise import progress as progress_module
 from balise import store as models_module
 from balise.catalogue import Module, load_catalogue
 from balise.config import Balise
-from balise.grading import GradingService, grades_frame
+from balise.grading import GradingService, WorkerSupervisor, grades_frame
 from balise.progress import Route, load_routes
 from balise.store import Store
 from balise.tokens import load_secret
@@ -24,18 +24,20 @@ class BaliseContext:
     routes: list[Route]
     secret: bytes
     grading: GradingService
+    worker: WorkerSupervisor
     models = models_module
     progress = progress_module
 
     @classmethod
-    def open(cls, config: Balise, log=None) -> "BaliseContext":
+    def open(cls, config: Balise, log=None, config_file: str | None = None) -> "BaliseContext":
         catalogue = load_catalogue(config.courses_path)
         store = Store(config.store_url)
-        grading = GradingService(store, catalogue, config.course_root, config.gradebook_url,
+        grading = GradingService(store, catalogue, config.course_root,
                                  config.data_path / "attempts", config.grading_timeout, log)
         return cls(config=config, store=store, catalogue=catalogue,
                    routes=load_routes(config.courses_path / "routes.yaml", set(catalogue)),
-                   secret=load_secret(config.secret_path), grading=grading)
+                   secret=load_secret(config.secret_path), grading=grading,
+                   worker=WorkerSupervisor(config.data_path, config_file, log))
 
     def grades(self) -> pd.DataFrame:
         return grades_frame(self.config.gradebook_url)

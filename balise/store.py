@@ -56,6 +56,9 @@ class Attempt(Base):
     score: Mapped[float | None] = mapped_column(nullable=True)
     max_score: Mapped[float | None] = mapped_column(nullable=True)
     message: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    # {question id: [score, max score]}, as graded by nbgrader, as JSON text.
+    details: Mapped[str | None] = mapped_column(nullable=True)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

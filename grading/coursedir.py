@@ -26,7 +26,15 @@ def nbgrader_config(course_root: Path, gradebook_url: str, cell_timeout: int = 3
     c.CourseDirectory.course_id = COURSE_ID
     c.ClearSolutions.code_stub = {"python": ANSWER_SHEET_STUB}
     c.Execute.timeout = cell_timeout
-    c.Execute.allow_errors = True
+    # nbgrader's own list with its Execute step swapped for the pooled one; set
+    # here so the CLI, the worker and the tests all grade the same way.
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    from balise.grading.execute import PooledExecute
+
+    stock = Autograde.class_traits()["autograde_preprocessors"].default()
+    c.Autograde.autograde_preprocessors = [PooledExecute if p is Execute else p for p in stock]
     return c
 
 

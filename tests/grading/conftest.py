@@ -5,7 +5,7 @@ import pytest
 from balise import demo
 from balise.catalogue import load_catalogue
 from balise.config import Balise
-from balise.grading import GradingService
+from balise.grading import GradingService, WorkerSupervisor
 from balise.store import Store
 
 
@@ -23,6 +23,17 @@ def data(built_course, tmp_path):
 
 @pytest.fixture
 def service(data):
+    """The server's grading service, without a worker: tests start one when they need it."""
     balise, store = data
     return GradingService(store, load_catalogue(balise.courses_path), balise.course_root,
-                          balise.gradebook_url, balise.data_path / "attempts", 120)
+                          balise.data_path / "attempts", 120)
+
+
+@pytest.fixture
+def worker(data):
+    """The grading worker as the server runs it: a supervised child process."""
+    balise, _ = data
+    supervisor = WorkerSupervisor(balise.data_path)
+    supervisor.start()
+    yield supervisor
+    supervisor.stop()

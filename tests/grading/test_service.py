@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 from sqlalchemy import select
 
+from balise.grading import WorkerSupervisor
 from balise.store import Attempt
 
 
@@ -27,7 +29,7 @@ def attempts(store, learner="amina"):
         return s.scalars(select(Attempt).where(Attempt.learner_id == learner)).all()
 
 
-def test_submission_is_graded_by_nbgrader_with_feedback_per_question(service):
+def test_submission_is_graded_by_nbgrader_with_feedback_per_question(service, worker):
     answers = {**RIGHT, "q5": "a"}          # one wrong
     result = run(service.submit("amina", "postures", "s1", answers))
     assert result["status"] == "graded"
@@ -39,12 +41,12 @@ def test_submission_is_graded_by_nbgrader_with_feedback_per_question(service):
     assert q5["practice"]["fr"] and q5["practice"]["en"] and "NIOSH" in q5["source"]
 
 
-def test_unanswered_questions_score_nothing(service):
+def test_unanswered_questions_score_nothing(service, worker):
     result = run(service.submit("amina", "postures", "s2", {}))
     assert result["score"] == 0 and result["passed"] is False
 
 
-def test_second_click_while_grading_makes_no_second_attempt(service, data):
+def test_second_click_while_grading_makes_no_second_attempt(service, data, worker):
     _, store = data
 
     async def two_clicks():
@@ -59,7 +61,7 @@ def test_second_click_while_grading_makes_no_second_attempt(service, data):
     assert len(attempts(store)) == 1
 
 
-def test_a_later_attempt_counts_and_keeps_the_first(service, data):
+def test_a_later_attempt_counts_and_keeps_the_first(service, data, worker):
     balise, store = data
     run(service.submit("amina", "postures", "first", {}))
     again = run(service.submit("amina", "postures", "second", RIGHT))
@@ -68,31 +70,33 @@ def test_a_later_attempt_counts_and_keeps_the_first(service, data):
     assert len(attempts(store)) == 2
 
 
-def test_pending_submission_is_graded_on_restart(service, data):
-    """A server stopped after writing the submission grades it when it starts again."""
+def test_pending_submission_is_graded_when_the_worker_starts(service, data):
+    """A submission taken in while no worker runs is graded once one starts."""
     balise, store = data
-    from balise.grading.submissions import (check_answers, now_utc, submission_notebook,
-                                            write_submission)
-
-    module = service.catalogue["postures"]
-    release = balise.course_root / "release" / "postures" / "postures.ipynb"
-    when = now_utc()
-    write_submission(balise.course_root, balise.data_path / "attempts", "lost", "yusuf",
-                     "postures", submission_notebook(release, check_answers(module, RIGHT)),
-                     when)
-    with store.session() as s:
-        s.add(Attempt(id="lost", learner_id="yusuf", module_id="postures", number=1,
-                      status="pending", submitted_at=when.replace(tzinfo=None)))
-
-    async def restart():
-        return await asyncio.gather(*service.resume())
-
-    (result,) = run(restart())
+    attempt = service.accept("yusuf", "postures", "lost", RIGHT)
+    assert service.status(attempt) == "pending"
+    supervisor = WorkerSupervisor(balise.data_path)
+    supervisor.start()
+    try:
+        result = run(service.wait(attempt, timeout=120))
+    finally:
+        supervisor.stop()
     assert result["status"] == "graded" and result["percent"] == 100
     assert [a.status for a in attempts(store, "yusuf")] == ["graded"]
 
 
-def test_nbgrader_export_lists_the_score(service, data, tmp_path):
+def test_scenario_and_quiz_cells_run_without_error_during_grading(service, data, worker):
+    """Only failed tests may show errors in the graded notebook, never the widget cells."""
+    balise, _ = data
+    run(service.submit("amina", "postures", "clean", RIGHT))
+    graded = nbformat.read(balise.course_root / "autograded" / "amina" / "postures" /
+                           "postures.ipynb", as_version=4)
+    errors = [c.source[:60] for c in graded.cells if c.cell_type == "code"
+              and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    assert errors == []
+
+
+def test_nbgrader_export_lists_the_score(service, data, worker, tmp_path):
     balise, _ = data
     run(service.submit("lea", "postures", "lea1", {**RIGHT, "q1": "a", "q2": "b"}))
     out = tmp_path / "grades.csv"

@@ -1,0 +1,138 @@
+"""The grading worker: a long-lived process that grades pending attempts with pooled kernels.
+
+The server writes each submission and records it as pending; this process
+takes pending attempts oldest first, runs nbgrader's own Autograde (its
+Execute step swapped for :class:`PooledExecute` through configuration) and
+records the grades. Killed at any moment, it loses nothing: an attempt is
+marked graded only after nbgrader has saved its grades, so whatever was in
+flight is still pending when the worker starts again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+from traitlets import Float, Integer
+from traitlets.config import Config, LoggingConfigurable
+
+from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
+from balise.grading.execute import PooledExecute
+from balise.grading.pool import KernelPool
+from balise.grading.submissions import restore_submission
+from balise.store import Attempt, Store, utcnow
+
+
+class GradingWorker(LoggingConfigurable):
+    poll_seconds = Float(
+        0.02, help="Seconds between two looks for pending attempts when idle.").tag(config=True)
+    max_failures = Integer(
+        3,
+        help="""Times grading of one attempt may fail (crash, malformed notebook)
+        before it is marked failed for a trainer to look at. The submission is kept.""",
+    ).tag(config=True)
+
+    def __init__(self, store: Store, course_root: Path, gradebook_url: str, archive: Path,
+                 user_config: Config | None = None, **kwargs):
+        super().__init__(config=user_config or Config(), **kwargs)
+        self.store, self.course_root, self.archive = store, course_root, archive
+        self.gradebook_url = gradebook_url
+        self.pool = KernelPool(parent=self, home=str(course_root))
+        cfg = nbgrader_config(course_root, gradebook_url)
+        cfg.merge(user_config or Config())
+        cfg.PooledExecute.pool = self.pool
+        self.nbgrader_config = cfg
+        self._stop = False
+
+    def pending(self) -> list[Attempt]:
+        with self.store.session() as s:
+            return list(s.scalars(select(Attempt).where(Attempt.status == "pending")
+                                  .order_by(Attempt.submitted_at)).all())
+
+    def grade(self, attempt: Attempt) -> None:
+        from nbgrader.apps import NbGraderAPI
+
+        restore_submission(self.course_root, self.archive, attempt.id, attempt.learner_id,
+                           attempt.module_id, attempt.submitted_at)
+        api = NbGraderAPI(config=self.nbgrader_config)
+        result = api.autograde(attempt.module_id, attempt.learner_id, force=True, create=True)
+        if result.get("success"):
+            self._record(attempt.id, self._grades(attempt))
+        else:
+            self._failed(attempt.id, result.get("error") or result.get("log") or "")
+
+    def _grades(self, attempt: Attempt) -> dict[str, list[float]]:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.gradebook_url) as gb:
+            nb = gb.find_submission_notebook(attempt.module_id, attempt.module_id,
+                                             attempt.learner_id)
+            return {g.name: [float(g.score), float(g.max_score)] for g in nb.grades}
+
+    def _record(self, attempt_id: str, grades: dict[str, list[float]]) -> None:
+        with self.store.session() as s:
+            attempt = s.get(Attempt, attempt_id)
+            attempt.score = sum(score for score, _ in grades.values())
+            attempt.max_score = sum(top for _, top in grades.values())
+            attempt.details = json.dumps(grades)
+            attempt.status, attempt.graded_at, attempt.message = "graded", utcnow(), None
+
+    def _failed(self, attempt_id: str, error: str) -> None:
+        with self.store.session() as s:
+            attempt = s.get(Attempt, attempt_id)
+            attempt.failures += 1
+            attempt.message = error.strip().splitlines()[-1][:400] if error.strip() else "failed"
+            if attempt.failures >= self.max_failures:
+                attempt.status = "failed"
+            self.log.error("Grading %s (%s, %s) failed (%d/%d): %s", attempt.id,
+                           attempt.learner_id, attempt.module_id, attempt.failures,
+                           self.max_failures, error[-2000:])
+
+    def run(self) -> None:
+        ensure_tools_on_path()
+        self.pool.start()
+        signal.signal(signal.SIGTERM, lambda *_: setattr(self, "_stop", True))
+        print("balise grading worker ready", flush=True)
+        try:
+            while not self._stop:
+                batch = self.pending()
+                if not batch:
+                    time.sleep(self.poll_seconds)
+                    continue
+                for attempt in batch:
+                    if self._stop:
+                        break
+                    try:
+                        self.grade(attempt)
+                    except Exception as err:
+                        self.log.exception("Grading %s crashed", attempt.id)
+                        self._failed(attempt.id, repr(err))
+        finally:
+            self.pool.shutdown()
+
+
+def main(argv: list[str] | None = None) -> None:
+    from balise.cli import load_config
+    from balise.config import Balise
+
+    parser = argparse.ArgumentParser(description="Balise's grading worker.")
+    parser.add_argument("--config")
+    parser.add_argument("--data", required=True)
+    args = parser.parse_args(argv)
+    user_config = load_config(args.config) if args.config else Config()
+    user_config.Balise.data_dir = args.data
+    balise = Balise(config=user_config)
+    store = Store(balise.store_url)
+    worker = GradingWorker(store, balise.course_root, balise.gradebook_url,
+                           balise.data_path / "attempts", user_config=user_config)
+    worker.run()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
