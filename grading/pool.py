@@ -51,10 +51,19 @@ class PooledKernel:
     home: str
     uses: int = 0
     started: float = field(default_factory=time.monotonic)
+    # The housekeeping request sent when the kernel was last released, whose
+    # reply is awaited when it is next acquired: the reset runs while the
+    # grade is being saved, not before.
+    pending_reset: str | None = None
+
+    def send(self, code: str) -> str:
+        return self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
 
     def run(self, code: str, timeout: float = 10) -> bool:
         """Run a line of housekeeping code; True if the kernel answered ok in time."""
-        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        return self.reply_ok(self.send(code), timeout)
+
+    def reply_ok(self, msg_id: str, timeout: float = 10) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -125,19 +134,27 @@ class KernelPool(LoggingConfigurable):
         return kernel
 
     def acquire(self) -> PooledKernel:
-        if not self._idle:
-            self.start()
-        kernel = self._idle.popleft()
-        kernel.uses += 1
-        return kernel
+        """A kernel with a wiped namespace; one whose wipe failed is replaced first."""
+        while True:
+            if not self._idle:
+                self.start()
+            kernel = self._idle.popleft()
+            if kernel.pending_reset is None or kernel.reply_ok(kernel.pending_reset):
+                kernel.pending_reset = None
+                kernel.uses += 1
+                return kernel
+            self._replace(kernel, "its namespace could not be wiped")
 
     def release(self, kernel: PooledKernel, healthy: bool) -> None:
-        """Wipe and keep a healthy kernel; replace any other."""
-        if (healthy and kernel.uses < self.max_uses and kernel.alive()
-                and kernel.run(RESET_CODE.format(home=self.home))):
+        """Start wiping a healthy kernel and keep it; replace any other."""
+        if healthy and kernel.uses < self.max_uses and kernel.alive():
+            kernel.pending_reset = kernel.send(RESET_CODE.format(home=self.home))
             self._idle.append(kernel)
             return
-        self.log.info("Replacing grading kernel (healthy=%s, uses=%d)", healthy, kernel.uses)
+        self._replace(kernel, f"healthy={healthy}, uses={kernel.uses}")
+
+    def _replace(self, kernel: PooledKernel, why: str) -> None:
+        self.log.info("Replacing a grading kernel (%s)", why)
         self._stop(kernel)
         self.replaced += 1
         self.start()

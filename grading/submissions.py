@@ -46,16 +46,20 @@ def check_answers(module: Module, answers: object) -> dict[str, str]:
 
 
 def submission_notebook(release: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
-    """The release notebook with its answer sheet filled in.
+    """What a learner hands in: the release's answer sheet, filled in, and its graded cells.
 
-    ``answers`` holds only ids checked by :func:`check_answers`, so ``repr`` of
-    it is a plain literal: nothing the learner typed runs as code.
+    A learner submits answers, not a notebook, so the submission holds what
+    nbgrader grades and nothing else: the teaching cells (intro, scenarios,
+    the quiz's display) stay in the release, where they run in the learner's
+    page. ``answers`` holds only ids checked by :func:`check_answers`, so
+    ``repr`` of it is a plain literal: nothing the learner typed runs as code.
     """
     nb = nbformat.read(release, as_version=4)
     sheet = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answers"]
     if len(sheet) != 1:
         raise BaliseError(f"{release}: the release has no answer sheet; rebuild the course.")
     sheet[0].source = f"ANSWERS = {answers!r}"
+    nb.cells = [c for c in nb.cells if c is sheet[0] or c.metadata.get("nbgrader", {}).get("grade")]
     return nb
 
 

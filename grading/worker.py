@@ -30,7 +30,10 @@ from balise.store import Attempt, Store, utcnow
 
 class GradingWorker(LoggingConfigurable):
     poll_seconds = Float(
-        0.02, help="Seconds between two looks for pending attempts when idle.").tag(config=True)
+        0.005,
+        help="""Seconds between two looks for pending attempts when idle: one indexed
+        read of a local table, so a short wait costs little and a learner waits less.""",
+    ).tag(config=True)
     max_failures = Integer(
         3,
         help="""Times grading of one attempt may fail (crash, malformed notebook)
