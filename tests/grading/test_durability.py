@@ -1,0 +1,84 @@
+"""Nothing lost: a worker killed with SIGKILL mid-grade, 50 submissions at once."""
+
+import asyncio
+import concurrent.futures
+import os
+import signal
+import time
+
+from sqlalchemy import select
+
+from balise.grading.results import grades_frame
+from balise.passwords import hash_password
+from balise.store import Attempt, Person
+
+RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a"}
+
+
+def run(coro):
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def add_learners(store, n):
+    ids = [f"learner{i:02d}" for i in range(n)]
+    hashed = hash_password("x")
+    with store.session() as s:
+        for pid in ids:
+            s.add(Person(id=pid, name=pid, role="learner", site_id="lyon-logistique",
+                         password_hash=hashed))
+    return ids
+
+
+def answers_for(i):
+    """A different, known score for each learner: the first i % 9 questions right."""
+    right = list(RIGHT.items())[: i % 9]
+    return dict(right), len(right)
+
+
+def test_worker_killed_mid_grade_loses_nothing_and_grades_once(service, data, worker):
+    balise, store = data
+    learners = add_learners(store, 8)
+    attempts = {service.accept(pid, "postures", f"k{i}", answers_for(i)[0]): (pid, i)
+                for i, pid in enumerate(learners)}
+    kills = 0
+    deadline = time.time() + 120
+    while kills < 3 and time.time() < deadline:
+        time.sleep(0.15)
+        with store.session() as s:
+            graded = s.scalar(select(Attempt.id).where(Attempt.status == "graded").limit(1))
+        if graded is not None and worker.proc.poll() is None:
+            os.kill(worker.proc.pid, signal.SIGKILL)     # mid-queue, most likely mid-grade
+            kills += 1
+            time.sleep(0.6)
+    assert kills == 3
+    results = {a: run(service.wait(a, timeout=180)) for a in attempts}
+    assert worker.restarts >= 3
+    for attempt, result in results.items():
+        pid, i = attempts[attempt]
+        assert result["status"] == "graded", (pid, result)
+        assert result["score"] == answers_for(i)[1], (pid, result)
+    book = grades_frame(balise.gradebook_url)
+    per_learner = book.groupby("learner").question.count()
+    assert sorted(per_learner.index) == sorted(learners)
+    assert (per_learner == 8).all()                       # one graded submission each
+    totals = book.groupby("learner").score.sum()
+    assert all(totals[pid] == answers_for(i)[1] for pid, i in attempts.values())
+    for attempt in attempts:
+        assert (balise.data_path / "attempts" / f"{attempt}.ipynb").exists()
+
+
+def test_fifty_submissions_at_once_on_sqlite(service, data, worker):
+    balise, store = data
+    learners = add_learners(store, 50)
+
+    async def everyone():
+        return await asyncio.gather(*(
+            service.submit(pid, "postures", f"c{i}", answers_for(i)[0])
+            for i, pid in enumerate(learners)))
+
+    results = run(everyone())
+    assert [r["status"] for r in results] == ["graded"] * 50
+    assert [r["score"] for r in results] == [answers_for(i)[1] for i in range(50)]
+    with store.session() as s:
+        assert s.scalar(select(Attempt).where(Attempt.status != "graded")) is None
