@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from traitlets import Float, Integer, Unicode
+from traitlets import CaselessStrEnum, Float, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
 
@@ -47,6 +47,19 @@ class Balise(LoggingConfigurable):
         120,
         help="""Seconds one autograde may take before it is stopped and the
         attempt kept as pending, to be graded again.""",
+    ).tag(config=True)
+
+    max_attempts = Integer(
+        0,
+        help="""Attempts a learner may submit per module; 0 means no limit. A trainer
+        can reset attempts. Example: c.Balise.max_attempts = 3""",
+    ).tag(config=True)
+
+    score_policy = CaselessStrEnum(
+        ["best", "last"],
+        default_value="best",
+        help="""Which attempt's score counts for a module: 'best' (a later, worse try
+        never takes a pass away) or 'last'. Example: c.Balise.score_policy = "last" """,
     ).tag(config=True)
 
     config_file = Unicode(

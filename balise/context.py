@@ -33,7 +33,8 @@ class BaliseContext:
         catalogue = load_catalogue(config.courses_path)
         store = Store(config.store_url)
         grading = GradingService(store, catalogue, config.course_root,
-                                 config.data_path / "attempts", config.grading_timeout, log)
+                                 config.data_path / "attempts", config.grading_timeout, log,
+                                 max_attempts=config.max_attempts)
         return cls(config=config, store=store, catalogue=catalogue,
                    routes=load_routes(config.courses_path / "routes.yaml", set(catalogue)),
                    secret=load_secret(config.secret_path), grading=grading,
@@ -43,8 +44,11 @@ class BaliseContext:
         return grades_frame(self.config.gradebook_url)
 
     def scores(self) -> pd.DataFrame:
-        return progress_module.module_scores(
-            self.grades(), {m.id: m.pass_mark for m in self.catalogue.values()})
+        pass_marks = {m.id: m.pass_mark for m in self.catalogue.values()}
+        last = progress_module.module_scores(self.grades(), pass_marks)
+        if self.config.score_policy == "last":
+            return last
+        return progress_module.best_scores(last, self.attempts(), pass_marks)
 
     def attempts(self) -> pd.DataFrame:
         return self.store.frame(models_module.Attempt)

@@ -26,10 +26,12 @@ from balise.store import Attempt, Store
 
 class GradingService:
     def __init__(self, store: Store, catalogue: dict[str, Module], course_root: Path,
-                 archive: Path, timeout: float, log: logging.Logger | None = None):
+                 archive: Path, timeout: float, log: logging.Logger | None = None,
+                 max_attempts: int = 0):
         self.store, self.catalogue = store, catalogue
         self.course_root, self.archive, self.timeout = course_root, archive, timeout
         self.log = log or logging.getLogger("balise.grading")
+        self.max_attempts = max_attempts
 
     def module(self, module_id: object) -> Module:
         if not isinstance(module_id, str) or module_id not in self.catalogue:
@@ -58,6 +60,10 @@ class GradingService:
                 return known.id
             number = (s.scalar(select(func.max(Attempt.number)).where(
                 Attempt.learner_id == learner, Attempt.module_id == module.id)) or 0) + 1
+            if self.max_attempts and number > self.max_attempts:
+                raise BaliseError(f"maximum attempts reached ({self.max_attempts}): ask your "
+                                  f"trainer / nombre maximum d'essais atteint "
+                                  f"({self.max_attempts}) : demandez à votre formateur")
             when = now_utc()
             release = self.course_root / "release" / module.id / f"{module.id}.ipynb"
             write_submission(self.course_root, self.archive, attempt_id, learner, module.id,

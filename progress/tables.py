@@ -24,6 +24,30 @@ def module_scores(grades: pd.DataFrame, pass_marks: dict[str, int]) -> pd.DataFr
     return out[cols]
 
 
+def best_scores(last: pd.DataFrame, attempts: pd.DataFrame,
+                pass_marks: dict[str, int]) -> pd.DataFrame:
+    """``last`` (from the gradebook) with each module's best graded attempt instead.
+
+    nbgrader's gradebook keeps a learner's latest submission; Balise's
+    attempts keep every score, so a worse retry need not take a pass away.
+    """
+    graded = attempts[(attempts.status == "graded") & (attempts.max_score > 0)]
+    if graded.empty or last.empty:
+        return last
+    graded = graded.assign(percent=(100 * graded.score / graded.max_score).round())
+    best = (graded.sort_values(["percent", "graded_at"], ascending=[False, False])
+            .drop_duplicates(["learner_id", "module_id"])
+            .rename(columns={"learner_id": "learner", "module_id": "module"}))
+    merged = last.merge(best[["learner", "module", "score", "max_score", "percent", "graded_at"]],
+                        on=["learner", "module"], how="left", suffixes=("", "_best"))
+    better = merged.percent_best.notna() & (merged.percent_best > merged.percent)
+    for col in ("score", "max_score", "percent"):
+        merged.loc[better, col] = merged.loc[better, f"{col}_best"]
+    merged.loc[better, "date"] = merged.loc[better, "graded_at"]
+    merged["passed"] = merged.percent >= merged.module.map(pass_marks).fillna(100)
+    return merged[list(last.columns)]
+
+
 def attempts_count(attempts: pd.DataFrame) -> pd.DataFrame:
     if attempts.empty:
         return pd.DataFrame(columns=["learner", "module", "attempts"])

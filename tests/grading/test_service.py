@@ -109,3 +109,18 @@ def test_nbgrader_export_lists_the_score(service, data, worker, tmp_path):
     rows = {r["student_id"]: r for r in csv.DictReader(out.open())}
     assert float(rows["lea"]["raw_score"]) == 6.0
     assert float(rows["lea"]["max_score"]) == 8.0
+
+
+def test_maximum_attempts_is_a_setting(service, data, worker):
+    from balise import BaliseError
+
+    service.max_attempts = 2
+    run(service.submit("lea", "postures", "m1", {}))
+    run(service.submit("lea", "postures", "m2", {}))
+    try:
+        service.accept("lea", "postures", "m3", RIGHT)
+    except BaliseError as err:
+        assert "maximum attempts reached (2)" in str(err)
+    else:
+        raise AssertionError("a third attempt was accepted")
+    assert len(attempts(data[1], "lea")) == 2

@@ -65,3 +65,18 @@ def test_site_summary_counts_learners_passes_and_routes():
                            [Route("socle", {}, [], ["postures"])]).set_index("site")
     assert summary.loc["Lyon"].tolist() == [3, 1, 1]
     assert summary.loc["Paris"].tolist() == [1, 0, 0]
+
+
+def test_best_policy_keeps_a_pass_after_a_worse_retry():
+    from balise.progress import best_scores
+
+    last = module_scores(GRADES, {"postures": 80})        # amina 80 %, yusuf 40 %
+    attempts = pd.DataFrame(
+        [("y1", "yusuf", "postures", "graded", 5.0, 5.0, "2026-11-01 10:00"),  # 100 % first
+         ("y2", "yusuf", "postures", "graded", 2.0, 5.0, "2026-11-02 10:00"),  # 40 % last
+         ("a1", "amina", "postures", "graded", 1.0, 5.0, "2026-10-30 10:00"),  # worse, earlier
+         ("p1", "amina", "postures", "pending", None, None, None)],
+        columns=["id", "learner_id", "module_id", "status", "score", "max_score", "graded_at"])
+    best = best_scores(last, attempts, {"postures": 80}).set_index("learner")
+    assert best.loc["yusuf", "percent"] == 100 and bool(best.loc["yusuf", "passed"])
+    assert best.loc["amina", "percent"] == 80                 # the gradebook's was better
