@@ -13,7 +13,8 @@ from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinja
 
 from balise.config import Balise
 from balise.context import BaliseContext
-from balise.pages import CoordinatorHandler, HomeHandler, LearnerHandler, TrainerHandler
+from balise.pages import (CoordinatorHandler, FeedbackHandler, HomeHandler, LearnerHandler,
+                          TrainerHandler)
 from balise.submit_api import SubmitHandler
 
 HERE = Path(__file__).parent
@@ -45,6 +46,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/trainer", TrainerHandler),
             (r"/balise/coordinator", CoordinatorHandler),
             (r"/balise/api/submit", SubmitHandler),
+            (r"/balise/feedback/([a-z][a-z0-9-]{1,40})", FeedbackHandler),
         ])
 
     async def _start_jupyter_server_extension(self, serverapp):

@@ -26,6 +26,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                   "en": "Wrong name or password."},
     "forbidden": {"fr": "Cette page n'est pas pour votre rôle.",
                   "en": "This page is not for your role."},
+    "no_feedback": {"fr": "Pas encore de correction détaillée pour ce module.",
+                    "en": "No detailed feedback for this module yet."},
     "not_you": {"fr": "Vous ne pouvez envoyer que vos propres réponses.",
                 "en": "You can only submit your own answers."},
     "sign_in_again": {"fr": "Votre session a expiré : rechargez la page.",

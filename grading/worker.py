@@ -66,6 +66,11 @@ class GradingWorker(LoggingConfigurable):
         result = api.autograde(attempt.module_id, attempt.learner_id, force=True, create=True)
         if result.get("success"):
             self._record(attempt.id, self._grades(attempt))
+            # After the score is saved, so the learner never waits for it.
+            feedback = api.generate_feedback(attempt.module_id, attempt.learner_id, force=True)
+            if not feedback.get("success"):
+                self.log.error("Feedback for %s (%s, %s) failed: %s", attempt.id,
+                               attempt.learner_id, attempt.module_id, feedback.get("error"))
         else:
             self._failed(attempt.id, result.get("error") or result.get("log") or "")
 

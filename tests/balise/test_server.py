@@ -1,6 +1,7 @@
 """The running server: sign-in, roles, what nobody can fetch, and who can submit."""
 
 import html
+import time
 import uuid
 
 import pytest
@@ -116,3 +117,23 @@ def test_malformed_submission_is_refused_with_a_message(server):
     r = requests.post(server.url + "balise/api/submit", data=b"{not json",
                       headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 400
+
+
+def test_feedback_is_for_the_learner_and_her_trainer_only(server):
+    token = tokens.sign(secret(server), "amina", "postures", 10)
+    r = submit(server, token, body(answers={"q1": "b"}))
+    assert r.status_code == 200 and r.json()["status"] == "graded"
+    amina = server.session("amina")
+    url = server.url + "balise/feedback/postures"
+    for _ in range(100):                       # generated just after the score
+        own = amina.get(url)
+        if own.status_code == 200:
+            break
+        time.sleep(0.1)
+    assert own.status_code == 200 and "sandbox" in own.headers["Content-Security-Policy"]
+    assert server.session("formatrice").get(url + "?learner=amina").status_code == 200
+    assert server.session("coordinateur").get(url + "?learner=amina").status_code == 200
+    for bad in ["yusuf", "../amina", "amina/../../x", "formatrice"]:
+        assert amina.get(url, params={"learner": bad}).status_code == 403, bad
+    assert server.session("yusuf").get(url + "?learner=amina").status_code == 403
+    assert amina.get(server.url + "balise/feedback/unknown-module").status_code == 404

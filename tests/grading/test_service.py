@@ -4,6 +4,7 @@ import asyncio
 import concurrent.futures
 import csv
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -124,3 +125,14 @@ def test_maximum_attempts_is_a_setting(service, data, worker):
     else:
         raise AssertionError("a third attempt was accepted")
     assert len(attempts(data[1], "lea")) == 2
+
+
+def test_nbgrader_feedback_is_generated_after_the_score(service, data, worker):
+    balise, _ = data
+    run(service.submit("amina", "postures", "fb1", {**RIGHT, "q3": "a"}))
+    page = balise.course_root / "feedback" / "amina" / "postures" / "postures.html"
+    deadline = time.time() + 60
+    while not page.exists() and time.time() < deadline:
+        time.sleep(0.1)
+    text = page.read_text()
+    assert "7.0" in text and "8.0" in text                    # nbgrader's own score line
