@@ -29,12 +29,17 @@ def nbgrader_config(course_root: Path, gradebook_url: str, cell_timeout: int = 3
     # nbgrader's own list with its Execute step swapped for the pooled one; set
     # here so the CLI, the worker and the tests all grade the same way.
     from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import Execute
+    from nbgrader.preprocessors import Execute, LimitOutput
 
     from balise.grading.execute import PooledExecute
+    from balise.grading.output_size import LimitOutputSize
 
-    stock = Autograde.class_traits()["autograde_preprocessors"].default()
-    c.Autograde.autograde_preprocessors = [PooledExecute if p is Execute else p for p in stock]
+    steps = []
+    for step in Autograde.class_traits()["autograde_preprocessors"].default():
+        steps.append(PooledExecute if step is Execute else step)
+        if step is LimitOutput:
+            steps.append(LimitOutputSize)
+    c.Autograde.autograde_preprocessors = steps
     return c
 
 

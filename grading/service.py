@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from balise import BaliseError
 from balise.catalogue import Module
-from balise.grading.submissions import (check_answers, check_id, now_utc, submission_notebook,
-                                        write_submission)
+from balise.grading.submissions import (check_answers, check_id, keep_answers, now_utc,
+                                        submission_notebook, write_submission)
 from balise.store import Attempt, Store
 
 
@@ -65,6 +65,7 @@ class GradingService:
                                   f"trainer / nombre maximum d'essais atteint "
                                   f"({self.max_attempts}) : demandez à votre formateur")
             when = now_utc()
+            keep_answers(self.archive, attempt_id, learner, module.id, clean)
             release = self.course_root / "release" / module.id / f"{module.id}.ipynb"
             write_submission(self.course_root, self.archive, attempt_id, learner, module.id,
                              submission_notebook(release, clean), when)
@@ -95,6 +96,10 @@ class GradingService:
         module = self.catalogue[attempt.module_id]
         out = {"attempt": attempt.id, "number": attempt.number, "status": attempt.status,
                "module": module.id, "pass_mark": module.pass_mark}
+        if attempt.status == "failed":
+            out["error"] = ("Vos réponses sont enregistrées, mais la correction a échoué. "
+                            "Votre formateur est prévenu. / Your answers are saved, but grading "
+                            "failed. Your trainer has been told.")
         if attempt.status != "graded":
             return out
         grades = json.loads(attempt.details or "{}")

@@ -8,6 +8,7 @@ replaces nbgrader's copy, never erases an earlier one.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import datetime, timezone
@@ -54,13 +55,27 @@ def submission_notebook(release: Path, answers: dict[str, str]) -> nbformat.Note
     page. ``answers`` holds only ids checked by :func:`check_answers`, so
     ``repr`` of it is a plain literal: nothing the learner typed runs as code.
     """
-    nb = nbformat.read(release, as_version=4)
+    try:
+        nb = nbformat.read(release, as_version=4)
+    except (OSError, ValueError) as err:
+        raise BaliseError(f"{release}: the release cannot be read ({type(err).__name__}); "
+                          "rebuild the course with `balise build --force`.") from None
     sheet = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answers"]
     if len(sheet) != 1:
         raise BaliseError(f"{release}: the release has no answer sheet; rebuild the course.")
     sheet[0].source = f"ANSWERS = {answers!r}"
     nb.cells = [c for c in nb.cells if c is sheet[0] or c.metadata.get("nbgrader", {}).get("grade")]
     return nb
+
+
+def keep_answers(archive: Path, attempt_id: str, learner: str, module: str,
+                 answers: dict) -> Path:
+    """The learner's answers as sent, written before anything can fail."""
+    archive.mkdir(parents=True, exist_ok=True)
+    path = archive / f"{attempt_id}.answers.json"
+    _write_atomic(path, json.dumps({"learner": learner, "module": module,
+                                    "answers": answers}).encode())
+    return path
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -119,7 +119,7 @@ class GradingWorker(LoggingConfigurable):
                         self.grade(attempt)
                     except Exception as err:
                         self.log.exception("Grading %s crashed", attempt.id)
-                        self._failed(attempt.id, repr(err))
+                        self._failed(attempt.id, f"{type(err).__name__}: {err}")
         finally:
             self.pool.shutdown()
 

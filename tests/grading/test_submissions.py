@@ -49,3 +49,31 @@ def test_submission_is_written_in_nbgrader_layout(tmp_path, built_course):
     assert (folder / "postures.ipynb").exists() and (tmp_path / "attempts" / "att1.ipynb").exists()
     assert parse_utc((folder / "timestamp.txt").read_text()) == when.replace(tzinfo=None)
     assert not list(folder.glob(".*tmp"))
+
+
+def test_unreadable_release_is_a_plain_error(tmp_path, module):
+    broken = tmp_path / "postures.ipynb"
+    broken.write_text("{ not json")
+    with pytest.raises(BaliseError, match="cannot be read"):
+        submission_notebook(broken, {"q1": "b"})
+
+
+def test_answers_are_kept_even_when_the_release_is_broken(built_course, tmp_path):
+    import json
+    import shutil
+
+    from balise.catalogue import load_catalogue
+    from balise.grading import GradingService
+    from balise.store import Store
+
+    data = tmp_path / "data"
+    shutil.copytree(built_course.data_path, data)
+    (data / "course" / "release" / "postures" / "postures.ipynb").write_text("{ broken")
+    store = Store(f"sqlite:///{data / 'balise.db'}")
+    service = GradingService(store, load_catalogue(built_course.courses_path), data / "course",
+                             data / "attempts", 10)
+    with pytest.raises(BaliseError):
+        service.accept("amina", "postures", "s1", {"q1": "b"})
+    kept = json.loads((data / "attempts" / "s1.answers.json").read_text())
+    assert kept == {"learner": "amina", "module": "postures", "answers": {"q1": "b"}}
+    store.dispose()
