@@ -34,6 +34,8 @@ class PooledExecute(Execute):
         healthy = False
         try:
             cwd = (resources or {}).get("metadata", {}).get("path") or self.pool.home
+            if self.pool.hides(cwd):
+                cwd = self.pool.home          # the submission's folder is out of sight
             if not kernel.run(f"import os as _o; _o.chdir({cwd!r}); del _o"):
                 raise RuntimeError("grading kernel did not answer")
             self._pooled = kernel

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from traitlets import Integer, Unicode
+from traitlets import CaselessStrEnum, Integer, List, Unicode
 from traitlets.config import LoggingConfigurable
 
 from balise import BaliseError
+from balise.grading.sandbox import HiddenPathsKernelManager, bwrap_path
 
 # A grading kernel has no front-end: widgets would send hundreds of comm
 # messages to nobody (and nbclient would save their state in the graded
@@ -99,6 +100,19 @@ class KernelPool(LoggingConfigurable):
 
     home = Unicode("/", help="Folder a kernel returns to between submissions.").tag(config=True)
 
+    hidden_paths = List(
+        Unicode(),
+        help="""Folders a grading kernel must not see (the worker adds the data folder:
+        gradebook, store, secret, submissions).""",
+    ).tag(config=True)
+
+    sandbox = CaselessStrEnum(
+        ["auto", "on", "off"],
+        default_value="auto",
+        help="""Hide `hidden_paths` from kernels with bubblewrap: 'auto' when `bwrap` is
+        installed, 'on' to refuse to start without it, 'off' never.""",
+    ).tag(config=True)
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._idle: deque[PooledKernel] = deque()
@@ -109,10 +123,29 @@ class KernelPool(LoggingConfigurable):
         """traitlets deep-copies config values: the pool is shared, not copied."""
         return self
 
+    @property
+    def sealed(self) -> bool:
+        """True when kernels run with ``hidden_paths`` hidden."""
+        if self.sandbox == "off" or not self.hidden_paths:
+            return False
+        if bwrap_path() is None:
+            if self.sandbox == "on":
+                raise BaliseError("KernelPool.sandbox is 'on' but bwrap is not installed: "
+                                  "apt-get install bubblewrap")
+            return False
+        return True
+
+    def hides(self, path: str) -> bool:
+        return self.sealed and any(
+            path == hidden or path.startswith(hidden.rstrip("/") + "/")
+            for hidden in self.hidden_paths)
+
     def start(self) -> None:
         managers = []
         for _ in range(self.size - len(self._idle)):
-            km = AsyncKernelManager(kernel_name=self.kernel_name)
+            km = HiddenPathsKernelManager(
+                kernel_name=self.kernel_name, hidden_paths=list(self.hidden_paths),
+                bwrap=(bwrap_path() or "") if self.sealed else "")
             run_sync(km.start_kernel)(cwd=self.home,
                                       extra_arguments=["--HistoryManager.hist_file=:memory:"])
             managers.append(km)

@@ -14,6 +14,7 @@ import argparse
 import json
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,7 +46,9 @@ class GradingWorker(LoggingConfigurable):
         super().__init__(config=user_config or Config(), **kwargs)
         self.store, self.course_root, self.archive = store, course_root, archive
         self.gradebook_url = gradebook_url
-        self.pool = KernelPool(parent=self, home=str(course_root))
+        scratch = tempfile.mkdtemp(prefix="balise-grading-")
+        data_dir = str(Path(course_root).resolve().parent)
+        self.pool = KernelPool(parent=self, home=scratch, hidden_paths=[data_dir])
         cfg = nbgrader_config(course_root, gradebook_url)
         cfg.merge(user_config or Config())
         cfg.PooledExecute.pool = self.pool
@@ -103,6 +106,9 @@ class GradingWorker(LoggingConfigurable):
 
     def run(self) -> None:
         ensure_tools_on_path()
+        if not self.pool.sealed:
+            self.log.warning("Grading kernels can see the data folder: install bubblewrap "
+                             "(apt-get install bubblewrap) to hide it from them.")
         self.pool.start()
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "_stop", True))
         print("balise grading worker ready", flush=True)

@@ -1,0 +1,74 @@
+"""Code run while grading cannot read the gradebook, submissions or the data folder."""
+
+import shutil
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from balise.grading.execute import PooledExecute
+from balise.grading.pool import KernelPool
+
+pytestmark = pytest.mark.slow
+
+PROBES = {
+    "gradebook": "print(open({data!r} + '/gradebook.db', 'rb').read(15))",
+    "other_learner": "print(open({data!r} + '/attempts/someone.ipynb').read())",
+    "secret": "print(open({data!r} + '/secret.key').read())",
+    "listing": "import os; print(sorted(os.listdir({data!r})))",
+}
+
+
+@pytest.fixture
+def data(tmp_path):
+    data = tmp_path / "data"
+    (data / "attempts").mkdir(parents=True)
+    (data / "gradebook.db").write_bytes(b"SQLite format 3\x00...")
+    (data / "attempts" / "someone.ipynb").write_text("ANSWERS = {'q1': 'b'}  # someone else")
+    (data / "secret.key").write_text("TOPSECRET")
+    (data / "course" / "autograded" / "amina" / "postures").mkdir(parents=True)
+    return data
+
+
+def grade_probes(data, sandbox):
+    if sandbox == "on" and shutil.which("bwrap") is None:
+        pytest.fail("bwrap is missing: apt-get install bubblewrap (.ci/run does it)")
+    pool = KernelPool(size=1, home=str(data.parent), hidden_paths=[str(data)], sandbox=sandbox)
+    pool.start()
+    try:
+        nb = new_notebook(cells=[new_code_cell(code.format(data=str(data)))
+                                 for code in PROBES.values()])
+        where = {"metadata": {"path": str(data / "course" / "autograded" / "amina" / "postures")}}
+        PooledExecute(pool=pool).preprocess(nb, where)
+    finally:
+        pool.shutdown()
+    return {name: "".join(str(o.get("text", "")) + str(o.get("evalue", "")) for o in cell.outputs)
+            for name, cell in zip(PROBES, nb.cells)}
+
+
+def test_without_the_sandbox_the_probes_do_read(data):
+    seen = grade_probes(data, "off")
+    assert "SQLite format" in seen["gradebook"] and "TOPSECRET" in seen["secret"]
+
+
+def test_sealed_kernel_sees_an_empty_data_folder(data):
+    seen = grade_probes(data, "on")
+    assert "SQLite format" not in seen["gradebook"] and "No such file" in seen["gradebook"]
+    assert "someone else" not in seen["other_learner"]
+    assert "TOPSECRET" not in seen["secret"]
+    assert seen["listing"].strip() == "[]"
+
+
+def test_worker_pool_hides_the_data_folder(tmp_path):
+    from balise.grading.worker import GradingWorker
+    from balise.store import Store
+
+    data = tmp_path / "data"
+    (data / "course").mkdir(parents=True)
+    store = Store(f"sqlite:///{data / 'balise.db'}")
+    worker = GradingWorker(store, data / "course", f"sqlite:///{data / 'gradebook.db'}",
+                           data / "attempts")
+    assert worker.pool.hidden_paths == [str(data)]
+    assert worker.pool.sealed
+    assert not worker.pool.hides(worker.pool.home)
+    store.dispose()
