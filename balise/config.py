@@ -81,13 +81,26 @@ class Balise(LoggingConfigurable):
         """nbgrader's course directory (source/, release/, submitted/, autograded/)."""
         return self.data_path / "course"
 
+    db_url = Unicode(
+        "",
+        help="""SQLAlchemy URL of Balise's store (people, attempts). '' keeps it in
+        SQLite in the data folder; outgrowing one file, point it at PostgreSQL.
+        Example: c.Balise.db_url = "postgresql+psycopg://balise@db/balise" """,
+    ).tag(config=True)
+
+    gradebook_db_url = Unicode(
+        "",
+        help="""SQLAlchemy URL of nbgrader's gradebook. '' keeps it in SQLite in the
+        data folder. Example: c.Balise.gradebook_db_url = "postgresql+psycopg://balise@db/gradebook" """,
+    ).tag(config=True)
+
     @property
     def store_url(self) -> str:
-        return f"sqlite:///{self.data_path / 'balise.db'}"
+        return self.db_url or f"sqlite:///{self.data_path / 'balise.db'}"
 
     @property
     def gradebook_url(self) -> str:
-        return f"sqlite:///{self.data_path / 'gradebook.db'}"
+        return self.gradebook_db_url or f"sqlite:///{self.data_path / 'gradebook.db'}"
 
     @property
     def secret_path(self) -> Path:

@@ -94,3 +94,14 @@ def server(tmp_path_factory):
     srv = start_server(folder / "data", folder / "server.log")
     yield srv
     stop_server(srv)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster (Debian's postgresql), stopped at the end."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from postgres import Cluster
+
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()

@@ -82,3 +82,46 @@ def test_fifty_submissions_at_once_on_sqlite(service, data, worker):
     assert [r["score"] for r in results] == [answers_for(i)[1] for i in range(50)]
     with store.session() as s:
         assert s.scalar(select(Attempt).where(Attempt.status != "graded")) is None
+
+
+def test_fifty_submissions_at_once_on_postgresql(postgres, built_course, tmp_path):
+    """The same load with both the store and nbgrader's gradebook on PostgreSQL."""
+    import shutil
+
+    from balise import demo
+    from balise.catalogue import load_catalogue
+    from balise.cli import build
+    from balise.config import Balise
+    from balise.grading import GradingService, WorkerSupervisor
+    from balise.store import Store
+
+    store_url, book_url = postgres.create_db("balise"), postgres.create_db("gradebook")
+    config = tmp_path / "jupyter_config.py"
+    config.write_text(f"c.Balise.db_url = {store_url!r}\n"
+                      f"c.Balise.gradebook_db_url = {book_url!r}\n")
+    balise = Balise(data_dir=str(tmp_path / "data"), courses_dir=built_course.courses_dir,
+                    db_url=store_url, gradebook_db_url=book_url)
+    build(balise, out=open(os.devnull, "w"))               # generate_assignment into PostgreSQL
+    store = Store(store_url)
+    demo.seed(store)
+    learners = add_learners(store, 50)
+    service = GradingService(store, load_catalogue(balise.courses_path), balise.course_root,
+                             balise.data_path / "attempts", 180)
+    supervisor = WorkerSupervisor(balise.data_path, str(config))
+    supervisor.start()
+
+    async def everyone():
+        return await asyncio.gather(*(
+            service.submit(pid, "postures", f"pg{i}", answers_for(i)[0])
+            for i, pid in enumerate(learners)))
+
+    try:
+        results = run(everyone())
+    finally:
+        supervisor.stop()
+    assert [r["status"] for r in results] == ["graded"] * 50
+    assert [r["score"] for r in results] == [answers_for(i)[1] for i in range(50)]
+    book = grades_frame(book_url)
+    assert book.learner.nunique() == 50 and not balise.gradebook_url.startswith("sqlite")
+    store.dispose()
+    shutil.rmtree(tmp_path / "data", ignore_errors=True)
