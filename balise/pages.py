@@ -127,7 +127,8 @@ class TrainerHandler(Page):
                                            "score": "Note / Score", "max_score": "Sur / Out of",
                                            "percent": "%", "date": "Date",
                                            "attempts": "Essais / Attempts",
-                                           "passed": "Réussi / Passed"}),
+                                           "passed": "Réussi / Passed",
+                                           "flagged": "À vérifier / To check"}),
                   rates=table_html(rates, {"module": "Module", "question": "Question",
                                            "answered": "Réponses / Answered",
                                            "failure_rate": "Taux d'échec / Failure rate"}))

@@ -59,6 +59,8 @@ class Attempt(Base):
     failures: Mapped[int] = mapped_column(default=0)
     # {question id: [score, max score]}, as graded by nbgrader, as JSON text.
     details: Mapped[str | None] = mapped_column(nullable=True)
+    # What a trainer should look at (a sheet holding code, an edited graded cell), as JSON.
+    flags: Mapped[str | None] = mapped_column(nullable=True)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -40,6 +40,11 @@ def nbgrader_config(course_root: Path, gradebook_url: str, cell_timeout: int = 3
         if step is LimitOutput:
             steps.append(LimitOutputSize)
     c.Autograde.autograde_preprocessors = steps
+    from balise.grading.answer_sheet import SealAnswerSheet
+
+    sanitize = Autograde.class_traits()["sanitize_preprocessors"].default()
+    c.Autograde.sanitize_preprocessors = [*sanitize, SealAnswerSheet]
+    c.SealAnswerSheet.release_root = str(course_root / "release")
     return c
 
 

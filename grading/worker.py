@@ -22,6 +22,7 @@ from sqlalchemy import select
 from traitlets import Float, Integer
 from traitlets.config import Config, LoggingConfigurable
 
+from balise.grading.answer_sheet import inspect, read_release
 from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
 from balise.grading.execute import PooledExecute
 from balise.grading.pool import KernelPool
@@ -65,6 +66,7 @@ class GradingWorker(LoggingConfigurable):
 
         restore_submission(self.course_root, self.archive, attempt.id, attempt.learner_id,
                            attempt.module_id, attempt.submitted_at)
+        self._flag(attempt)
         api = NbGraderAPI(config=self.nbgrader_config)
         result = api.autograde(attempt.module_id, attempt.learner_id, force=True, create=True)
         if result.get("success"):
@@ -76,6 +78,18 @@ class GradingWorker(LoggingConfigurable):
                                attempt.learner_id, attempt.module_id, feedback.get("error"))
         else:
             self._failed(attempt.id, result.get("error") or result.get("log") or "")
+
+    def _flag(self, attempt: Attempt) -> None:
+        """Record for the trainer what in the submission Balise did not write."""
+        import nbformat
+
+        submitted = nbformat.read(self.archive / f"{attempt.id}.ipynb", as_version=4)
+        flags = inspect(submitted, read_release(str(self.course_root / "release"),
+                                                attempt.module_id))
+        if flags:
+            self.log.warning("Attempt %s (%s) flagged: %s", attempt.id, attempt.learner_id, flags)
+            with self.store.session() as s:
+                s.get(Attempt, attempt.id).flags = json.dumps(flags)
 
     def _grades(self, attempt: Attempt) -> dict[str, list[float]]:
         from nbgrader.api import Gradebook

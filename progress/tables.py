@@ -49,10 +49,14 @@ def best_scores(last: pd.DataFrame, attempts: pd.DataFrame,
 
 
 def attempts_count(attempts: pd.DataFrame) -> pd.DataFrame:
+    """Per learner and module: attempts made, and how many a trainer should look at."""
     if attempts.empty:
-        return pd.DataFrame(columns=["learner", "module", "attempts"])
-    return (attempts.groupby(["learner_id", "module_id"]).size()
-            .reset_index(name="attempts")
+        return pd.DataFrame(columns=["learner", "module", "attempts", "flagged"])
+    flagged = attempts["flags"].notna() if "flags" in attempts else False
+    return (attempts.assign(flagged=flagged)
+            .groupby(["learner_id", "module_id"])
+            .agg(attempts=("id", "size"), flagged=("flagged", "sum"))
+            .reset_index()
             .rename(columns={"learner_id": "learner", "module_id": "module"}))
 
 
@@ -64,6 +68,7 @@ def trainer_table(people: pd.DataFrame, scores: pd.DataFrame, attempts: pd.DataF
              .merge(scores, on="learner", how="inner")
              .merge(attempts_count(attempts), on=["learner", "module"], how="left"))
     table["attempts"] = table["attempts"].fillna(0).astype(int)
+    table["flagged"] = table["flagged"].fillna(0).astype(int)
     return table.sort_values(["module", "name"]).reset_index(drop=True)
 
 
