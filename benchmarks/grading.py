@@ -66,8 +66,8 @@ def main() -> None:
     from nbgrader.apps import NbGraderAPI
 
     stock_config = nbgrader_config(balise.course_root, balise.gradebook_url)
-    stock_config.Autograde.autograde_preprocessors = []   # nbgrader's own default list
-    del stock_config.Autograde["autograde_preprocessors"]
+    del stock_config.Autograde["autograde_preprocessors"]   # nbgrader's own steps: stock
+    del stock_config.Autograde["sanitize_preprocessors"]
     api_times = []
     for _ in range(RUNS):
         api = NbGraderAPI(config=stock_config)

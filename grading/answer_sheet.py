@@ -51,7 +51,9 @@ def inspect(nb, release) -> list[str]:
     expected = {_grade_id(c): c for c in release.cells if _grade_id(c)}
     for cell in nb.cells:
         gid = _grade_id(cell)
-        if gid == SHEET_ID:
+        if gid is None and cell.cell_type == "code":
+            flags.append("a cell Balise did not write was added / une cellule a été ajoutée")
+        elif gid == SHEET_ID:
             if not sheet_is_answers_only(cell.source):
                 flags.append("answer sheet holds code, not answers / la feuille de réponses "
                              "contient du code")
@@ -65,10 +67,14 @@ def inspect(nb, release) -> list[str]:
 
 
 class SealAnswerSheet(NbGraderPreprocessor):
-    """Replace an answer sheet that holds anything but answers with an empty one."""
+    """Keep only nbgrader's cells, and an answer sheet that holds nothing but answers."""
 
     release_root = Unicode("", help="nbgrader's release folder, to compare cells with.").tag(
         config=True)
+
+    def preprocess(self, nb, resources):
+        nb.cells = [c for c in nb.cells if _grade_id(c) or c.cell_type != "code"]
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         if _grade_id(cell) == SHEET_ID and not sheet_is_answers_only(cell.source):

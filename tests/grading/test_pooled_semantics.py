@@ -94,7 +94,8 @@ def corpus(tmp_path_factory):
 
 def stock_config(root):
     cfg = nbgrader_config(root, f"sqlite:///{root / 'gradebook.db'}", cell_timeout=CELL_TIMEOUT)
-    del cfg.Autograde["autograde_preprocessors"]          # nbgrader's own list, stock Execute
+    del cfg.Autograde["autograde_preprocessors"]          # nbgrader's own steps: stock
+    del cfg.Autograde["sanitize_preprocessors"]
     return cfg
 
 
