@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import sys
 import tempfile
@@ -22,9 +23,10 @@ from sqlalchemy import select
 from traitlets import Float, Integer
 from traitlets.config import Config, LoggingConfigurable
 
-from balise.grading.answer_sheet import inspect, read_release
+from balise.grading.answer_sheet import inspect, read_notebook
 from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
 from balise.grading.execute import PooledExecute
+from balise.grading.feedback import FeedbackMaker
 from balise.grading.pool import KernelPool
 from balise.grading.submissions import restore_submission
 from balise.store import Attempt, Store, utcnow
@@ -55,6 +57,8 @@ class GradingWorker(LoggingConfigurable):
         cfg.PooledExecute.pool = self.pool
         self.nbgrader_config = cfg
         self._stop = False
+        self.feedback = FeedbackMaker(course_root, gradebook_url)
+        self._releases: dict[str, tuple[int, object]] = {}
 
     def pending(self) -> list[Attempt]:
         with self.store.session() as s:
@@ -71,21 +75,23 @@ class GradingWorker(LoggingConfigurable):
         result = api.autograde(attempt.module_id, attempt.learner_id, force=True, create=True)
         if result.get("success"):
             self._record(attempt.id, self._grades(attempt))
-            # After the score is saved, so the learner never waits for it.
-            feedback = api.generate_feedback(attempt.module_id, attempt.learner_id, force=True)
-            if not feedback.get("success"):
-                self.log.error("Feedback for %s (%s, %s) failed: %s", attempt.id,
-                               attempt.learner_id, attempt.module_id, feedback.get("error"))
+            self.feedback.request(attempt.module_id, attempt.learner_id)
         else:
             self._failed(attempt.id, result.get("error") or result.get("log") or "")
 
+    def _release(self, module: str):
+        path = self.course_root / "release" / module / f"{module}.ipynb"
+        stamp = path.stat().st_mtime_ns
+        cached = self._releases.get(module)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, read_notebook(path))
+            self._releases[module] = cached
+        return cached[1]
+
     def _flag(self, attempt: Attempt) -> None:
         """Record for the trainer what in the submission Balise did not write."""
-        import nbformat
-
-        submitted = nbformat.read(self.archive / f"{attempt.id}.ipynb", as_version=4)
-        flags = inspect(submitted, read_release(str(self.course_root / "release"),
-                                                attempt.module_id))
+        submitted = read_notebook(self.archive / f"{attempt.id}.ipynb")
+        flags = inspect(submitted, self._release(attempt.module_id))
         if flags:
             self.log.warning("Attempt %s (%s) flagged: %s", attempt.id, attempt.learner_id, flags)
             with self.store.session() as s:
@@ -142,6 +148,7 @@ class GradingWorker(LoggingConfigurable):
                         self._failed(attempt.id, f"{type(err).__name__}: {err}")
         finally:
             self.pool.shutdown()
+            self.feedback.close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -152,6 +159,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config")
     parser.add_argument("--data", required=True)
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="[%(levelname).1s %(asctime)s balise.grading] %(message)s")
+    # nbgrader logs every file it copies at INFO: keep the worker's own lines readable.
+    logging.getLogger("traitlets").setLevel(logging.WARNING)
     user_config = load_config(args.config) if args.config else Config()
     user_config.Balise.data_dir = args.data
     balise = Balise(config=user_config)
