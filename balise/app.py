@@ -15,7 +15,7 @@ from balise.config import Balise
 from balise.context import BaliseContext
 from balise.pages import (CoordinatorHandler, FeedbackHandler, HomeHandler, LearnerHandler,
                           TrainerHandler)
-from balise.submit_api import SubmitHandler
+from balise.submit_api import AnswerHandler, SubmitHandler
 
 HERE = Path(__file__).parent
 
@@ -46,6 +46,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/trainer", TrainerHandler),
             (r"/balise/coordinator", CoordinatorHandler),
             (r"/balise/api/submit", SubmitHandler),
+            (r"/balise/api/answers?", AnswerHandler),
             (r"/balise/feedback/([a-z][a-z0-9-]{1,40})", FeedbackHandler),
         ])
 

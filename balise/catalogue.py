@@ -36,6 +36,32 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Scenario:
+    """A practice situation: its key and practice stay on the server, like the quiz's."""
+
+    id: str
+    kind: str                      # "choice" or "ordering"
+    prompt: dict[str, str]
+    items: list[dict[str, str]]    # options (choice) or steps (ordering)
+    answer: str | list[str]
+    practice: dict[str, str]
+    source: str
+
+    def public(self) -> dict[str, Any]:
+        key = "options" if self.kind == "choice" else "steps"
+        return {"id": self.id, "kind": self.kind, "prompt": self.prompt, key: self.items}
+
+    def is_right(self, answer: object) -> bool:
+        return answer == self.answer
+
+    def accepts(self, answer: object) -> bool:
+        ids = [i["id"] for i in self.items]
+        if self.kind == "choice":
+            return answer in ids
+        return isinstance(answer, list) and sorted(answer) == sorted(ids)
+
+
+@dataclass(frozen=True)
 class Module:
     id: str
     title: dict[str, str]
@@ -45,6 +71,7 @@ class Module:
     folder: Path
     activities: list[str] = field(default_factory=list)
     quiz: list[Question] = field(default_factory=list)
+    scenarios: list[Scenario] = field(default_factory=list)
 
     @property
     def notebook(self) -> Path:
@@ -52,6 +79,14 @@ class Module:
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.quiz if q.id == question_id), None)
+
+    def scenario(self, scenario_id: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.id == scenario_id), None)
+
+    @property
+    def graded_items(self) -> list[Question | Scenario]:
+        """Everything that scores: the scenarios, then the quiz, in the page's order."""
+        return [*self.scenarios, *self.quiz]
 
 
 def _line_of(path: Path, text: str, keys: list[Any]) -> int:
@@ -132,6 +167,45 @@ def _question(check: _Checker, raw: Any, index: int) -> Question:
     )
 
 
+def _scenario(check: _Checker, raw: Any, index: int, folder: Path) -> Scenario:
+    keys: list[Any] = ["scenarios", index]
+    if not isinstance(raw, dict):
+        raise check.fail(keys, "a scenario must be a mapping", "see courses/postures/module.yaml")
+    sid, kind = raw.get("id"), raw.get("kind")
+    if not isinstance(sid, str) or not re.fullmatch(r"s[0-9]{1,3}", sid):
+        raise check.fail(keys + ["id"], "scenario id must look like s1, s2, ...", "set 'id: s1'")
+    if kind not in ("choice", "ordering"):
+        raise check.fail(keys + ["kind"], f"unknown scenario kind {kind!r}",
+                         "use 'kind: choice' or 'kind: ordering'")
+    field_name = "options" if kind == "choice" else "steps"
+    raw_items = raw.get(field_name)
+    if not isinstance(raw_items, list) or len(raw_items) < 2:
+        raise check.fail(keys + [field_name], f"a {kind} scenario needs at least two {field_name}",
+                         f"add {field_name}, each {{id: a, fr: '...', en: '...'}}")
+    items = []
+    for j, item in enumerate(raw_items):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise check.fail(keys + [field_name, j], "each needs an id", "write {id: a, ...}")
+        clean = {"id": item["id"], **check.bilingual(item, keys + [field_name, j])}
+        if item.get("picture"):
+            if not (folder / "assets" / str(item["picture"])).is_file():
+                raise check.fail(keys + [field_name, j, "picture"],
+                                 f"picture {item['picture']} not found in assets/",
+                                 "add the SVG file to the module's assets folder")
+            clean["picture"] = str(item["picture"])
+        items.append(clean)
+    scenario = Scenario(sid, kind, check.bilingual(raw.get("prompt"), keys + ["prompt"]), items,
+                        raw.get("answer"), check.bilingual(raw.get("practice"), keys + ["practice"]),
+                        str(raw.get("source") or "").strip())
+    if not scenario.accepts(scenario.answer):
+        raise check.fail(keys + ["answer"], "the answer is not made of this scenario's ids",
+                         "choice: one option id; ordering: every step id, in the right order")
+    if not scenario.source:
+        raise check.fail(keys, "every scenario needs its public source",
+                         "add 'source: Code du travail, art. ...'")
+    return scenario
+
+
 def load_module(folder: Path) -> Module:
     """Read and check one ``module.yaml``; raise :class:`BaliseError` naming file and line."""
     path = folder / "module.yaml"
@@ -153,7 +227,8 @@ def load_module(folder: Path) -> Module:
         raise check.fail(["id"], f"id must be the folder's name ('{folder.name}')",
                          f"set 'id: {folder.name}'")
     quiz = [_question(check, q, i) for i, q in enumerate(data.get("quiz") or [])]
-    ids = [q.id for q in quiz]
+    scenarios = [_scenario(check, x, i, folder) for i, x in enumerate(data.get("scenarios") or [])]
+    ids = [q.id for q in quiz] + [x.id for x in scenarios]
     if len(set(ids)) != len(ids):
         raise check.fail(["quiz"], "two questions share an id", "give each question its own id")
     return Module(
@@ -165,6 +240,7 @@ def load_module(folder: Path) -> Module:
         activities=[str(a) for a in data.get("activities") or []],
         folder=folder,
         quiz=quiz,
+        scenarios=scenarios,
     )
 
 

@@ -25,12 +25,11 @@ def connect(token: str, api_url: str) -> None:
     _session.update(token=token, api_url=api_url)
 
 
-def post_submission(module: str, submission_id: str, answers: dict, timeout: float = 180) -> dict:
-    """POST the answers; return the server's JSON (a result, or {'error': ...})."""
-    body = json.dumps({"module": module, "submission_id": submission_id,
-                       "answers": answers}).encode()
+def _call(path: str, payload: dict | None = None, timeout: float = 180) -> dict:
+    """GET (no payload) or POST JSON to the server; its JSON, or {'error': ...}."""
+    body = json.dumps(payload).encode() if payload is not None else None
     req = urllib.request.Request(
-        _session["api_url"] + "balise/api/submit", data=body, method="POST",
+        _session["api_url"] + path, data=body, method="POST" if body else "GET",
         headers={"Content-Type": "application/json",
                  "Authorization": f"Bearer {_session['token']}"})
     try:
@@ -43,6 +42,54 @@ def post_submission(module: str, submission_id: str, answers: dict, timeout: flo
             return {"error": both("server_error")}
     except (urllib.error.URLError, TimeoutError, ValueError):
         return {"error": both("server_unreachable")}
+
+
+def post_submission(module: str, submission_id: str, answers: dict, timeout: float = 180) -> dict:
+    return _call("balise/api/submit", {"module": module, "submission_id": submission_id,
+                                       "answers": answers}, timeout)
+
+
+def saved_answers(module: str) -> dict:
+    """What this learner answered earlier in this module (autosaved), or {} in a preview."""
+    if not _session:
+        return {}
+    if "saved" not in _session:
+        reply = _call(f"balise/api/answers?module={module}", timeout=10)
+        _session["saved"] = reply.get("answers", {}) if "error" not in reply else {}
+    return _session["saved"]
+
+
+def save_answer(module: str, item: str, answer) -> dict | None:
+    """Save one answer on the server; a scenario's check comes back with it."""
+    if not _session:
+        return None
+    reply = _call("balise/api/answer", {"module": module, "item": item, "answer": answer},
+                  timeout=10)
+    return reply.get("feedback") if "error" not in reply else {
+        "right": False, "practice": {"fr": reply["error"], "en": ""}, "source": ""}
+
+
+def scenario(module: str, spec: dict, assets: str = "assets"):
+    """The widget for a scenario's public part, checked and saved by the server."""
+    from pathlib import Path
+
+    from balise.widgets import Choice, Ordering
+
+    check = lambda answer: save_answer(module, spec["id"], answer)  # noqa: E731
+    saved = saved_answers(module).get(spec["id"])
+    if spec["kind"] == "choice":
+        options = [{**o, "svg": (Path(assets) / o["picture"]).read_text(encoding="utf-8")}
+                   if o.get("picture") else o for o in spec["options"]]
+        return Choice(spec["prompt"], options, check=check, answer=saved or "")
+    return Ordering(spec["prompt"], spec["steps"], check=check, answer=saved)
+
+
+def quiz(module: str, questions: list[dict]):
+    """The quiz, with earlier answers restored and each new one saved."""
+    from balise.widgets import Quiz
+
+    return Quiz(questions, answers=saved_answers(module),
+                on_answer=lambda item, answer: save_answer(module, item, answer))
 
 
 def render_result(result: dict) -> str:

@@ -11,6 +11,7 @@ from balise import store as models_module
 from balise.catalogue import Module, load_catalogue
 from balise.config import Balise
 from balise.grading import GradingService, WorkerSupervisor, grades_frame
+from balise.grading.answers import Answers
 from balise.progress import Route, load_routes
 from balise.store import Store
 from balise.tokens import load_secret
@@ -25,6 +26,7 @@ class BaliseContext:
     secret: bytes
     grading: GradingService
     worker: WorkerSupervisor
+    answers: Answers
     models = models_module
     progress = progress_module
 
@@ -38,7 +40,8 @@ class BaliseContext:
         return cls(config=config, store=store, catalogue=catalogue,
                    routes=load_routes(config.courses_path / "routes.yaml", set(catalogue)),
                    secret=load_secret(config.secret_path), grading=grading,
-                   worker=WorkerSupervisor(config.data_path, config_file, log))
+                   worker=WorkerSupervisor(config.data_path, config_file, log),
+                   answers=grading.answers)
 
     def grades(self) -> pd.DataFrame:
         return grades_frame(self.config.gradebook_url)

@@ -63,6 +63,17 @@ class Attempt(Base):
     flags: Mapped[str | None] = mapped_column(nullable=True)
 
 
+class SavedAnswer(Base):
+    """A learner's latest answer to one item of a module, saved as she goes."""
+
+    __tablename__ = "saved_answers"
+    learner_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(2000))      # JSON
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")

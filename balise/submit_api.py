@@ -1,57 +1,105 @@
-"""POST /balise/api/submit: the kernel of a module page hands in the learner's answers."""
+"""The API a module page's kernel calls: save an answer (and check a scenario), submit.
+
+Identity comes from the signed token the kernel was given at launch, and
+from nothing the request says: a body naming someone else is refused. The
+caller is a kernel holding no cookie, so there is no cross-site form to guard
+against and the bearer token replaces the XSRF check.
+"""
 
 from __future__ import annotations
 
 import json
 
-from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.base.handlers import JupyterHandler
 
 from balise import BaliseError, tokens
 from balise.messages import both
 
 
-class SubmitHandler(JupyterHandler):
-    """Identity comes from the signed token alone; a body naming someone else is refused.
-
-    The caller is the page's kernel, which holds no cookie, so there is no
-    cross-site form to guard against: the bearer token replaces the XSRF check.
-    """
-
+class KernelAPIHandler(JupyterHandler):
     def check_xsrf_cookie(self):
         return None
 
-    def _reply(self, status: int, payload: dict) -> None:
+    @property
+    def balise(self):
+        return self.settings["balise"]
+
+    def reply(self, status: int, payload: dict) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(payload))
 
-    @allow_unauthenticated
-    async def post(self):
-        context = self.settings["balise"]
+    def identity(self, module: object) -> tokens.Identity | None:
+        """The learner the token names, if it is valid, hers, and for ``module``; else reply."""
         header = self.request.headers.get("Authorization", "")
         if not header.lower().startswith("bearer "):
-            return self._reply(401, {"error": both("sign_in_again")})
+            self.reply(401, {"error": both("sign_in_again")})
+            return None
         try:
-            identity = tokens.verify(context.secret, header[7:].strip())
+            identity = tokens.verify(self.balise.secret, header[7:].strip())
         except BaliseError:
-            return self._reply(401, {"error": both("sign_in_again")})
+            self.reply(401, {"error": both("sign_in_again")})
+            return None
+        person = self.balise.store.person(identity.learner)
+        if person is None or person.role != "learner" or module != identity.module:
+            self.log.warning("Refused kernel call: token for %s/%s, request for %r",
+                             identity.learner, identity.module, module)
+            self.reply(403, {"error": both("not_you")})
+            return None
+        return identity
+
+    def body(self) -> dict | None:
         try:
             body = json.loads(self.request.body or b"{}")
-            if not isinstance(body, dict):
-                raise ValueError
+            if isinstance(body, dict):
+                return body
         except ValueError:
-            return self._reply(400, {"error": "malformed request / requête mal formée"})
-        person = context.store.person(identity.learner)
-        named = body.get("learner", identity.learner)
-        if (person is None or person.role != "learner" or named != identity.learner
-                or body.get("module") != identity.module):
-            self.log.warning("Refused submission: token for %s/%s, body names %r/%r",
-                             identity.learner, identity.module, named, body.get("module"))
-            return self._reply(403, {"error": both("not_you")})
+            pass
+        self.reply(400, {"error": "malformed request / requête mal formée"})
+        return None
+
+
+class SubmitHandler(KernelAPIHandler):
+    @allow_unauthenticated
+    async def post(self):
+        body = self.body()
+        if body is None:
+            return
+        identity = self.identity(body.get("module"))
+        if identity is None:
+            return
+        if body.get("learner", identity.learner) != identity.learner:
+            return self.reply(403, {"error": both("not_you")})
         try:
-            result = await context.grading.submit(identity.learner, identity.module,
-                                                  body.get("submission_id"), body.get("answers"))
+            result = await self.balise.grading.submit(
+                identity.learner, identity.module, body.get("submission_id"), body.get("answers"))
         except BaliseError as err:
-            return self._reply(400, {"error": str(err)})
-        self._reply(200, result)
+            return self.reply(400, {"error": str(err)})
+        self.reply(200, result)
+
+
+class AnswerHandler(KernelAPIHandler):
+    """POST: save one answer; for a scenario, say at once whether it is right, and why."""
+
+    @allow_unauthenticated
+    def post(self):
+        body = self.body()
+        if body is None:
+            return
+        identity = self.identity(body.get("module"))
+        if identity is None:
+            return
+        try:
+            feedback = self.balise.answers.save(identity.learner, identity.module,
+                                                body.get("item"), body.get("answer"))
+        except BaliseError as err:
+            return self.reply(400, {"error": str(err)})
+        self.reply(200, {"saved": True, "feedback": feedback})
+
+    @allow_unauthenticated
+    def get(self):
+        identity = self.identity(self.get_argument("module", None))
+        if identity is not None:
+            self.reply(200, {"answers": self.balise.answers.saved(identity.learner,
+                                                                  identity.module)})

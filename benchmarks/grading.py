@@ -27,7 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
 RUNS = int(os.environ.get("BALISE_BENCH_RUNS", "20"))
-RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a"}
+RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a",
+         "s1": "b", "s2": ["avoid", "evaluate", "collective", "ppe"]}
 
 
 def p95(values: list[float]) -> float:

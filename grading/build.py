@@ -21,6 +21,7 @@ from balise import BaliseError
 from balise.catalogue import Module
 
 QUIZ_TAG = "balise-quiz"
+SCENARIO_TAG = "balise-scenario"
 BUILD_STAMP = ".balise-build"
 
 
@@ -32,25 +33,38 @@ def _meta(grade_id: str, *, grade=False, solution=False, locked=True, points=0) 
     return {"nbgrader": meta}
 
 
+def scenario_cell(module: Module, scenario_id: str) -> nbformat.NotebookNode:
+    scenario = module.scenario(scenario_id)
+    if scenario is None:
+        raise BaliseError(f"{module.notebook}: a cell names scenario '{scenario_id}', which "
+                          f"{module.folder / 'module.yaml'} does not define. Fix: add it there "
+                          "or correct the cell's balise.scenario metadata.")
+    return nbformat.v4.new_code_cell(
+        "from balise import client as _balise\n"
+        f"_balise.scenario({module.id!r}, "
+        f"{json.dumps(scenario.public(), ensure_ascii=False, indent=1)})",
+        metadata=_meta(f"display_{scenario_id}"))
+
+
 def quiz_cells(module: Module) -> list[nbformat.NotebookNode]:
     v4 = nbformat.v4
     public = [q.public() for q in module.quiz]
-    key = {q.id: q.answer for q in module.quiz}
+    key = {item.id: item.answer for item in module.graded_items}
     cells = [
         v4.new_code_cell(
-            "from balise.widgets import Quiz\n"
+            "from balise import client as _balise\n"
             f"QUESTIONS = {json.dumps(public, ensure_ascii=False, indent=1)}\n"
-            "quiz = Quiz(QUESTIONS)\nquiz",
+            f"quiz = _balise.quiz({module.id!r}, QUESTIONS)\nquiz",
             metadata=_meta("quiz_display")),
         v4.new_code_cell(
             f"### BEGIN SOLUTION\nANSWERS = {key!r}\n### END SOLUTION",
             metadata=_meta("answers", solution=True, locked=False)),
     ]
-    for q in module.quiz:
+    for item in module.graded_items:
         cells.append(v4.new_code_cell(
-            f"# {q.id}\n### BEGIN HIDDEN TESTS\n"
-            f"assert ANSWERS.get({q.id!r}) == {q.answer!r}\n### END HIDDEN TESTS",
-            metadata=_meta(q.id, grade=True, points=1)))
+            f"# {item.id}\n### BEGIN HIDDEN TESTS\n"
+            f"assert ANSWERS.get({item.id!r}) == {item.answer!r}\n### END HIDDEN TESTS",
+            metadata=_meta(item.id, grade=True, points=1)))
     cells.append(v4.new_code_cell(
         "from balise.client import SubmitPanel\n"
         f"SubmitPanel({module.id!r}, quiz)",
@@ -70,6 +84,9 @@ def source_notebook(module: Module) -> nbformat.NotebookNode:
                           f"(found {len(places)}). Fix: tag the cell where the quiz goes.")
     i = places[0]
     nb.cells[i:i + 1] = quiz_cells(module)
+    for j, cell in enumerate(nb.cells):
+        if SCENARIO_TAG in cell.metadata.get("tags", []):
+            nb.cells[j] = scenario_cell(module, cell.metadata.get("balise", {}).get("scenario"))
     return nb
 
 

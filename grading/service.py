@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from balise import BaliseError
 from balise.catalogue import Module
+from balise.grading.answers import Answers
 from balise.grading.submissions import (check_answers, check_id, keep_answers, now_utc,
                                         submission_notebook, write_submission)
 from balise.store import Attempt, Store
@@ -32,6 +33,7 @@ class GradingService:
         self.course_root, self.archive, self.timeout = course_root, archive, timeout
         self.log = log or logging.getLogger("balise.grading")
         self.max_attempts = max_attempts
+        self.answers = Answers(store, catalogue)
 
     def module(self, module_id: object) -> Module:
         if not isinstance(module_id, str) or module_id not in self.catalogue:
@@ -47,7 +49,11 @@ class GradingService:
         """
         module = self.module(module_id)
         attempt_id = check_id(submission_id, "submission id")
-        clean = check_answers(module, answers)
+        # What was saved as she went (the scenarios), then what the page sends.
+        clean = check_answers(module, {**self.answers.saved(learner, module.id),
+                                       **(answers if isinstance(answers, dict) else {})})
+        if not isinstance(answers, dict):
+            raise BaliseError("answers must be a mapping / les réponses sont mal formées")
         with self.store.session() as s:
             known = s.get(Attempt, attempt_id)
             if known is not None and known.learner_id != learner:
@@ -109,5 +115,5 @@ class GradingService:
                        {"id": q.id, "n": n,
                         "correct": q.id in grades and grades[q.id][0] >= grades[q.id][1],
                         "practice": q.practice, "source": q.source}
-                       for n, q in enumerate(module.quiz, start=1)])
+                       for n, q in enumerate(module.graded_items, start=1)])
         return out

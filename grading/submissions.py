@@ -31,19 +31,24 @@ def check_id(value: object, what: str) -> str:
     return value
 
 
-def check_answers(module: Module, answers: object) -> dict[str, str]:
-    """Only known questions, each with one of its own options."""
+def check_answer(module: Module, item: object, answer: object) -> str | list[str]:
+    """One answer: a known question with one of its options, or a scenario's own ids."""
+    question = module.question(item) if isinstance(item, str) else None
+    scenario = module.scenario(item) if isinstance(item, str) else None
+    if question is None and scenario is None:
+        raise BaliseError(f"unknown question / question inconnue: {str(item)[:40]!r}")
+    if question is not None and answer not in {o["id"] for o in question.options}:
+        raise BaliseError(f"unknown option for {item} / option inconnue pour {item}")
+    if scenario is not None and not scenario.accepts(answer):
+        raise BaliseError(f"unknown answer for {item} / réponse inconnue pour {item}")
+    return list(answer) if isinstance(answer, list) else answer
+
+
+def check_answers(module: Module, answers: object) -> dict[str, str | list[str]]:
+    """Only known questions and scenarios, each answered with its own ids."""
     if not isinstance(answers, dict):
         raise BaliseError("answers must be a mapping / les réponses sont mal formées")
-    clean = {}
-    for qid, choice in answers.items():
-        question = module.question(qid) if isinstance(qid, str) else None
-        if question is None:
-            raise BaliseError(f"unknown question / question inconnue: {str(qid)[:40]!r}")
-        if choice not in {o["id"] for o in question.options}:
-            raise BaliseError(f"unknown option for {qid} / option inconnue pour {qid}")
-        clean[qid] = choice
-    return clean
+    return {item: check_answer(module, item, answer) for item, answer in answers.items()}
 
 
 def submission_notebook(release: Path, answers: dict[str, str]) -> nbformat.NotebookNode:

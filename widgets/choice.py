@@ -12,7 +12,7 @@ from balise.widgets.text import both
 
 
 class Choice(Scenario):
-    """Pick one option; feedback at once.
+    """Pick one option; its check comes back at once.
 
     Parameters
     ----------
@@ -21,17 +21,16 @@ class Choice(Scenario):
     options : list of dict
         Each ``{'id', 'fr', 'en'}`` and optionally ``'svg'`` (markup of a picture)
         and ``'alt'`` (``{'fr', 'en'}``, its alternative text).
-    correct : str
-        Id of the right option, used only for the instant feedback.
-    explanation : dict
-        ``{'fr', 'en', 'source'}``, shown after the choice.
+    check : callable, optional
+        ``check(answer) -> {'right', 'practice', 'source'}``; see :class:`Scenario`.
+    answer : str, optional
+        An answer saved earlier, shown as chosen.
     """
 
     answer = Unicode("", help="Id of the chosen option, '' before a choice.")
 
-    def __init__(self, prompt, options, correct, explanation, **kwargs):
-        super().__init__(prompt=prompt, explanation=explanation, **kwargs)
-        self._correct = correct
+    def __init__(self, prompt, options, check=None, answer="", **kwargs):
+        super().__init__(prompt=prompt, check=check, **kwargs)
         cards = []
         for opt in options:
             alt = opt.get("alt", {"fr": opt["fr"], "en": opt["en"]})
@@ -42,12 +41,14 @@ class Choice(Scenario):
                        f' {html.escape(opt["fr"])}<br><span style="color:#555">'
                        f'{html.escape(opt["en"])}</span></p>')
             cards.append(w.HTML(picture + caption, layout=w.Layout(width="160px")))
+        ids = [o["id"] for o in options]
         self._buttons = w.ToggleButtons(
-            options=[(o["id"].upper(), o["id"]) for o in options],
-            value=None,
+            options=[(i.upper(), i) for i in ids],
+            value=answer if answer in ids else None,
             description=both("choose"),
             style={"description_width": "initial", "button_width": "64px"},
         )
+        self.answer = self._buttons.value or ""
         self._buttons.observe(self._on_pick, names="value")
         self._frame(w.HBox(cards, layout=w.Layout(flex_flow="row wrap")), self._buttons)
 
@@ -55,4 +56,4 @@ class Choice(Scenario):
         if change["new"] is None:
             return
         self.answer = change["new"]
-        self.show_feedback(self.answer == self._correct)
+        self.check_answer()

@@ -23,18 +23,17 @@ class Ordering(Scenario):
         ``{'fr': ..., 'en': ...}``.
     steps : list of dict
         Each ``{'id', 'fr', 'en'}``, in the order first shown.
-    correct : list of str
-        Step ids in the right order, used only for the instant feedback.
-    explanation : dict
-        ``{'fr', 'en', 'source'}``.
+    check : callable, optional
+        ``check(answer) -> {'right', 'practice', 'source'}``; see :class:`Scenario`.
+    answer : list of str, optional
+        An order saved earlier, shown as the starting order.
     """
 
     answer = List(Unicode(), help="Step ids in the learner's current order.")
 
-    def __init__(self, prompt, steps, correct, explanation, **kwargs):
-        super().__init__(prompt=prompt, explanation=explanation, **kwargs)
+    def __init__(self, prompt, steps, check=None, answer=None, **kwargs):
+        super().__init__(prompt=prompt, check=check, **kwargs)
         self._steps = {s["id"]: s for s in steps}
-        self._correct = list(correct)
         self._labels, self._ups, self._downs, rows = [], [], [], []
         for position in range(len(steps)):
             label = w.HTML(layout=w.Layout(flex="1 1 auto"))
@@ -52,8 +51,9 @@ class Ordering(Scenario):
         check = w.Button(description=both("check"), button_style="primary",
                          layout=w.Layout(min_height="44px", width="auto"))
         check.add_class("balise-check")
-        check.on_click(lambda _: self.show_feedback(self.answer == self._correct))
-        self.answer = [s["id"] for s in steps]
+        check.on_click(lambda _: self.check_answer())
+        ids = [s["id"] for s in steps]
+        self.answer = list(answer) if answer and sorted(answer) == sorted(ids) else ids
         self._frame(w.VBox(rows), check)
         self._relabel()
 

@@ -17,11 +17,15 @@ class Quiz(w.VBox):
     questions : list of dict
         Each ``{'id', 'prompt': {'fr','en'}, 'options': [{'id','fr','en'}]}``:
         the public part only. The key stays on the server.
+    answers : dict, optional
+        Answers saved earlier, shown as chosen.
+    on_answer : callable, optional
+        ``on_answer(question_id, option_id)``, called on each choice (to save it).
     """
 
     answer = Dict(help="{question id: chosen option id} for answered questions.")
 
-    def __init__(self, questions, **kwargs):
+    def __init__(self, questions, answers=None, on_answer=None, **kwargs):
         super().__init__(**kwargs)
         self.add_class("balise-quiz")
         self._radios = {}
@@ -29,20 +33,27 @@ class Quiz(w.VBox):
         for n, q in enumerate(questions, start=1):
             prompt = dict(q["prompt"])
             head = w.HTML(f"<h3>Question {n}</h3>" + bilingual_html(prompt))
+            ids = [o["id"] for o in q["options"]]
+            saved = (answers or {}).get(q["id"])
             radio = w.RadioButtons(
                 options=[(f"{o['fr']} / {o['en']}", o["id"]) for o in q["options"]],
-                value=None,
+                value=saved if saved in ids else None,
                 layout=w.Layout(width="auto"),
             )
+            if radio.value is not None:
+                self.answer = {**self.answer, q["id"]: radio.value}
             radio.add_class(f"balise-question-{q['id']}")
             radio.observe(lambda change, qid=q["id"]: self._on_answer(qid, change), names="value")
             self._radios[q["id"]] = radio
             children.append(w.VBox([head, radio]))
         self.children = children
+        self._on_answer_hook = on_answer
 
     def _on_answer(self, question_id: str, change) -> None:
         if change["new"] is not None:
             self.answer = {**self.answer, question_id: change["new"]}
+            if self._on_answer_hook:
+                self._on_answer_hook(question_id, change["new"])
 
     def lock(self, locked: bool = True) -> None:
         """Freeze the answers while a submission is graded."""

@@ -137,3 +137,37 @@ def test_feedback_is_for_the_learner_and_her_trainer_only(server):
         assert amina.get(url, params={"learner": bad}).status_code == 403, bad
     assert server.session("yusuf").get(url + "?learner=amina").status_code == 403
     assert amina.get(server.url + "balise/feedback/unknown-module").status_code == 404
+
+
+def answer(server, token, item, value, module="postures"):
+    return requests.post(server.url + "balise/api/answer", headers={
+        "Authorization": f"Bearer {token}"}, json={"module": module, "item": item, "answer": value})
+
+
+def test_scenarios_are_checked_on_the_server_and_answers_saved(server):
+    token = tokens.sign(secret(server), "lea", "postures", 10)
+    wrong = answer(server, token, "s1", "a")
+    assert wrong.status_code == 200 and wrong.json()["feedback"]["right"] is False
+    assert "NIOSH" in wrong.json()["feedback"]["source"]
+    assert answer(server, token, "s1", "b").json()["feedback"]["right"] is True
+    order = ["avoid", "evaluate", "collective", "ppe"]
+    assert answer(server, token, "s2", order).json()["feedback"]["right"] is True
+    assert answer(server, token, "q1", "b").json()["feedback"] is None    # no key before submit
+    saved = requests.get(server.url + "balise/api/answers", params={"module": "postures"},
+                         headers={"Authorization": f"Bearer {token}"}).json()["answers"]
+    assert saved == {"s1": "b", "s2": order, "q1": "b"}
+
+
+@pytest.mark.parametrize("item,value", [("s1", "zz"), ("s2", ["avoid"]), ("q99", "a"),
+                                        ("s1", {"__eq__": 1}), (None, "a")])
+def test_bad_answers_are_refused_and_not_saved(server, item, value):
+    token = tokens.sign(secret(server), "lea", "postures", 10)
+    assert answer(server, token, item, value).status_code == 400
+
+
+def test_answers_need_the_learners_own_token(server):
+    assert answer(server, "forged.token", "s1", "b").status_code == 401
+    token = tokens.sign(secret(server), "lea", "postures", 10)
+    assert answer(server, token, "s1", "b", module="ppe").status_code == 403
+    trainer = tokens.sign(secret(server), "formatrice", "postures", 10)
+    assert answer(server, trainer, "s1", "b").status_code == 403

@@ -34,7 +34,8 @@ def routes_complete(page) -> int:
 
 
 def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phone, desk):
-    quiz = load_catalogue(COURSES)["postures"].quiz
+    module = load_catalogue(COURSES)["postures"]
+    quiz = module.quiz
 
     sign_in(desk, server, "coordinateur")
     expect(desk).to_have_url(re.compile(r"/balise/coordinator$"))
@@ -66,13 +67,28 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     for q in quiz:
         ids = [o["id"] for o in q.options]
         pick = q.answer if q.id != WRONG_ON_PURPOSE else next(i for i in ids if i != q.answer)
-        page.locator(f".balise-question-{q.id} input[type=radio]").nth(ids.index(pick)).check()
+        radio = page.locator(f".balise-question-{q.id} input[type=radio]").nth(ids.index(pick))
+        radio.check()
+        expect(radio).to_be_checked()
+
+    # A reload (or a dropped connection) loses nothing: answers come back from the server.
+    page.reload()
+    submit = page.locator("button.balise-submit")
+    expect(submit).to_be_visible(timeout=60_000)
+    first = page.locator(".balise-scenario").nth(0)
+    expect(first.locator("button.mod-active")).to_have_text("B")
+    second = page.locator(".balise-scenario").nth(1)
+    expect(second.locator(".balise-step-2")).to_contain_text("Évaluer")
+    q1 = quiz[0]
+    q1_ids = [o["id"] for o in q1.options]
+    expect(page.locator(f".balise-question-{q1.id} input[type=radio]")
+           .nth(q1_ids.index(q1.answer))).to_be_checked()
 
     submit.click()
     submit.click(force=True)       # a second, impatient click while grading
     result = page.locator(".balise-result")
     expect(result).to_contain_text("Votre note", timeout=90_000)
-    total = len(quiz)
+    total = len(module.graded_items)        # the scenarios count too
     expect(result).to_contain_text(f"{total - 1} / {total}")
     expect(result.locator(".balise-q-wrong")).to_have_count(1)
     expect(result.locator(".balise-q-right")).to_have_count(total - 1)

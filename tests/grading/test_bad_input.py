@@ -13,7 +13,8 @@ from balise.passwords import hash_password
 from balise.store import Attempt, Person
 
 pytestmark = pytest.mark.slow
-RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a"}
+RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a",
+         "s1": "b", "s2": ["avoid", "evaluate", "collective", "ppe"]}
 
 
 def run(coro):

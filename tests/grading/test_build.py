@@ -19,13 +19,19 @@ def test_release_has_quiz_but_no_answer_key(built_course):
     nb = nbformat.reads(text, as_version=4)
     ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
     assert {"quiz_display", "answers", "submit"} <= ids
-    assert {q.id for q in module.quiz} <= ids
+    assert {item.id for item in module.graded_items} <= ids
     assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
     assert "assert ANSWERS" not in text
     sheet = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answers")
     assert sheet.source == "ANSWERS = {}"
-    for q in module.quiz:
-        assert q.practice["fr"] not in text, f"{q.id}: practice (the answer) leaked"
+    for item in module.graded_items:
+        assert item.practice["fr"] not in text, f"{item.id}: practice (the answer) leaked"
+        assert item.practice["en"] not in text, f"{item.id}: practice (the answer) leaked"
+    sources = "\n".join(c.source for c in nb.cells)
+    for scenario in module.scenarios:
+        assert repr(scenario.answer) not in sources            # the ordering's right order
+        assert f"'{scenario.id}': " not in sources and f'"{scenario.id}": ' not in sources
+    assert '"answer"' not in sources and "correct" not in sources
 
 
 def test_source_keeps_key_and_hidden_tests(built_course):

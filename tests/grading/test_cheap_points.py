@@ -14,7 +14,8 @@ from balise.passwords import hash_password
 from balise.store import Attempt, Person
 
 pytestmark = pytest.mark.slow
-KEY = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a"}
+KEY = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a",
+         "s1": "b", "s2": ["avoid", "evaluate", "collective", "ppe"]}
 
 
 def run(coro):
@@ -88,7 +89,7 @@ def test_tricks_score_nothing_and_are_flagged(service, data):
         supervisor.stop()
     for name, result in results.items():
         assert result["status"] == "graded", name
-        assert result["score"] == 0 and result["max_score"] == 8, (name, result)
+        assert result["score"] == 0 and result["max_score"] == 10, (name, result)
         with store.session() as s:
             flags = json.loads(s.get(Attempt, f"t-{name}").flags or "[]")
         assert flags, f"{name} was not flagged"

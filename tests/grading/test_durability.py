@@ -12,7 +12,8 @@ from balise.grading.results import grades_frame
 from balise.passwords import hash_password
 from balise.store import Attempt, Person
 
-RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a"}
+RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a",
+         "s1": "b", "s2": ["avoid", "evaluate", "collective", "ppe"]}
 
 
 def run(coro):
@@ -31,8 +32,8 @@ def add_learners(store, n):
 
 
 def answers_for(i):
-    """A different, known score for each learner: the first i % 9 questions right."""
-    right = list(RIGHT.items())[: i % 9]
+    """A different, known score for each learner: the first i % 11 items right."""
+    right = list(RIGHT.items())[: i % 11]
     return dict(right), len(right)
 
 
@@ -61,7 +62,7 @@ def test_worker_killed_mid_grade_loses_nothing_and_grades_once(service, data, wo
     book = grades_frame(balise.gradebook_url)
     per_learner = book.groupby("learner").question.count()
     assert sorted(per_learner.index) == sorted(learners)
-    assert (per_learner == 8).all()                       # one graded submission each
+    assert (per_learner == 10).all()                       # one graded submission each
     totals = book.groupby("learner").score.sum()
     assert all(totals[pid] == answers_for(i)[1] for pid, i in attempts.values())
     for attempt in attempts:

@@ -22,7 +22,8 @@ def run(coro):
         return pool.submit(asyncio.run, coro).result()
 
 
-RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a"}
+RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a",
+         "s1": "b", "s2": ["avoid", "evaluate", "collective", "ppe"]}
 
 
 def attempts(store, learner="amina"):
@@ -34,11 +35,11 @@ def test_submission_is_graded_by_nbgrader_with_feedback_per_question(service, wo
     answers = {**RIGHT, "q5": "a"}          # one wrong
     result = run(service.submit("amina", "postures", "s1", answers))
     assert result["status"] == "graded"
-    assert (result["score"], result["max_score"], result["percent"]) == (7, 8, 88)
+    assert (result["score"], result["max_score"], result["percent"]) == (9, 10, 90)
     assert result["passed"] is True
     wrong = [q["id"] for q in result["questions"] if not q["correct"]]
     assert wrong == ["q5"]
-    q5 = result["questions"][4]
+    q5 = next(q for q in result["questions"] if q["id"] == "q5")
     assert q5["practice"]["fr"] and q5["practice"]["en"] and "NIOSH" in q5["source"]
 
 
@@ -108,8 +109,8 @@ def test_nbgrader_export_lists_the_score(service, data, worker, tmp_path):
          f"--CsvExportPlugin.to={out}"],
         check=True, capture_output=True, cwd=tmp_path)
     rows = {r["student_id"]: r for r in csv.DictReader(out.open())}
-    assert float(rows["lea"]["raw_score"]) == 6.0
-    assert float(rows["lea"]["max_score"]) == 8.0
+    assert float(rows["lea"]["raw_score"]) == 8.0
+    assert float(rows["lea"]["max_score"]) == 10.0
 
 
 def test_maximum_attempts_is_a_setting(service, data, worker):
@@ -135,4 +136,4 @@ def test_nbgrader_feedback_is_generated_after_the_score(service, data, worker):
     while not page.exists() and time.time() < deadline:
         time.sleep(0.1)
     text = page.read_text()
-    assert "7.0" in text and "8.0" in text                    # nbgrader's own score line
+    assert "9.0" in text and "10.0" in text                    # nbgrader's own score line

@@ -35,7 +35,7 @@ def test_answer_sheet_is_a_plain_literal(built_course, module):
     sheet = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answers")
     assert sheet.source == "ANSWERS = {'q1': 'b', 'q2': 'a'}"
     graded = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells]
-    assert graded == ["answers"] + [q.id for q in module.quiz]   # teaching cells stay in the page
+    assert graded == ["answers"] + [item.id for item in module.graded_items]   # teaching cells stay in the page
 
 
 def test_submission_is_written_in_nbgrader_layout(tmp_path, built_course):
