@@ -13,8 +13,13 @@ from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinja
 
 from balise.config import Balise
 from balise.context import BaliseContext
-from balise.pages import (CoordinatorHandler, FeedbackHandler, HomeHandler, LearnerHandler,
-                          TrainerHandler)
+from balise.pages import (
+    CoordinatorHandler,
+    FeedbackHandler,
+    HomeHandler,
+    LearnerHandler,
+    TrainerHandler,
+)
 from balise.submit_api import AnswerHandler, SubmitHandler
 
 HERE = Path(__file__).parent

@@ -195,7 +195,8 @@ def _scenario(check: _Checker, raw: Any, index: int, folder: Path) -> Scenario:
             clean["picture"] = str(item["picture"])
         items.append(clean)
     scenario = Scenario(sid, kind, check.bilingual(raw.get("prompt"), keys + ["prompt"]), items,
-                        raw.get("answer"), check.bilingual(raw.get("practice"), keys + ["practice"]),
+                        raw.get("answer"),
+                        check.bilingual(raw.get("practice"), keys + ["practice"]),
                         str(raw.get("source") or "").strip())
     if not scenario.accepts(scenario.answer):
         raise check.fail(keys + ["answer"], "the answer is not made of this scenario's ids",

@@ -91,7 +91,8 @@ class Balise(LoggingConfigurable):
     gradebook_db_url = Unicode(
         "",
         help="""SQLAlchemy URL of nbgrader's gradebook. '' keeps it in SQLite in the
-        data folder. Example: c.Balise.gradebook_db_url = "postgresql+psycopg://balise@db/gradebook" """,
+        data folder.
+        Example: c.Balise.gradebook_db_url = "postgresql+psycopg://balise@db/gradebook" """,
     ).tag(config=True)
 
     @property

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Iterator
 
 import pandas as pd
-from sqlalchemy import (ForeignKey, String, UniqueConstraint, create_engine, event, select)
+from sqlalchemy import Float, ForeignKey, String, UniqueConstraint, create_engine, event, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 ROLES = ("learner", "trainer", "coordinator")
@@ -50,11 +51,11 @@ class Attempt(Base):
     learner_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
     module_id: Mapped[str] = mapped_column(String(64))
     number: Mapped[int]
-    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     graded_at: Mapped[datetime | None] = mapped_column(nullable=True)
-    score: Mapped[float | None] = mapped_column(nullable=True)
-    max_score: Mapped[float | None] = mapped_column(nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    max_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     message: Mapped[str | None] = mapped_column(String(500), nullable=True)
     failures: Mapped[int] = mapped_column(default=0)
     # {question id: [score, max score]}, as graded by nbgrader, as JSON text.
@@ -82,12 +83,24 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def upgrade(engine) -> None:
+    """Bring the schema to the newest revision in ``balise/migrations`` (Alembic)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
 class Store:
     def __init__(self, url: str):
-        self.engine = create_engine(url)
+        self.engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -68,7 +68,8 @@ class PooledKernel:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                reply = run_sync(self.kc.get_shell_msg)(timeout=max(0.01, deadline - time.monotonic()))
+                left = max(0.01, deadline - time.monotonic())
+                reply = run_sync(self.kc.get_shell_msg)(timeout=left)
             except Exception:
                 return False
             if reply["parent_header"].get("msg_id") == msg_id:

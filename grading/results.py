@@ -25,10 +25,3 @@ def grades_frame(gradebook_url: str) -> pd.DataFrame:
                         rows.append((sub.student_id, assignment.name, grade.name,
                                      float(grade.score), float(grade.max_score), sub.timestamp))
     return pd.DataFrame(rows, columns=GRADE_COLUMNS)
-
-
-def submission_grades(gradebook_url: str, module: str, learner: str) -> dict[str, tuple]:
-    """{question id: (score, max_score)} of one learner's graded submission."""
-    frame = grades_frame(gradebook_url)
-    mine = frame[(frame.learner == learner) & (frame.module == module)]
-    return {row.question: (row.score, row.max_score) for row in mine.itertuples()}

@@ -20,8 +20,14 @@ from sqlalchemy import func, select
 from balise import BaliseError
 from balise.catalogue import Module
 from balise.grading.answers import Answers
-from balise.grading.submissions import (check_answers, check_id, keep_answers, now_utc,
-                                        submission_notebook, write_submission)
+from balise.grading.submissions import (
+    check_answers,
+    check_id,
+    keep_answers,
+    now_utc,
+    submission_notebook,
+    write_submission,
+)
 from balise.store import Attempt, Store
 
 

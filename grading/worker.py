@@ -25,7 +25,6 @@ from traitlets.config import Config, LoggingConfigurable
 
 from balise.grading.answer_sheet import inspect, read_notebook
 from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
-from balise.grading.execute import PooledExecute
 from balise.grading.feedback import FeedbackMaker
 from balise.grading.pool import KernelPool
 from balise.grading.submissions import restore_submission
@@ -159,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config")
     parser.add_argument("--data", required=True)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="[%(levelname).1s %(asctime)s balise.grading] %(message)s")
     # nbgrader logs every file it copies at INFO: keep the worker's own lines readable.
     logging.getLogger("traitlets").setLevel(logging.WARNING)

@@ -24,7 +24,8 @@ class Cluster:
     def __init__(self):
         found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
         if not found:
-            raise RuntimeError("PostgreSQL is missing: apt-get install postgresql (.ci/run does it)")
+            raise RuntimeError("PostgreSQL is missing: apt-get install postgresql "
+                               "(.ci/run does it)")
         self.bin = Path(found[-1]).parent
         self.base = Path(tempfile.mkdtemp(prefix="balise-pg-"))
         self.port = free_port()

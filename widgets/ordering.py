@@ -70,7 +70,8 @@ class Ordering(Scenario):
         up_word, down_word = CATALOGUE["up"], CATALOGUE["down"]
         for n, sid in enumerate(self.answer):
             step = self._steps[sid]
-            self._labels[n].value = (f'<strong>{n + 1}.</strong> {html.escape(step["fr"])}'
-                                     f' <span style="color:#555">/ {html.escape(step["en"])}</span>')
+            fr, en = html.escape(step["fr"]), html.escape(step["en"])
+            self._labels[n].value = (f'<strong>{n + 1}.</strong> {fr}'
+                                     f' <span style="color:#555">/ {en}</span>')
             self._ups[n].tooltip = f"{up_word['fr']} / {up_word['en']} : {step['fr']}"
             self._downs[n].tooltip = f"{down_word['fr']} / {down_word['en']} : {step['fr']}"

@@ -7,8 +7,7 @@ import nbformat
 import pytest
 
 from balise.grading import WorkerSupervisor
-from balise.grading.submissions import (check_answers, now_utc, submission_notebook,
-                                        write_submission)
+from balise.grading.submissions import check_answers, now_utc, submission_notebook, write_submission
 from balise.passwords import hash_password
 from balise.store import Attempt, Person
 

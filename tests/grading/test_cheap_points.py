@@ -8,8 +8,7 @@ import pytest
 
 from balise.grading import WorkerSupervisor
 from balise.grading.answer_sheet import sheet_is_answers_only
-from balise.grading.submissions import (check_answers, now_utc, submission_notebook,
-                                        write_submission)
+from balise.grading.submissions import check_answers, now_utc, submission_notebook, write_submission
 from balise.passwords import hash_password
 from balise.store import Attempt, Person
 

@@ -2,7 +2,6 @@
 
 import shutil
 
-import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 

@@ -4,8 +4,8 @@ import asyncio
 import concurrent.futures
 import csv
 import subprocess
-import time
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from balise.grading import WorkerSupervisor
 from balise.store import Attempt
-
 
 
 def run(coro):

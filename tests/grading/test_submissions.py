@@ -5,8 +5,12 @@ import pytest
 
 from balise import BaliseError
 from balise.catalogue import load_catalogue
-from balise.grading.submissions import (check_answers, check_id, submission_notebook,
-                                        write_submission)
+from balise.grading.submissions import (
+    check_answers,
+    check_id,
+    submission_notebook,
+    write_submission,
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +39,8 @@ def test_answer_sheet_is_a_plain_literal(built_course, module):
     sheet = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answers")
     assert sheet.source == "ANSWERS = {'q1': 'b', 'q2': 'a'}"
     graded = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells]
-    assert graded == ["answers"] + [item.id for item in module.graded_items]   # teaching cells stay in the page
+    # The teaching cells stay in the page: only the sheet and the graded cells are handed in.
+    assert graded == ["answers"] + [item.id for item in module.graded_items]
 
 
 def test_submission_is_written_in_nbgrader_layout(tmp_path, built_course):
