@@ -26,3 +26,14 @@ c.ServerApp.extra_template_paths = [str(Path(balise.__file__).parent / "template
 # --- Voila: modules as apps, the learner's identity handed to the kernel ----
 c.VoilaConfiguration.prelaunch_hook = prelaunch
 c.VoilaConfiguration.show_tracebacks = False
+
+# --- Headers on every page: no framing, no sniffing, no leaking referrers ---
+c.ServerApp.tornado_settings = {
+    "headers": {
+        "Content-Security-Policy": "frame-ancestors 'none'; object-src 'none'; "
+                                   "base-uri 'self'; form-action 'self'",
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+    },
+}

@@ -20,6 +20,7 @@ def _serve(course_root: str, gradebook_url: str, requests, parent: int) -> None:
     from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
 
     ensure_tools_on_path()
+    os.nice(10)      # a feedback page can wait; the next learner's score should not
     from nbgrader.apps import NbGraderAPI
 
     logging.getLogger("traitlets").setLevel(logging.WARNING)

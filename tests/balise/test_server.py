@@ -3,11 +3,14 @@
 import html
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
 
 from balise import tokens
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 
@@ -171,3 +174,30 @@ def test_answers_need_the_learners_own_token(server):
     assert answer(server, token, "s1", "b", module="ppe").status_code == 403
     trainer = tokens.sign(secret(server), "formatrice", "postures", 10)
     assert answer(server, trainer, "s1", "b").status_code == 403
+
+
+def test_module_page_shows_no_key(server):
+    """The Voila page a learner gets holds prompts and options, never a key or a practice."""
+    from balise.catalogue import load_catalogue
+
+    module = load_catalogue(REPO / "courses")["postures"]
+    page = server.session("lea").get(server.url + "voila/render/postures/postures.ipynb")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert "Situation 1" in text and "Quiz" in text
+    for item in module.graded_items:
+        assert item.practice["fr"] not in text and item.practice["en"] not in text, item.id
+    assert "ANSWERS = {'" not in text and repr(module.scenario("s2").answer) not in text
+    assert "balise.client.connect" not in text                 # the identity cell is hidden
+
+
+@pytest.mark.parametrize("who,path", [(None, "login"), ("lea", "balise/learner"),
+                                      ("formatrice", "balise/trainer"),
+                                      ("lea", "voila/render/postures/postures.ipynb"),
+                                      ("lea", "balise/trainer")])
+def test_every_page_carries_the_security_headers(server, who, path):
+    r = (server.session(who) if who else requests).get(server.url + path)
+    assert "frame-ancestors 'none'" in r.headers.get("Content-Security-Policy", "")
+    assert r.headers.get("X-Content-Type-Options") == "nosniff"
+    assert r.headers.get("X-Frame-Options") == "DENY"
+    assert r.headers.get("Referrer-Policy") == "same-origin"
