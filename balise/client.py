@@ -8,8 +8,12 @@ preview note and submits nothing.
 
 from __future__ import annotations
 
+import atexit
 import html
 import json
+import queue
+import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -84,12 +88,44 @@ def scenario(module: str, spec: dict, assets: str = "assets"):
     return Ordering(spec["prompt"], spec["steps"], check=check, answer=saved)
 
 
+class _Background:
+    """Saves that need no reply, sent in order by one thread: the page never waits for them."""
+
+    def __init__(self):
+        self._queue: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def put(self, *call) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="balise-saves", daemon=True)
+            self._thread.start()
+            # A page closed or reloaded shuts its kernel down: send what is queued first.
+            atexit.register(self.drain)
+        self._queue.put(call)
+
+    def _run(self) -> None:
+        while True:
+            module, item, answer = self._queue.get()
+            try:
+                save_answer(module, item, answer)
+            finally:
+                self._queue.task_done()
+
+    def drain(self, timeout: float = 5) -> None:
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+_background = _Background()
+
+
 def quiz(module: str, questions: list[dict]):
-    """The quiz, with earlier answers restored and each new one saved."""
+    """The quiz, with earlier answers restored and each new one saved in the background."""
     from balise.widgets import Quiz
 
     return Quiz(questions, answers=saved_answers(module),
-                on_answer=lambda item, answer: save_answer(module, item, answer))
+                on_answer=lambda item, answer: _background.put(module, item, answer))
 
 
 def render_result(result: dict) -> str:

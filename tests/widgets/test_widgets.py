@@ -72,3 +72,15 @@ def test_quiz_collects_restores_saves_and_locks():
     assert q.answer == {"q1": "b", "q2": "a"} and saved == [("q1", "b")]
     q.lock()
     assert q._radios["q1"].disabled
+
+
+def test_background_saves_are_sent_in_order_and_drained(monkeypatch):
+    from balise import client
+
+    sent = []
+    monkeypatch.setattr(client, "save_answer", lambda *call: sent.append(call))
+    saves = client._Background()
+    for n in range(20):
+        saves.put("postures", "q1", str(n))
+    saves.drain()
+    assert [answer for _, _, answer in sent] == [str(n) for n in range(20)]
