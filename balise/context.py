@@ -53,6 +53,10 @@ class BaliseContext:
             return last
         return progress_module.best_scores(last, self.attempts(), pass_marks)
 
+    def validations(self) -> pd.DataFrame:
+        """Field validations signed off by trainers (none are recorded yet: issue #6)."""
+        return pd.DataFrame(columns=["learner", "skill"])
+
     def attempts(self) -> pd.DataFrame:
         return self.store.frame(models_module.Attempt)
 

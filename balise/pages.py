@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 import pandas as pd
 from jupyter_server.base.handlers import JupyterHandler
@@ -140,9 +141,16 @@ class CoordinatorHandler(Page):
         ctx = self.balise
         people = ctx.store.frame(ctx.models.Person)
         sites = ctx.store.frame(ctx.models.Site)
-        summary = ctx.progress.site_summary(people, sites, ctx.scores(), ctx.routes)
+        learners = list(people.loc[people.role == "learner", "id"])
+        status = ctx.progress.module_status(
+            learners, {m.id: m.validity_months for m in ctx.catalogue.values()}, ctx.scores(),
+            ctx.attempts(), date.today())
+        cert = ctx.progress.certification(status, ctx.validations(), ctx.routes)
+        summary = ctx.progress.site_certification(people, sites, status, cert)
         self.show("coordinator.html",
                   summary=table_html(summary, {
                       "site": "Site", "learners": "Personnes / Learners",
                       "modules_passed": "Modules réussis / Modules passed",
-                      "routes_complete": "Parcours complets / Routes complete"}))
+                      "routes_complete": "Parcours certifiés / Routes certified",
+                      "expiring": "Expirent sous 30 jours / Expiring in 30 days",
+                      "expired": "Expirés / Expired"}))

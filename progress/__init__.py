@@ -1,13 +1,16 @@
 """Progress: each person's route to certification, and the tables trainers and coordinators read."""
 
 from balise.progress.routes import Route, load_routes, route_status
+from balise.progress.status import certification, module_status
 from balise.progress.tables import (
-                                     best_scores,
-                                     failure_rates,
-                                     module_scores,
-                                     site_summary,
-                                     trainer_table,
+    best_scores,
+    failure_rates,
+    module_scores,
+    site_certification,
+    site_summary,
+    trainer_table,
 )
 
-__all__ = ["Route", "best_scores", "failure_rates", "load_routes", "module_scores", "route_status",
+__all__ = ["Route", "best_scores", "certification", "failure_rates", "load_routes",
+           "module_scores", "module_status", "route_status", "site_certification",
            "site_summary", "trainer_table"]

@@ -99,3 +99,24 @@ def site_summary(people: pd.DataFrame, sites: pd.DataFrame, scores: pd.DataFrame
                      int(passed.learner.isin(here.id).sum()),
                      int(status.loc[status.site_id == site.id, "complete"].sum())))
     return pd.DataFrame(rows, columns=["site", "learners", "modules_passed", "routes_complete"])
+
+
+def site_certification(people: pd.DataFrame, sites: pd.DataFrame, status: pd.DataFrame,
+                       cert: pd.DataFrame) -> pd.DataFrame:
+    """Per site: learners, modules holding, routes certified, passes expiring or expired.
+
+    ``status`` comes from :func:`balise.progress.status.module_status`, ``cert``
+    from :func:`balise.progress.status.certification`.
+    """
+    learners = people[people.role == "learner"]
+    rows = []
+    for site in sites.itertuples():
+        here = set(learners.loc[learners.site_id == site.id, "id"])
+        mine = status[status.learner.isin(here)]
+        rows.append((site.name, len(here),
+                     int(mine.status.isin(["passed", "expiring"]).sum()),
+                     int(cert.loc[cert.learner.isin(here), "certified"].sum()),
+                     int((mine.status == "expiring").sum()),
+                     int((mine.status == "expired").sum())))
+    return pd.DataFrame(rows, columns=["site", "learners", "modules_passed", "routes_complete",
+                                       "expiring", "expired"])
