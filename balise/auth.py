@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from jupyter_server.auth.authorizer import Authorizer
+from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.auth.login import LoginFormHandler
 from traitlets import default
@@ -37,6 +38,26 @@ class SignInHandler(LoginFormHandler):
     def _render(self, message=None):
         self.write(self.render_template("login.html", next=self.get_argument(
             "next", default=self.base_url), message=message, user=None))
+
+    @allow_unauthenticated
+    def post(self):
+        """Refuse, without checking the password, after too many recent failures."""
+        throttle = self.settings["balise"].throttle
+        name = self.get_argument("username", default="").strip()[:64]
+        address = self.request.remote_ip or ""
+        if throttle.blocked(name, address):
+            self.log.warning("Sign-in for %r from %s refused: too many failures", name, address)
+            self.set_status(429)
+            return self._render(message={"error": "throttled"})
+        user = self.identity_provider.process_login_form(self)
+        if user is None:
+            throttle.failed(name, address)
+            self.set_status(401)
+            return self._render(message={"error": "wrong"})
+        throttle.succeeded(name, address)
+        self.log.info("User %s signed in.", user.username)
+        self.identity_provider.set_login_cookie(self, user)
+        self._redirect_safe(self.get_argument("next", default=self.base_url))
 
 
 class BaliseIdentityProvider(IdentityProvider):

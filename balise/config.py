@@ -62,6 +62,16 @@ class Balise(LoggingConfigurable):
         never takes a pass away) or 'last'. Example: c.Balise.score_policy = "last" """,
     ).tag(config=True)
 
+    signin_max_failures = Integer(
+        5,
+        help="""Failed sign-ins allowed per name and address within
+        `signin_window_minutes`; after that, sign-in is refused without checking
+        the password until the window passes.""",
+    ).tag(config=True)
+
+    signin_window_minutes = Float(
+        5.0, help="Minutes over which failed sign-ins are counted.").tag(config=True)
+
     config_file = Unicode(
         "",
         help="""The configuration file the server was started with, handed on to

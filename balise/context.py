@@ -14,6 +14,7 @@ from balise.grading import GradingService, WorkerSupervisor, grades_frame
 from balise.grading.answers import Answers
 from balise.progress import Route, load_routes
 from balise.store import Store
+from balise.throttle import SignInThrottle
 from balise.tokens import load_secret
 
 
@@ -27,6 +28,7 @@ class BaliseContext:
     grading: GradingService
     worker: WorkerSupervisor
     answers: Answers
+    throttle: SignInThrottle
     models = models_module
     progress = progress_module
 
@@ -41,7 +43,9 @@ class BaliseContext:
                    routes=load_routes(config.courses_path / "routes.yaml", set(catalogue)),
                    secret=load_secret(config.secret_path), grading=grading,
                    worker=WorkerSupervisor(config.data_path, config_file, log),
-                   answers=grading.answers)
+                   answers=grading.answers,
+                   throttle=SignInThrottle(config.signin_max_failures,
+                                           config.signin_window_minutes * 60))
 
     def grades(self) -> pd.DataFrame:
         return grades_frame(self.config.gradebook_url)

@@ -201,3 +201,14 @@ def test_every_page_carries_the_security_headers(server, who, path):
     assert r.headers.get("X-Content-Type-Options") == "nosniff"
     assert r.headers.get("X-Frame-Options") == "DENY"
     assert r.headers.get("Referrer-Policy") == "same-origin"
+
+
+def test_password_guessing_is_slowed_down_with_a_plain_message(server):
+    s = requests.Session()
+    codes = [server.sign_in(s, "guesser", f"guess-{n}").status_code for n in range(6)]
+    assert codes[:5] == [401] * 5 and codes[5] == 429
+    blocked = server.sign_in(s, "guesser", "anything")
+    assert blocked.status_code == 429
+    assert "Trop d'essais" in html.unescape(blocked.text) and "Too many tries" in blocked.text
+    assert "balise-session" not in s.cookies
+    assert server.sign_in(requests.Session(), "lea", "demo-lea").status_code == 200
