@@ -111,12 +111,31 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("--data")
     p_build.add_argument("--courses")
     p_build.add_argument("--force", action="store_true", help="rebuild even if unchanged")
+    p_backup = sub.add_parser("backup", help="copy the SQLite data folder into a .tar.gz")
+    p_backup.add_argument("--data")
+    p_backup.add_argument("--to", default="backups", help="folder for the archive")
+    p_restore = sub.add_parser("restore", help="unpack a backup into the data folder")
+    p_restore.add_argument("archive")
+    p_restore.add_argument("--data")
+    p_restore.add_argument("--force", action="store_true", help="replace existing data")
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
             serve(args)
-        else:
+        elif args.command == "build":
             build(settings(args)[1], force=args.force)
+        elif args.command == "backup":
+            from balise.backup import backup
+
+            balise = settings(args)[1]
+            print(backup(balise.data_path, Path(args.to), balise.store_url,
+                         balise.gradebook_url))
+        else:
+            from balise.backup import restore
+
+            balise = settings(args)[1]
+            restore(Path(args.archive), balise.data_path, force=args.force)
+            print(f"Restored into {balise.data_path}")
     except BaliseError as err:
         print(f"balise: {err}", file=sys.stderr)
         return 2

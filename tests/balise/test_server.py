@@ -212,3 +212,11 @@ def test_password_guessing_is_slowed_down_with_a_plain_message(server):
     assert "Trop d'essais" in html.unescape(blocked.text) and "Too many tries" in blocked.text
     assert "balise-session" not in s.cookies
     assert server.sign_in(requests.Session(), "lea", "demo-lea").status_code == 200
+
+
+def test_logs_hold_no_token_secret_or_password(server):
+    server.sign_in(requests.Session(), "lea", "demo-lea")
+    log = server.log.read_text()
+    assert "?token=" not in log and "token=" not in log.replace("xsrf", "")
+    assert secret(server).hex() not in log
+    assert log.count("demo-lea") == 1              # the demo banner, never a request line
