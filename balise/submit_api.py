@@ -49,24 +49,22 @@ class KernelAPIHandler(JupyterHandler):
             return None
         return identity
 
-    def body(self) -> dict | None:
+    def learner_request(self) -> tuple[dict, tokens.Identity | None]:
+        """The JSON body and the learner it is from; identity None once refused (replied)."""
         try:
             body = json.loads(self.request.body or b"{}")
-            if isinstance(body, dict):
-                return body
         except ValueError:
-            pass
-        self.reply(400, {"error": "malformed request / requête mal formée"})
-        return None
+            body = None
+        if not isinstance(body, dict):
+            self.reply(400, {"error": "malformed request / requête mal formée"})
+            return {}, None
+        return body, self.identity(body.get("module"))
 
 
 class SubmitHandler(KernelAPIHandler):
     @allow_unauthenticated
     async def post(self):
-        body = self.body()
-        if body is None:
-            return
-        identity = self.identity(body.get("module"))
+        body, identity = self.learner_request()
         if identity is None:
             return
         if body.get("learner", identity.learner) != identity.learner:
@@ -84,10 +82,7 @@ class AnswerHandler(KernelAPIHandler):
 
     @allow_unauthenticated
     def post(self):
-        body = self.body()
-        if body is None:
-            return
-        identity = self.identity(body.get("module"))
+        body, identity = self.learner_request()
         if identity is None:
             return
         try:
