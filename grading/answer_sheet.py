@@ -11,9 +11,7 @@ restores it from the gradebook).
 from __future__ import annotations
 
 import ast
-import json
 
-import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
@@ -83,11 +81,3 @@ class SealAnswerSheet(NbGraderPreprocessor):
                              resources.get("nbgrader", {}).get("student"))
             cell.source = EMPTY_SHEET
         return cell, resources
-
-
-def read_notebook(path) -> nbformat.NotebookNode:
-    """A notebook as nbformat nodes, without schema validation (nbgrader validates later)."""
-    from nbformat.v4.rwbase import rejoin_lines
-
-    with open(path, encoding="utf-8") as fh:
-        return rejoin_lines(nbformat.from_dict(json.load(fh)))

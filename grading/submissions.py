@@ -100,6 +100,23 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _stamp(when: datetime) -> str:
+    """nbgrader's timestamp; a naive time is UTC (as the store keeps it), never local time."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT)
+
+
+def _write_nbgrader_copy(course_root: Path, learner: str, module: str, data: bytes,
+                         when: datetime) -> Path:
+    folder = course_root / "submitted" / learner / module
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(folder / f"{module}.ipynb", data)
+    _write_atomic(folder / "timestamp.txt", _stamp(when).encode())
+    _fsync_dir(folder)
+    return folder
+
+
 def write_submission(course_root: Path, archive: Path, attempt_id: str, learner: str,
                      module: str, nb: nbformat.NotebookNode, when: datetime) -> Path:
     """Archive copy first, then nbgrader's copy and timestamp, each fsynced then renamed."""
@@ -107,20 +124,29 @@ def write_submission(course_root: Path, archive: Path, attempt_id: str, learner:
     archive.mkdir(parents=True, exist_ok=True)
     _write_atomic(archive / f"{attempt_id}.ipynb", data)
     _fsync_dir(archive)
-    folder = course_root / "submitted" / learner / module
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_atomic(folder / f"{module}.ipynb", data)
-    stamp = when.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT)
-    _write_atomic(folder / "timestamp.txt", stamp.encode())
-    _fsync_dir(folder)
-    return folder
+    return _write_nbgrader_copy(course_root, learner, module, data, when)
+
+
+def read_notebook(path) -> nbformat.NotebookNode:
+    """A notebook as nbformat nodes, without schema validation (nbgrader validates later)."""
+    from nbformat.v4.rwbase import rejoin_lines
+
+    with open(path, encoding="utf-8") as fh:
+        return rejoin_lines(nbformat.from_dict(json.load(fh)))
 
 
 def restore_submission(course_root: Path, archive: Path, attempt_id: str, learner: str,
-                       module: str, when: datetime) -> None:
-    """Put an archived attempt back in nbgrader's layout before grading it again."""
-    nb = nbformat.read(archive / f"{attempt_id}.ipynb", as_version=4)
-    write_submission(course_root, archive, attempt_id, learner, module, nb, when)
+                       module: str, when: datetime) -> nbformat.NotebookNode:
+    """The archived attempt, put back in nbgrader's layout if that copy is not this one's.
+
+    The server wrote both copies before recording the attempt, so the rewrite
+    happens only when something came between (a copy lost, another attempt).
+    """
+    nb = read_notebook(archive / f"{attempt_id}.ipynb")
+    stamp = course_root / "submitted" / learner / module / "timestamp.txt"
+    if not stamp.exists() or stamp.read_text() != _stamp(when):
+        _write_nbgrader_copy(course_root, learner, module, nbformat.writes(nb).encode(), when)
+    return nb
 
 
 def now_utc() -> datetime:

@@ -23,11 +23,11 @@ from sqlalchemy import select
 from traitlets import Float, Integer
 from traitlets.config import Config, LoggingConfigurable
 
-from balise.grading.answer_sheet import inspect, read_notebook
+from balise.grading.answer_sheet import inspect
 from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
 from balise.grading.feedback import FeedbackMaker
 from balise.grading.pool import KernelPool
-from balise.grading.submissions import restore_submission
+from balise.grading.submissions import read_notebook, restore_submission
 from balise.store import Attempt, Store, utcnow
 
 
@@ -67,9 +67,10 @@ class GradingWorker(LoggingConfigurable):
     def grade(self, attempt: Attempt) -> None:
         from nbgrader.apps import NbGraderAPI
 
-        restore_submission(self.course_root, self.archive, attempt.id, attempt.learner_id,
-                           attempt.module_id, attempt.submitted_at)
-        self._flag(attempt)
+        submitted = restore_submission(self.course_root, self.archive, attempt.id,
+                                       attempt.learner_id, attempt.module_id,
+                                       attempt.submitted_at)
+        self._flag(attempt, submitted)
         api = NbGraderAPI(config=self.nbgrader_config)
         result = api.autograde(attempt.module_id, attempt.learner_id, force=True, create=True)
         if result.get("success"):
@@ -87,9 +88,8 @@ class GradingWorker(LoggingConfigurable):
             self._releases[module] = cached
         return cached[1]
 
-    def _flag(self, attempt: Attempt) -> None:
+    def _flag(self, attempt: Attempt, submitted) -> None:
         """Record for the trainer what in the submission Balise did not write."""
-        submitted = read_notebook(self.archive / f"{attempt.id}.ipynb")
         flags = inspect(submitted, self._release(attempt.module_id))
         if flags:
             self.log.warning("Attempt %s (%s) flagged: %s", attempt.id, attempt.learner_id, flags)

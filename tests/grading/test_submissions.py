@@ -82,3 +82,25 @@ def test_answers_are_kept_even_when_the_release_is_broken(built_course, tmp_path
     kept = json.loads((data / "attempts" / "s1.answers.json").read_text())
     assert kept == {"learner": "amina", "module": "postures", "answers": {"q1": "b"}}
     store.dispose()
+
+
+def test_restore_rewrites_nbgrader_copy_only_when_it_is_not_this_attempts(tmp_path):
+    from datetime import datetime
+
+    from balise.grading.submissions import restore_submission
+
+    nb = nbformat.v4.new_notebook()
+    when = datetime(2026, 11, 25, 9, 30)                     # naive, as the store keeps it: UTC
+    folder = write_submission(tmp_path / "course", tmp_path / "attempts", "a1", "amina",
+                              "postures", nb, when)
+    copy = folder / "postures.ipynb"
+    before = copy.stat().st_mtime_ns
+    assert restore_submission(tmp_path / "course", tmp_path / "attempts", "a1", "amina",
+                              "postures", when) == nb
+    assert copy.stat().st_mtime_ns == before                 # already this attempt's: untouched
+    assert (folder / "timestamp.txt").read_text() == "2026-11-25 09:30:00.000000 UTC"
+    copy.unlink()
+    (folder / "timestamp.txt").unlink()
+    restore_submission(tmp_path / "course", tmp_path / "attempts", "a1", "amina", "postures",
+                       when)
+    assert copy.exists() and (folder / "timestamp.txt").exists()
