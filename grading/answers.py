@@ -21,8 +21,8 @@ class Answers:
     def __init__(self, store: Store, catalogue: dict[str, Module]):
         self.store, self.catalogue = store, catalogue
 
-    def module(self, module_id: str) -> Module:
-        if module_id not in self.catalogue:
+    def module(self, module_id: object) -> Module:
+        if not isinstance(module_id, str) or module_id not in self.catalogue:
             raise BaliseError("unknown module / module inconnu")
         return self.catalogue[module_id]
 

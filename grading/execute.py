@@ -36,7 +36,9 @@ class PooledExecute(Execute):
             cwd = (resources or {}).get("metadata", {}).get("path") or self.pool.home
             if self.pool.hides(cwd):
                 cwd = self.pool.home          # the submission's folder is out of sight
-            if not kernel.run(f"import os as _o; _o.chdir({cwd!r}); del _o"):
+            # A kernel starts, and is returned by its wipe, in the pool's home.
+            if cwd != self.pool.home and not kernel.run(
+                    f"import os as _o; _o.chdir({cwd!r}); del _o"):
                 raise RuntimeError("grading kernel did not answer")
             self._pooled = kernel
             nb, resources = super().preprocess(nb, resources, km=kernel.km)

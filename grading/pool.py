@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -51,7 +51,6 @@ class PooledKernel:
     kc: object
     home: str
     uses: int = 0
-    started: float = field(default_factory=time.monotonic)
     # The housekeeping request sent when the kernel was last released, whose
     # reply is awaited when it is next acquired: the reset runs while the
     # grade is being saved, not before.
@@ -117,7 +116,6 @@ class KernelPool(LoggingConfigurable):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._idle: deque[PooledKernel] = deque()
-        self.started = 0
         self.replaced = 0
 
     def __deepcopy__(self, memo):
@@ -164,7 +162,6 @@ class KernelPool(LoggingConfigurable):
         kernel = PooledKernel(km=km, kc=kc, home=self.home)
         if not kernel.run(INIT_CODE, timeout=self.startup_timeout):
             raise BaliseError("a grading kernel did not accept its set-up code")
-        self.started += 1
         return kernel
 
     def acquire(self) -> PooledKernel:

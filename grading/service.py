@@ -42,9 +42,7 @@ class GradingService:
         self.answers = Answers(store, catalogue)
 
     def module(self, module_id: object) -> Module:
-        if not isinstance(module_id, str) or module_id not in self.catalogue:
-            raise BaliseError("unknown module / module inconnu")
-        return self.catalogue[module_id]
+        return self.answers.module(module_id)
 
     def accept(self, learner: str, module_id: str, submission_id: object,
                answers: object) -> str:
@@ -55,11 +53,10 @@ class GradingService:
         """
         module = self.module(module_id)
         attempt_id = check_id(submission_id, "submission id")
-        # What was saved as she went (the scenarios), then what the page sends.
-        clean = check_answers(module, {**self.answers.saved(learner, module.id),
-                                       **(answers if isinstance(answers, dict) else {})})
         if not isinstance(answers, dict):
             raise BaliseError("answers must be a mapping / les réponses sont mal formées")
+        # What was saved as she went (the scenarios), then what the page sends.
+        clean = check_answers(module, {**self.answers.saved(learner, module.id), **answers})
         with self.store.session() as s:
             known = s.get(Attempt, attempt_id)
             if known is not None and known.learner_id != learner:
