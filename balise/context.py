@@ -50,12 +50,16 @@ class BaliseContext:
     def grades(self) -> pd.DataFrame:
         return grades_frame(self.config.gradebook_url)
 
-    def scores(self) -> pd.DataFrame:
+    def scores(self, grades: pd.DataFrame | None = None,
+               attempts: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Each learner's counted score per module; pass frames a page already read."""
         pass_marks = {m.id: m.pass_mark for m in self.catalogue.values()}
-        last = progress_module.module_scores(self.grades(), pass_marks)
+        last = progress_module.module_scores(self.grades() if grades is None else grades,
+                                             pass_marks)
         if self.config.score_policy == "last":
             return last
-        return progress_module.best_scores(last, self.attempts(), pass_marks)
+        return progress_module.best_scores(
+            last, self.attempts() if attempts is None else attempts, pass_marks)
 
     def validations(self) -> pd.DataFrame:
         """Field validations signed off by trainers (none are recorded yet: issue #6)."""

@@ -120,9 +120,10 @@ class TrainerHandler(Page):
         ctx = self.balise
         people = ctx.store.frame(ctx.models.Person)
         site = self.current_user.site
-        table = ctx.progress.trainer_table(people, ctx.scores(), ctx.attempts(), site)
+        grades, attempts = ctx.grades(), ctx.attempts()
+        table = ctx.progress.trainer_table(people, ctx.scores(grades, attempts), attempts, site)
         learners = people[(people.role == "learner") & (people.site_id == site)]
-        rates = ctx.progress.failure_rates(ctx.grades(), list(learners.id))
+        rates = ctx.progress.failure_rates(grades, list(learners.id))
         self.show("trainer.html",
                   table=table_html(table, {"name": "Personne / Person", "module": "Module",
                                            "score": "Note / Score", "max_score": "Sur / Out of",
@@ -142,9 +143,10 @@ class CoordinatorHandler(Page):
         people = ctx.store.frame(ctx.models.Person)
         sites = ctx.store.frame(ctx.models.Site)
         learners = list(people.loc[people.role == "learner", "id"])
+        attempts = ctx.attempts()
         status = ctx.progress.module_status(
-            learners, {m.id: m.validity_months for m in ctx.catalogue.values()}, ctx.scores(),
-            ctx.attempts(), date.today())
+            learners, {m.id: m.validity_months for m in ctx.catalogue.values()},
+            ctx.scores(attempts=attempts), attempts, date.today())
         cert = ctx.progress.certification(status, ctx.validations(), ctx.routes)
         summary = ctx.progress.site_certification(people, sites, status, cert)
         self.show("coordinator.html",
