@@ -1,16 +1,14 @@
 """Progress: each person's route to certification, and the tables trainers and coordinators read."""
 
-from balise.progress.routes import Route, load_routes, route_status
+from balise.progress.routes import Route, load_routes
 from balise.progress.status import certification, module_status
 from balise.progress.tables import (
     best_scores,
     failure_rates,
     module_scores,
     site_certification,
-    site_summary,
     trainer_table,
 )
 
 __all__ = ["Route", "best_scores", "certification", "failure_rates", "load_routes",
-           "module_scores", "module_status", "route_status", "site_certification",
-           "site_summary", "trainer_table"]
+           "module_scores", "module_status", "site_certification", "trainer_table"]

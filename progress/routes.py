@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from balise import BaliseError
@@ -39,19 +38,3 @@ def load_routes(path: Path, module_ids: set[str]) -> list[Route]:
         routes.append(Route(raw["id"], dict(raw.get("title") or {}),
                             list(raw.get("jobs") or []), list(raw.get("modules") or [])))
     return routes
-
-
-def route_status(passed: pd.DataFrame, learners: pd.DataFrame, routes: list[Route]) -> pd.DataFrame:
-    """One row per learner and route: modules passed, modules required, complete.
-
-    ``passed`` has columns learner, module (one row per module passed);
-    ``learners`` has a column id.
-    """
-    rows = []
-    for route in routes:
-        need = set(route.modules)
-        for learner in learners["id"]:
-            done = set(passed.loc[passed.learner == learner, "module"]) & need
-            rows.append((learner, route.id, len(done), len(need), done == need))
-    return pd.DataFrame(rows, columns=["learner", "route", "modules_passed",
-                                       "modules_required", "complete"])

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from balise.progress.routes import Route, route_status
-
 
 def module_scores(grades: pd.DataFrame, pass_marks: dict[str, int]) -> pd.DataFrame:
     """Per learner and module: score, max, percent, date, passed."""
@@ -83,22 +81,6 @@ def failure_rates(grades: pd.DataFrame, learners: list[str]) -> pd.DataFrame:
            .agg(answered=("learner", "nunique"), failure_rate=("failed", "mean")))
     out["failure_rate"] = out.failure_rate.round(2)
     return out.sort_values(["module", "failure_rate"], ascending=[True, False])[cols]
-
-
-def site_summary(people: pd.DataFrame, sites: pd.DataFrame, scores: pd.DataFrame,
-                 routes: list[Route]) -> pd.DataFrame:
-    """Per site: learners, modules passed, routes complete."""
-    learners = people[people.role == "learner"]
-    passed = scores.loc[scores.passed.astype(bool), ["learner", "module"]]
-    status = route_status(passed, learners, routes)
-    status = status.merge(learners[["id", "site_id"]], left_on="learner", right_on="id")
-    rows = []
-    for site in sites.itertuples():
-        here = learners[learners.site_id == site.id]
-        rows.append((site.name, len(here),
-                     int(passed.learner.isin(here.id).sum()),
-                     int(status.loc[status.site_id == site.id, "complete"].sum())))
-    return pd.DataFrame(rows, columns=["site", "learners", "modules_passed", "routes_complete"])
 
 
 def site_certification(people: pd.DataFrame, sites: pd.DataFrame, status: pd.DataFrame,

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from balise.progress import Route, failure_rates, module_scores, route_status, site_summary
+from balise.progress import failure_rates, module_scores
 from balise.progress.tables import trainer_table
 
 GRADES = pd.DataFrame(
@@ -49,22 +49,6 @@ def test_failure_rate_per_question_of_a_group():
     assert rates.loc["q2", "failure_rate"] == 0.5
     assert rates.loc["q1", "failure_rate"] == 0.0
     assert rates.loc["q5", "answered"] == 2
-
-
-def test_route_complete_when_every_module_passed():
-    routes = [Route("socle", {}, [], ["postures", "ppe"])]
-    passed = pd.DataFrame([("amina", "postures"), ("amina", "ppe"), ("yusuf", "postures")],
-                          columns=["learner", "module"])
-    status = route_status(passed, PEOPLE[PEOPLE.role == "learner"], routes).set_index("learner")
-    assert bool(status.loc["amina", "complete"]) and not bool(status.loc["yusuf", "complete"])
-    assert status.loc["yusuf", "modules_passed"] == 1
-
-
-def test_site_summary_counts_learners_passes_and_routes():
-    summary = site_summary(PEOPLE, SITES, module_scores(GRADES, {"postures": 80}),
-                           [Route("socle", {}, [], ["postures"])]).set_index("site")
-    assert summary.loc["Lyon"].tolist() == [3, 1, 1]
-    assert summary.loc["Paris"].tolist() == [1, 0, 0]
 
 
 def test_best_policy_keeps_a_pass_after_a_worse_retry():
