@@ -1,26 +1,16 @@
 """Broken submissions fail alone: a clear word, the submission kept, the next one graded."""
 
-import asyncio
-import concurrent.futures
 
 import nbformat
 import pytest
 
 from balise.grading import WorkerSupervisor
-from balise.grading.submissions import check_answers, now_utc, submission_notebook, write_submission
-from balise.passwords import hash_password
-from balise.store import Attempt, Person
+from balise.grading.submissions import check_answers, submission_notebook
+from balise.store import Attempt
+
+from submitting import RIGHT, queue, run
 
 pytestmark = pytest.mark.slow
-RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a",
-         "s1": "b", "s2": ["avoid", "evaluate", "collective", "ppe"]}
-
-
-def run(coro):
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
 def sheet_with(balise, module, code):
     release = balise.course_root / "release" / "postures" / "postures.ipynb"
     nb = submission_notebook(release, check_answers(module, RIGHT))
@@ -33,24 +23,6 @@ def extra_cell(balise, module, code):
     nb = submission_notebook(release, check_answers(module, RIGHT))
     nb.cells.insert(1, nbformat.v4.new_code_cell(code))
     return nb
-
-
-def queue(balise, store, learner, attempt_id, payload):
-    """Write an archived submission (notebook or raw bytes) and record it pending."""
-    with store.session() as s:
-        s.add(Person(id=learner, name=learner, role="learner", site_id="lyon-logistique",
-                     password_hash=hash_password("x")))
-    when = now_utc()
-    if isinstance(payload, bytes):
-        archive = balise.data_path / "attempts"
-        archive.mkdir(parents=True, exist_ok=True)
-        (archive / f"{attempt_id}.ipynb").write_bytes(payload)
-    else:
-        write_submission(balise.course_root, balise.data_path / "attempts", attempt_id, learner,
-                         "postures", payload, when)
-    with store.session() as s:
-        s.add(Attempt(id=attempt_id, learner_id=learner, module_id="postures", number=1,
-                      status="pending", submitted_at=when.replace(tzinfo=None)))
 
 
 def test_each_broken_submission_fails_alone(service, data, tmp_path):

@@ -1,27 +1,17 @@
 """No cheap points: tricks in a submission score nothing and are flagged for the trainer."""
 
-import asyncio
-import concurrent.futures
 import json
 
 import pytest
 
 from balise.grading import WorkerSupervisor
 from balise.grading.answer_sheet import sheet_is_answers_only
-from balise.grading.submissions import check_answers, now_utc, submission_notebook, write_submission
-from balise.passwords import hash_password
-from balise.store import Attempt, Person
+from balise.grading.submissions import check_answers, submission_notebook
+from balise.store import Attempt
+
+from submitting import RIGHT, queue, run
 
 pytestmark = pytest.mark.slow
-KEY = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a",
-         "s1": "b", "s2": ["avoid", "evaluate", "collective", "ppe"]}
-
-
-def run(coro):
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
 @pytest.mark.parametrize("source,ok", [
     ("ANSWERS = {'q1': 'b'}", True),
     ("ANSWERS = {}", True),
@@ -41,9 +31,9 @@ def test_only_a_literal_sheet_counts_as_answers(source, ok):
 def tricks(release_nb):
     """Each trick, applied to a submission that answers nothing honestly."""
     eq_true = ("class Yes:\n    def __eq__(self, other):\n        return True\n"
-               f"ANSWERS = {{q: Yes() for q in {list(KEY)!r}}}")
+               f"ANSWERS = {{q: Yes() for q in {list(RIGHT)!r}}}")
     fake_get = ("class Sheet(dict):\n    def get(self, key, default=None):\n"
-                f"        return {KEY!r}[key]\nANSWERS = Sheet()")
+                f"        return {RIGHT!r}[key]\nANSWERS = Sheet()")
     redefine = ("import builtins\n_real = builtins.AssertionError\n"
                 "ANSWERS = {}\nbuiltins.AssertionError = type('Never', (Exception,), {})")
 
@@ -68,17 +58,9 @@ def test_tricks_score_nothing_and_are_flagged(service, data):
     release = balise.course_root / "release" / "postures" / "postures.ipynb"
     cases = tricks(release)
     for name, nb in cases.items():
-        with store.session() as s:
-            s.add(Person(id=name, name=name, role="learner", site_id="lyon-logistique",
-                         password_hash=hash_password("x")))
-        when = now_utc()
-        write_submission(balise.course_root, balise.data_path / "attempts", f"t-{name}", name,
-                         "postures", nb, when)
-        with store.session() as s:
-            s.add(Attempt(id=f"t-{name}", learner_id=name, module_id="postures", number=1,
-                          status="pending", submitted_at=when.replace(tzinfo=None)))
+        queue(balise, store, name, f"t-{name}", nb)
     honest = service.accept("amina", "postures", "honest",
-                            check_answers(service.catalogue["postures"], KEY))
+                            check_answers(service.catalogue["postures"], RIGHT))
     supervisor = WorkerSupervisor(balise.data_path)
     supervisor.start()
     try:

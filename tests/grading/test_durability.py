@@ -1,7 +1,6 @@
 """Nothing lost: a worker killed with SIGKILL mid-grade, 50 submissions at once."""
 
 import asyncio
-import concurrent.futures
 import os
 import signal
 import time
@@ -9,26 +8,9 @@ import time
 from sqlalchemy import select
 
 from balise.grading.results import grades_frame
-from balise.passwords import hash_password
-from balise.store import Attempt, Person
+from balise.store import Attempt
 
-RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a",
-         "s1": "b", "s2": ["avoid", "evaluate", "collective", "ppe"]}
-
-
-def run(coro):
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
-def add_learners(store, n):
-    ids = [f"learner{i:02d}" for i in range(n)]
-    hashed = hash_password("x")
-    with store.session() as s:
-        for pid in ids:
-            s.add(Person(id=pid, name=pid, role="learner", site_id="lyon-logistique",
-                         password_hash=hashed))
-    return ids
+from submitting import RIGHT, add_learners, run
 
 
 def answers_for(i):
@@ -39,7 +21,7 @@ def answers_for(i):
 
 def test_worker_killed_mid_grade_loses_nothing_and_grades_once(service, data, worker):
     balise, store = data
-    learners = add_learners(store, 8)
+    learners = add_learners(store, [f"learner{i:02d}" for i in range(8)])
     attempts = {service.accept(pid, "postures", f"k{i}", answers_for(i)[0]): (pid, i)
                 for i, pid in enumerate(learners)}
     kills = 0
@@ -71,7 +53,7 @@ def test_worker_killed_mid_grade_loses_nothing_and_grades_once(service, data, wo
 
 def test_fifty_submissions_at_once_on_sqlite(service, data, worker):
     balise, store = data
-    learners = add_learners(store, 50)
+    learners = add_learners(store, [f"learner{i:02d}" for i in range(50)])
 
     async def everyone():
         return await asyncio.gather(*(
@@ -105,7 +87,7 @@ def test_fifty_submissions_at_once_on_postgresql(postgres, built_course, tmp_pat
     build(balise, out=open(os.devnull, "w"))               # generate_assignment into PostgreSQL
     store = Store(store_url)
     demo.seed(store)
-    learners = add_learners(store, 50)
+    learners = add_learners(store, [f"learner{i:02d}" for i in range(50)])
     service = GradingService(store, load_catalogue(balise.courses_path), balise.course_root,
                              balise.data_path / "attempts", 180)
     supervisor = WorkerSupervisor(balise.data_path, str(config))

@@ -25,7 +25,6 @@ PEOPLE = pd.DataFrame(
      ("lea", "Léa", "learner", "lyon"), ("zoe", "Zoé", "learner", "paris"),
      ("nadia", "Nadia", "trainer", "lyon")],
     columns=["id", "name", "role", "site_id"])
-SITES = pd.DataFrame([("lyon", "Lyon"), ("paris", "Paris")], columns=["id", "name"])
 ATTEMPTS = pd.DataFrame([("a1", "amina", "postures"), ("a2", "amina", "postures"),
                          ("y1", "yusuf", "postures")],
                         columns=["id", "learner_id", "module_id"])
