@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from balise import BaliseError
+from balise import BaliseError, kinds
 
 MODULE_ID = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 LANGS = ("fr", "en")
@@ -30,6 +30,10 @@ class Question:
     practice: dict[str, str]
     source: str
 
+    @property
+    def right_answer(self) -> str:
+        return self.answer
+
     def public(self) -> dict[str, Any]:
         """What the release notebook may show: no answer, no practice."""
         return {"id": self.id, "prompt": self.prompt, "options": self.options}
@@ -37,28 +41,49 @@ class Question:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A practice situation: its key and practice stay on the server, like the quiz's."""
+    """A practice situation: its key and practice stay on the server, like the quiz's.
+
+    ``kind`` is one of :data:`balise.kinds.KINDS`; ``public_data`` is what the
+    page's widget is given, ``private`` what only the server's feedback uses.
+    """
 
     id: str
-    kind: str                      # "choice" or "ordering"
+    kind: str
     prompt: dict[str, str]
-    items: list[dict[str, str]]    # options (choice) or steps (ordering)
-    answer: str | list[str]
+    public_data: dict[str, Any]
+    answer: Any
     practice: dict[str, str]
     source: str
+    private: dict[str, Any] = field(default_factory=dict)
 
     def public(self) -> dict[str, Any]:
-        key = "options" if self.kind == "choice" else "steps"
-        return {"id": self.id, "kind": self.kind, "prompt": self.prompt, key: self.items}
+        return {"id": self.id, "kind": self.kind, "prompt": self.prompt, **self.public_data}
 
-    def is_right(self, answer: object) -> bool:
-        return answer == self.answer
+    def clean(self, answer: object) -> Any:
+        """The answer in its stored form; raises ``balise.kinds.Invalid``."""
+        return kinds.clean_answer(self.kind, self.public_data, answer)
 
     def accepts(self, answer: object) -> bool:
-        ids = [i["id"] for i in self.items]
-        if self.kind == "choice":
-            return answer in ids
-        return isinstance(answer, list) and sorted(answer) == sorted(ids)
+        try:
+            self.clean(answer)
+        except kinds.Invalid:
+            return False
+        return True
+
+    def is_right(self, answer: object) -> bool:
+        try:
+            clean = self.clean(answer)
+        except kinds.Invalid:
+            return False
+        return kinds.is_right(self.kind, self.public_data, self.answer, clean)
+
+    @property
+    def right_answer(self) -> Any:
+        """An answer that scores (the key, or for a lift a safe setting)."""
+        return kinds.right_answer(self.kind, self.public_data, self.answer)
+
+    def feedback(self, answer: object) -> dict[str, Any]:
+        return kinds.feedback(self, self.clean(answer))
 
 
 @dataclass(frozen=True)
@@ -174,37 +199,17 @@ def _scenario(check: _Checker, raw: Any, index: int, folder: Path) -> Scenario:
     sid, kind = raw.get("id"), raw.get("kind")
     if not isinstance(sid, str) or not re.fullmatch(r"s[0-9]{1,3}", sid):
         raise check.fail(keys + ["id"], "scenario id must look like s1, s2, ...", "set 'id: s1'")
-    if kind not in ("choice", "ordering"):
+    if kind not in kinds.KINDS:
         raise check.fail(keys + ["kind"], f"unknown scenario kind {kind!r}",
-                         "use 'kind: choice' or 'kind: ordering'")
-    field_name = "options" if kind == "choice" else "steps"
-    raw_items = raw.get(field_name)
-    if not isinstance(raw_items, list) or len(raw_items) < 2:
-        raise check.fail(keys + [field_name], f"a {kind} scenario needs at least two {field_name}",
-                         f"add {field_name}, each {{id: a, fr: '...', en: '...'}}")
-    items = []
-    for j, item in enumerate(raw_items):
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            raise check.fail(keys + [field_name, j], "each needs an id", "write {id: a, ...}")
-        clean = {"id": item["id"], **check.bilingual(item, keys + [field_name, j])}
-        if item.get("picture"):
-            if not (folder / "assets" / str(item["picture"])).is_file():
-                raise check.fail(keys + [field_name, j, "picture"],
-                                 f"picture {item['picture']} not found in assets/",
-                                 "add the SVG file to the module's assets folder")
-            clean["picture"] = str(item["picture"])
-        items.append(clean)
-    scenario = Scenario(sid, kind, check.bilingual(raw.get("prompt"), keys + ["prompt"]), items,
-                        raw.get("answer"),
-                        check.bilingual(raw.get("practice"), keys + ["practice"]),
-                        str(raw.get("source") or "").strip())
-    if not scenario.accepts(scenario.answer):
-        raise check.fail(keys + ["answer"], "the answer is not made of this scenario's ids",
-                         "choice: one option id; ordering: every step id, in the right order")
-    if not scenario.source:
+                         "use one of: " + ", ".join(kinds.KINDS))
+    public, key, private = kinds.PARSERS[kind](check, raw, keys, folder)
+    source = str(raw.get("source") or "").strip()
+    if not source:
         raise check.fail(keys, "every scenario needs its public source",
                          "add 'source: Code du travail, art. ...'")
-    return scenario
+    return Scenario(sid, kind, check.bilingual(raw.get("prompt"), keys + ["prompt"]), public,
+                    key, check.bilingual(raw.get("practice"), keys + ["practice"]), source,
+                    private)
 
 
 def load_module(folder: Path) -> Module:

@@ -48,7 +48,7 @@ def main() -> None:
     store = Store(balise.store_url)
     demo.seed(store)
     catalogue = load_catalogue(balise.courses_path)
-    right = {item.id: item.answer for item in catalogue["postures"].graded_items}
+    right = {item.id: item.right_answer for item in catalogue["postures"].graded_items}
     service = GradingService(store, catalogue, balise.course_root,
                              balise.data_path / "attempts", 120)
     supervisor = WorkerSupervisor(balise.data_path)

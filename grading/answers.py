@@ -39,8 +39,7 @@ class Answers:
         scenario = module.scenario(item)
         if scenario is None:
             return None
-        return {"right": scenario.is_right(clean), "practice": scenario.practice,
-                "source": scenario.source}
+        return scenario.feedback(clean)
 
     def saved(self, learner: str, module_id: str) -> dict:
         with self.store.session() as s:

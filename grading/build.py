@@ -18,7 +18,8 @@ from pathlib import Path
 import nbformat
 
 from balise import BaliseError
-from balise.catalogue import Module
+from balise.catalogue import Module, Scenario
+from balise.kinds import hidden_test
 
 QUIZ_TAG = "balise-quiz"
 SCENARIO_TAG = "balise-scenario"
@@ -49,7 +50,7 @@ def scenario_cell(module: Module, scenario_id: str) -> nbformat.NotebookNode:
 def quiz_cells(module: Module) -> list[nbformat.NotebookNode]:
     v4 = nbformat.v4
     public = [q.public() for q in module.quiz]
-    key = {item.id: item.answer for item in module.graded_items}
+    key = {item.id: item.right_answer for item in module.graded_items}
     cells = [
         v4.new_code_cell(
             "from balise import client as _balise\n"
@@ -61,9 +62,10 @@ def quiz_cells(module: Module) -> list[nbformat.NotebookNode]:
             metadata=_meta("answers", solution=True, locked=False)),
     ]
     for item in module.graded_items:
+        test = (hidden_test(item) if isinstance(item, Scenario)
+                else f"assert ANSWERS.get({item.id!r}) == {item.answer!r}")
         cells.append(v4.new_code_cell(
-            f"# {item.id}\n### BEGIN HIDDEN TESTS\n"
-            f"assert ANSWERS.get({item.id!r}) == {item.answer!r}\n### END HIDDEN TESTS",
+            f"# {item.id}\n### BEGIN HIDDEN TESTS\n{test}\n### END HIDDEN TESTS",
             metadata=_meta(item.id, grade=True, points=1)))
     cells.append(v4.new_code_cell(
         "from balise.client import SubmitPanel\n"

@@ -18,6 +18,7 @@ import nbformat
 
 from balise import BaliseError
 from balise.catalogue import Module
+from balise.kinds import Invalid
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # nbgrader's own format (ExchangeSubmit.timestamp_format); written here, not
@@ -31,20 +32,23 @@ def check_id(value: object, what: str) -> str:
     return value
 
 
-def check_answer(module: Module, item: object, answer: object) -> str | list[str]:
-    """One answer: a known question with one of its options, or a scenario's own ids."""
+def check_answer(module: Module, item: object, answer: object):
+    """One answer in its stored form: a question's option, or a scenario's own ids."""
     question = module.question(item) if isinstance(item, str) else None
     scenario = module.scenario(item) if isinstance(item, str) else None
     if question is None and scenario is None:
         raise BaliseError(f"unknown question / question inconnue: {str(item)[:40]!r}")
-    if question is not None and answer not in {o["id"] for o in question.options}:
-        raise BaliseError(f"unknown option for {item} / option inconnue pour {item}")
-    if scenario is not None and not scenario.accepts(answer):
-        raise BaliseError(f"unknown answer for {item} / réponse inconnue pour {item}")
-    return list(answer) if isinstance(answer, list) else answer
+    if question is not None:
+        if answer not in {o["id"] for o in question.options}:
+            raise BaliseError(f"unknown option for {item} / option inconnue pour {item}")
+        return answer
+    try:
+        return scenario.clean(answer)
+    except Invalid:
+        raise BaliseError(f"unknown answer for {item} / réponse inconnue pour {item}") from None
 
 
-def check_answers(module: Module, answers: object) -> dict[str, str | list[str]]:
+def check_answers(module: Module, answers: object) -> dict:
     """Only known questions and scenarios, each answered with its own ids."""
     if not isinstance(answers, dict):
         raise BaliseError("answers must be a mapping / les réponses sont mal formées")

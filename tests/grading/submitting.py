@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+from pathlib import Path
 
+from balise.catalogue import load_catalogue
 from balise.grading.submissions import now_utc, write_submission
 from balise.passwords import hash_password
 from balise.store import Attempt, Person
 
-# Every graded item of postures answered right (the scenarios, then the quiz).
-RIGHT = {"q1": "b", "q2": "a", "q3": "b", "q4": "b", "q5": "b", "q6": "b", "q7": "b", "q8": "a",
-         "s1": "b", "s2": ["avoid", "evaluate", "collective", "ppe"]}
+COURSES = Path(__file__).resolve().parents[2] / "courses"
+# Every graded item of postures answered right (the scenarios, then the quiz), from its key.
+RIGHT = {item.id: item.right_answer
+         for item in load_catalogue(COURSES)["postures"].graded_items}
 
 
 def run(coro):
