@@ -41,8 +41,9 @@ def settings(args) -> tuple[Config, Balise]:
 
 def build(balise: Balise, force: bool = False, out=sys.stdout) -> list[str]:
     """Run nbgrader generate_assignment for every module whose inputs changed."""
-    from balise.catalogue import load_catalogue
+    from balise.catalogue import load_catalogue, load_module
     from balise.grading import build_module, ensure_tools_on_path, nbgrader_config
+    from balise.grading.build import GALLERY, build_gallery, render_speech
 
     ensure_tools_on_path()
     from nbgrader.apps import NbGraderAPI
@@ -57,6 +58,12 @@ def build(balise: Balise, force: bool = False, out=sys.stdout) -> list[str]:
         print("built" if changed else "up to date", file=out, flush=True)
         if changed:
             built.append(module.id)
+        render_speech(module, balise.course_root / "release" / module.id,
+                      balise.course_root / "audio-cache", out)
+    changed = build_gallery(balise.course_root)
+    print(f"gallery: {'built' if changed else 'up to date'}", file=out, flush=True)
+    render_speech(load_module(GALLERY), balise.course_root / "release" / "gallery",
+                  balise.course_root / "audio-cache", out)
     return built
 
 

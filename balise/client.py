@@ -64,28 +64,24 @@ def saved_answers(module: str) -> dict:
 
 
 def save_answer(module: str, item: str, answer) -> dict | None:
-    """Save one answer on the server; a scenario's check comes back with it."""
+    """Save one answer on the server; a scenario's check comes back with it.
+
+    When it cannot be saved, ``{'error': ...}``: the page says "not saved,
+    try again", never "wrong".
+    """
     if not _session:
         return None
     reply = _call("balise/api/answer", {"module": module, "item": item, "answer": answer},
                   timeout=10)
-    return reply.get("feedback") if "error" not in reply else {
-        "right": False, "practice": {"fr": reply["error"], "en": ""}, "source": ""}
+    return reply.get("feedback") if "error" not in reply else {"error": reply["error"]}
 
 
 def scenario(module: str, spec: dict, assets: str = "assets"):
     """The widget for a scenario's public part, checked and saved by the server."""
-    from pathlib import Path
-
-    from balise.widgets import Choice, Ordering
+    from balise.widgets.factory import make
 
     check = lambda answer: save_answer(module, spec["id"], answer)  # noqa: E731
-    saved = saved_answers(module).get(spec["id"])
-    if spec["kind"] == "choice":
-        options = [{**o, "svg": (Path(assets) / o["picture"]).read_text(encoding="utf-8")}
-                   if o.get("picture") else o for o in spec["options"]]
-        return Choice(spec["prompt"], options, check=check, answer=saved or "")
-    return Ordering(spec["prompt"], spec["steps"], check=check, answer=saved)
+    return make(spec, check=check, answer=saved_answers(module).get(spec["id"]), assets=assets)
 
 
 class _Background:

@@ -46,7 +46,8 @@ def _items(check, raw: dict, keys: list, name: str, folder: Path, least: int = 2
 
 
 def _picture(check, name: Any, keys: list, folder: Path) -> str:
-    if not isinstance(name, str) or not name.endswith(".svg") or "/" in name or name.startswith("."):
+    if (not isinstance(name, str) or not name.endswith(".svg") or "/" in name
+            or name.startswith(".")):
         raise check.fail(keys, "a picture must be an SVG file name from assets/",
                          "write 'picture: name.svg' and put the file in assets/")
     if not (folder / "assets" / name).is_file():
@@ -210,7 +211,8 @@ def _parse_lift(check, raw, keys, folder):
     measures = raw.get("measures")
     if not isinstance(measures, dict) or sorted(measures) != sorted(MEASURES):
         raise check.fail(keys + ["measures"], "a lift needs sliders for H, V, D and A",
-                         "write measures: {H: {min: 25, max: 63, value: 50}, V: ..., D: ..., A: ...}")
+                         "write measures: {H: {min: 25, max: 63, value: 50}, V: ..., "
+                         "D: ..., A: ...}")
     clean = {}
     for name, (low, high) in MEASURES.items():
         m = measures[name]

@@ -22,6 +22,7 @@ from balise.catalogue import Module, Scenario
 from balise.kinds import hidden_test
 
 QUIZ_TAG = "balise-quiz"
+LANGUAGE_CELL = "from balise.widgets import LanguageSwitch\n\nLanguageSwitch()"
 SCENARIO_TAG = "balise-scenario"
 BUILD_STAMP = ".balise-build"
 
@@ -89,6 +90,8 @@ def source_notebook(module: Module) -> nbformat.NotebookNode:
     for j, cell in enumerate(nb.cells):
         if SCENARIO_TAG in cell.metadata.get("tags", []):
             nb.cells[j] = scenario_cell(module, cell.metadata.get("balise", {}).get("scenario"))
+    # The page's language switch comes first: the learner picks before reading.
+    nb.cells.insert(0, nbformat.v4.new_code_cell(LANGUAGE_CELL, metadata=_meta("language")))
     return nb
 
 
@@ -123,3 +126,70 @@ def build_module(module: Module, course_root: Path, api, force: bool = False) ->
                           f"{result.get('error') or result.get('log')}")
     stamp.write_text(digest)
     return True
+
+
+GALLERY = Path(__file__).resolve().parents[1] / "widgets" / "gallery"
+
+
+def build_gallery(course_root: Path) -> bool:
+    """Copy the widget gallery beside the modules' releases, where Voila serves it."""
+    target = course_root / "release" / "gallery"
+    h = hashlib.sha256()
+    for path in sorted(p for p in GALLERY.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(GALLERY)).encode())
+        h.update(path.read_bytes())
+    stamp = target / BUILD_STAMP
+    if stamp.exists() and stamp.read_text() == h.hexdigest():
+        return False
+    audio = target / "audio"
+    if target.exists():
+        for child in target.iterdir():
+            if child != audio:
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+    shutil.copytree(GALLERY, target, dirs_exist_ok=True)
+    stamp.write_text(h.hexdigest())
+    return True
+
+
+def spoken_texts(module: Module) -> list[tuple[str, str]]:
+    """Every (text, language) a read-aloud button of the module's scenarios can play."""
+    from balise.widgets.factory import make
+    from balise.widgets.i18n import LANGS
+
+    texts = []
+    for scenario in module.scenarios:
+        widget = make(scenario.public(), assets=module.folder / "assets")
+        texts += [(text, lang) for lang in LANGS for text in widget.all_spoken(lang)]
+        widget.close()
+    return texts
+
+
+def render_speech(module: Module, release: Path, cache: Path, out) -> int:
+    """Render the module's speech into the shared cache and link it into the release.
+
+    Returns the number of recordings made; without espeak-ng, says so and makes none.
+    """
+    from balise.widgets import speech
+
+    texts = spoken_texts(module)
+    if speech.espeak() is None:
+        print(f"  read aloud: espeak-ng is not installed, {module.id} has no recordings "
+              "(apt-get install espeak-ng)", file=out, flush=True)
+        return 0
+
+    def progress(n: int, total: int) -> None:
+        print(f"\r  read aloud: {n}/{total} recordings", end="", file=out, flush=True)
+
+    made = speech.render_all(texts, cache, progress)
+    if made:
+        print(file=out, flush=True)
+    audio = release / "audio"
+    audio.mkdir(parents=True, exist_ok=True)
+    for text, lang in texts:
+        name = speech.key(text, lang)
+        if not (audio / name).exists():
+            try:
+                (audio / name).hardlink_to(cache / name)
+            except OSError:
+                shutil.copyfile(cache / name, audio / name)
+    return made

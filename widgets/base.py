@@ -1,4 +1,10 @@
-"""What every scenario widget shares: a bilingual prompt, an answer, feedback."""
+"""What every scenario widget shares: a prompt in the page's language, an answer, feedback.
+
+Subclasses build their controls once, set ``answer`` and call
+:meth:`Scenario.check_answer`; they never decide whether an answer is right.
+When the learner switches language, :meth:`Scenario._relabel` rewrites their
+words; the controls and the answer stay as they are.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +14,15 @@ from typing import Callable
 import ipywidgets as w
 from traitlets import Dict, Unicode
 
+from balise.widgets import i18n
+from balise.widgets.i18n import LANGUAGE, rich, say
+from balise.widgets.speech import ReadAloud
 from balise.widgets.style import style
-from balise.widgets.text import CATALOGUE
 
 
 def bilingual_html(text: dict[str, str], tag: str = "p") -> str:
-    """French first, English beside it in a lighter style; both escaped."""
-    fr, en = html.escape(text["fr"]), html.escape(text["en"])
-    return (f'<{tag} class="balise-fr" lang="fr">{fr}</{tag}>'
-            f'<{tag} class="balise-en" lang="en" style="color:#555">{en}</{tag}>')
+    """Course text as HTML in the page's language (both by default), escaped."""
+    return rich(text, tag)
 
 
 Check = Callable[[object], "dict | None"]
@@ -25,25 +31,60 @@ Check = Callable[[object], "dict | None"]
 class Scenario(w.VBox):
     """Base of the scenario widgets.
 
-    Subclasses build their controls and set ``answer``; they never decide
-    whether it is right. ``check(answer)`` is given by whoever places the
-    widget (in Balise, a call to the server, which holds the key) and returns
-    ``{'right': bool, 'practice': {'fr', 'en'}, 'source': str}`` or None.
+    ``check(answer)`` is given by whoever places the widget (in Balise, a
+    call to the server, which holds the key; in the gallery, a rule from its
+    own data) and returns ``{'right': bool, 'practice': {'fr', 'en'},
+    'source': str}``, or ``{'error': str}`` when the answer could not be
+    saved, or None.
     """
 
     prompt = Dict(help="The question, {'fr': ..., 'en': ...}.")
-    status = Unicode("", help="'' until checked, then 'right' or 'wrong'.")
+    status = Unicode("", help="'' until checked, then 'right', 'wrong' or 'error'.")
 
     def __init__(self, prompt: dict[str, str], check: Check | None = None, **kwargs):
         self._feedback = w.HTML(layout=w.Layout(min_height="1em"))
         self._feedback.add_class("balise-feedback")
+        self._header = w.HTML()
+        self._header.add_class("balise-prompt")
         self._check = check
+        self._result: dict | None = None
         super().__init__(prompt=prompt, **kwargs)
         self.add_class("balise-scenario")
+        self.add_class(f"balise-kind-{type(self).__name__.lower()}")
+        self._reader = ReadAloud(self.spoken)
+        LANGUAGE.observe(self._on_language, names="mode")
+
+    # --- what subclasses give ---------------------------------------------------------
+
+    def spoken_items(self) -> list[dict[str, str]]:
+        """Texts read aloud after the prompt (options, steps...), each {'fr', 'en'}."""
+        return []
+
+    def _relabel(self) -> None:
+        """Rewrite the controls' words in the page's language."""
+
+    # --- shared ----------------------------------------------------------------------
+
+    def spoken(self, lang: str) -> str:
+        """What the read-aloud button says in ``lang``: the prompt, then each item."""
+        lines = [self.prompt[lang]]
+        lines += [f"{n}. {item[lang]}" for n, item in enumerate(self.spoken_items(), start=1)]
+        return "\n".join(lines)
+
+    def all_spoken(self, lang: str) -> list[str]:
+        """Every text the button may read, for rendering them all when a course is built."""
+        return [self.spoken(lang)]
 
     def _frame(self, *controls: w.Widget) -> None:
-        header = w.HTML(bilingual_html(self.prompt, "p"))
-        self.children = [style(), header, *controls, self._feedback]
+        self._header.value = rich(self.prompt, "p")
+        self.children = [style(), self._header, self._reader, *controls, self._feedback]
+
+    def _on_language(self, _change=None) -> None:
+        self._header.value = rich(self.prompt, "p")
+        self._relabel()
+        self._reader.relabel()
+        if self._result is not None:
+            self.show_feedback(self._result)
 
     def check_answer(self) -> None:
         """Hand the answer to ``check`` and show what comes back."""
@@ -52,16 +93,38 @@ class Scenario(w.VBox):
             self.show_feedback(result)
 
     def show_feedback(self, result: dict) -> None:
-        """Say right or wrong in words and a sign, never by colour alone."""
+        """Right or wrong in words and a sign, never by colour alone; what to do, and why."""
+        self._result = result
+        if result.get("error"):
+            self.status = "error"
+            self._feedback.value = (
+                f'<div role="alert" class="balise-note-error"><strong>⚠ '
+                f'{html.escape(say("Not saved, try again"))}</strong><br>'
+                f'<small>{html.escape(str(result["error"]))}</small></div>')
+            return
         right = bool(result.get("right"))
         self.status = "right" if right else "wrong"
-        key, mark, colour = ("right", "✔", "#1b5e20") if right else ("wrong", "✘", "#b71c1c")
-        word = CATALOGUE[key]
+        mark, cls = ("✔", "balise-note-right") if right else ("✘", "balise-note-wrong")
+        verdict = say("Right answer") if right else say("Not quite")
         practice = result.get("practice") or {"fr": "", "en": ""}
-        source = html.escape(result.get("source", ""))
+        source = html.escape(str(result.get("source", "")))
         self._feedback.value = (
-            f'<div role="status" style="border-left:4px solid {colour};padding-left:8px">'
-            f'<strong>{mark} {word["fr"]} / {word["en"]}</strong>'
-            f'{bilingual_html(practice)}'
-            f'<small>{CATALOGUE["source"]["fr"]} : {source}</small></div>'
-        )
+            f'<div role="status" class="{cls}"><strong>{mark} {html.escape(verdict)}</strong>'
+            f'{rich(practice)}<small>{html.escape(say("Source"))} : {source}</small></div>')
+
+    def close(self) -> None:
+        try:
+            LANGUAGE.unobserve(self._on_language, names="mode")
+        except ValueError:
+            pass                                # closed before
+        super().close()
+
+
+def labelled(button: w.Widget, msgid: str) -> w.Widget:
+    """Give a button its words (and its screen-reader name) in the page's language."""
+    button.description = say(msgid)
+    button.tooltip = say(msgid)
+    return button
+
+
+__all__ = ["Scenario", "bilingual_html", "labelled", "i18n"]

@@ -1,14 +1,27 @@
-"""Choice: one answer among options shown as pictures with a caption."""
+"""Choice and multi-choice: one answer, or several, among options shown as text or pictures."""
 
 from __future__ import annotations
 
 import html
 
 import ipywidgets as w
-from traitlets import Unicode
+from traitlets import List, Unicode
 
-from balise.widgets.base import Scenario
-from balise.widgets.text import both
+from balise.widgets.base import Scenario, labelled
+from balise.widgets.i18n import plain, rich, say
+
+
+def card(option: dict, caption: bool = True) -> str:
+    """An option's picture (with its alternative text) and caption, in the page's language."""
+    picture = ""
+    if option.get("svg"):
+        alt = html.escape(plain(option.get("alt") or option))
+        picture = (f'<div role="img" aria-label="{alt}" class="balise-picture">'
+                   f'{option["svg"]}</div>')
+    if not caption:
+        return picture
+    return (f'{picture}<div class="balise-caption"><strong>{html.escape(option["id"].upper())}'
+            f'</strong>{rich(option, "span")}</div>')
 
 
 class Choice(Scenario):
@@ -31,29 +44,79 @@ class Choice(Scenario):
 
     def __init__(self, prompt, options, check=None, answer="", **kwargs):
         super().__init__(prompt=prompt, check=check, **kwargs)
-        cards = []
-        for opt in options:
-            alt = opt.get("alt", {"fr": opt["fr"], "en": opt["en"]})
-            picture = (f'<div role="img" aria-label="{html.escape(alt["fr"])} / '
-                       f'{html.escape(alt["en"])}" style="width:140px">{opt["svg"]}</div>'
-                       if opt.get("svg") else "")
-            caption = (f'<p style="margin:4px 0"><strong>{html.escape(opt["id"].upper())}</strong>'
-                       f' {html.escape(opt["fr"])}<br><span style="color:#555">'
-                       f'{html.escape(opt["en"])}</span></p>')
-            cards.append(w.HTML(picture + caption, layout=w.Layout(width="160px")))
+        self._options = options
+        self._cards = [w.HTML(layout=w.Layout(width="160px")) for _ in options]
         ids = [o["id"] for o in options]
         self._buttons = w.ToggleButtons(
             options=[(i.upper(), i) for i in ids],
             value=answer if answer in ids else None,
-            description=both("choose"),
             style={"description_width": "initial", "button_width": "64px"},
         )
         self.answer = self._buttons.value or ""
         self._buttons.observe(self._on_pick, names="value")
-        self._frame(w.HBox(cards, layout=w.Layout(flex_flow="row wrap")), self._buttons)
+        self._frame(w.HBox(self._cards, layout=w.Layout(flex_flow="row wrap")), self._buttons)
+        self._relabel()
+
+    def spoken_items(self):
+        return self._options
+
+    def _relabel(self) -> None:
+        for box, option in zip(self._cards, self._options):
+            box.value = card(option)
+        self._buttons.description = say("Your choice")
+        self._buttons.tooltips = [plain(o) for o in self._options]
 
     def _on_pick(self, change) -> None:
         if change["new"] is None:
             return
         self.answer = change["new"]
         self.check_answer()
+
+
+class MultiChoice(Scenario):
+    """Pick every option that applies ("which PPE for this task?"), then Check.
+
+    Each option is a toggle button with its picture above: pressed or not is
+    said by the button's state (aria-pressed) and a tick, not by colour alone.
+
+    Parameters are those of :class:`Choice`; ``answer`` is a list of option ids.
+    """
+
+    answer = List(Unicode(), help="Ids of the chosen options, in the options' order.")
+
+    def __init__(self, prompt, options, check=None, answer=None, **kwargs):
+        super().__init__(prompt=prompt, check=check, **kwargs)
+        self._options = options
+        chosen = set(answer or [])
+        self._cards, self._toggles, columns = [], [], []
+        for option in options:
+            picture = w.HTML(layout=w.Layout(width="150px"))
+            toggle = w.ToggleButton(value=option["id"] in chosen,
+                                    layout=w.Layout(min_height="44px", width="150px"))
+            toggle.add_class(f"balise-option-{option['id']}")
+            toggle.observe(self._on_toggle, names="value")
+            self._cards.append(picture)
+            self._toggles.append(toggle)
+            columns.append(w.VBox([picture, toggle], layout=w.Layout(margin="0 8px 8px 0")))
+        self.answer = [o["id"] for o in options if o["id"] in chosen]
+        self._check_button = w.Button(button_style="primary",
+                                      layout=w.Layout(min_height="44px", width="auto"))
+        self._check_button.add_class("balise-check")
+        self._check_button.on_click(lambda _: self.check_answer())
+        self._frame(w.HBox(columns, layout=w.Layout(flex_flow="row wrap")), self._check_button)
+        self._relabel()
+
+    def spoken_items(self):
+        return self._options
+
+    def _relabel(self) -> None:
+        for picture, toggle, option in zip(self._cards, self._toggles, self._options):
+            picture.value = card(option, caption=False)
+            mark = "✔ " if toggle.value else ""
+            toggle.description = f"{mark}{option['id'].upper()}. {plain(option)}"
+            toggle.tooltip = plain(option)
+        labelled(self._check_button, "Check")
+
+    def _on_toggle(self, _change) -> None:
+        self.answer = [o["id"] for o, t in zip(self._options, self._toggles) if t.value]
+        self._relabel()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 from traitlets import Dict
 
-from balise.widgets.base import bilingual_html
+from balise.widgets.i18n import LANGUAGE, plain, rich, say
 from balise.widgets.style import style
 
 
@@ -28,28 +28,45 @@ class Quiz(w.VBox):
     def __init__(self, questions, answers=None, on_answer=None, **kwargs):
         super().__init__(**kwargs)
         self.add_class("balise-quiz")
-        self._radios = {}
+        self._questions = questions
+        self._radios, self._heads = {}, []
+        self._relabelling = False
         children = [style()]
-        for n, q in enumerate(questions, start=1):
-            prompt = dict(q["prompt"])
-            head = w.HTML(f"<h3>Question {n}</h3>" + bilingual_html(prompt))
+        for q in questions:
+            head = w.HTML()
             ids = [o["id"] for o in q["options"]]
             saved = (answers or {}).get(q["id"])
-            radio = w.RadioButtons(
-                options=[(f"{o['fr']} / {o['en']}", o["id"]) for o in q["options"]],
-                value=saved if saved in ids else None,
-                layout=w.Layout(width="auto"),
-            )
+            radio = w.RadioButtons(options=[(plain(o), o["id"]) for o in q["options"]],
+                                   value=saved if saved in ids else None,
+                                   layout=w.Layout(width="auto"))
             if radio.value is not None:
                 self.answer = {**self.answer, q["id"]: radio.value}
             radio.add_class(f"balise-question-{q['id']}")
             radio.observe(lambda change, qid=q["id"]: self._on_answer(qid, change), names="value")
             self._radios[q["id"]] = radio
+            self._heads.append(head)
             children.append(w.VBox([head, radio]))
         self.children = children
         self._on_answer_hook = on_answer
+        self._relabel()
+        LANGUAGE.observe(lambda _: self._relabel(), names="mode")
+
+    def _relabel(self) -> None:
+        """Words in the page's language; the chosen options stay chosen."""
+        self._relabelling = True
+        try:
+            for n, (q, head) in enumerate(zip(self._questions, self._heads), start=1):
+                head.value = f"<h3>{say('Question')} {n}</h3>" + rich(q["prompt"])
+                radio = self._radios[q["id"]]
+                value = radio.value
+                radio.options = [(plain(o), o["id"]) for o in q["options"]]
+                radio.value = value
+        finally:
+            self._relabelling = False
 
     def _on_answer(self, question_id: str, change) -> None:
+        if self._relabelling:
+            return
         if change["new"] is not None:
             self.answer = {**self.answer, question_id: change["new"]}
             if self._on_answer_hook:

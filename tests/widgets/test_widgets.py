@@ -1,6 +1,18 @@
 """Widget logic without a kernel: ipywidgets falls back to a dummy comm."""
 
-from balise.widgets import Choice, Ordering, Quiz
+import pytest
+
+from balise.widgets import (
+    LANGUAGE,
+    Choice,
+    LanguageSwitch,
+    Matching,
+    MultiChoice,
+    Ordering,
+    PPEPicker,
+    Quiz,
+    Story,
+)
 
 PROMPT = {"fr": "Quoi ?", "en": "What?"}
 OPTIONS = [{"id": "a", "fr": "A", "en": "A"}, {"id": "b", "fr": "B", "en": "B"}]
@@ -38,7 +50,7 @@ def test_choice_restores_a_saved_answer():
 
 def test_choice_escapes_option_text():
     c = Choice(PROMPT, [{"id": "a", "fr": "<script>x</script>", "en": "e"}, OPTIONS[1]])
-    html = "".join(child.value for child in c.children[2].children)
+    html = "".join(card.value for card in c._cards)
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
@@ -51,8 +63,9 @@ def test_ordering_moves_steps_and_checks_order():
     o._downs[0].click()
     o._downs[1].click()
     assert o.answer == ["a", "b", "c"]
-    assert "1.</strong> a" in o._labels[0].value and o._ups[2].tooltip.endswith(": c")
-    o.children[3].click()
+    assert '1.</strong> <span lang="fr">a</span>' in o._labels[0].value
+    assert o._ups[2].tooltip == "Monter / Move up : c / c"
+    o._check_button.click()
     assert o.status == "right" and seen == [["a", "b", "c"]]
 
 
@@ -84,3 +97,104 @@ def test_background_saves_are_sent_in_order_and_drained(monkeypatch):
         saves.put("postures", "q1", str(n))
     saves.drain()
     assert [answer for _, _, answer in sent] == [str(n) for n in range(20)]
+
+
+@pytest.fixture(autouse=True)
+def both_languages():
+    """Each test starts, and leaves the page, in French and English."""
+    LANGUAGE.mode = "both"
+    yield
+    LANGUAGE.mode = "both"
+
+
+def test_multi_choice_collects_options_and_says_pressed_not_by_colour_alone():
+    seen = []
+    m = MultiChoice(PROMPT, OPTIONS + [{"id": "c", "fr": "C", "en": "C"}],
+                    check=checker(["a", "c"], seen), answer=["c", "zz"])
+    assert m.answer == ["c"]
+    m._toggles[0].value = True
+    assert m.answer == ["a", "c"] and m._toggles[0].description.startswith("✔")
+    assert not m._toggles[1].description.startswith("✔")
+    m._check_button.click()
+    assert seen == [["a", "c"]] and m.status == "right"
+
+
+def test_matching_pairs_items_restores_and_keeps_pairs_across_languages():
+    items = [{"id": "i1", "fr": "Rond bleu", "en": "Blue circle"},
+             {"id": "i2", "fr": "Triangle", "en": "Triangle"}]
+    meanings = [{"id": "m1", "fr": "Obligatoire", "en": "Mandatory"},
+                {"id": "m2", "fr": "Danger", "en": "Danger"}]
+    seen = []
+    m = Matching(PROMPT, items, meanings, check=checker({"i1": "m1", "i2": "m2"}, seen),
+                 answer={"i2": "m2", "i1": "nope"})
+    assert m.answer == {"i2": "m2"}
+    m._lists[0].value = "m1"
+    LANGUAGE.mode = "en"
+    assert m.answer == {"i1": "m1", "i2": "m2"} and m._lists[0].value == "m1"
+    assert m._lists[0].description == "Blue circle"
+    assert ("Mandatory", "m1") in m._lists[0].options
+    m._check_button.click()
+    assert m.status == "right"
+
+
+STORY = [{"id": "n1", "fr": "Le chariot recule.", "en": "The forklift reverses.",
+          "choices": [{"id": "c1", "fr": "Je passe", "en": "I pass", "next": None},
+                      {"id": "c2", "fr": "J'attends", "en": "I wait", "next": "n2"}]},
+         {"id": "n2", "fr": "Il s'arrête.", "en": "It stops.",
+          "choices": [{"id": "c3", "fr": "Je passe", "en": "I go", "next": None}]}]
+
+
+def test_story_follows_choices_to_an_ending_and_starts_again():
+    seen = []
+
+    def check(path):
+        seen.append(list(path))
+        return {"right": ["c2", "c3"][:len(path)] == path, "source": "s",
+                "practice": {"fr": "suite", "en": "next"}}
+    s = Story(PROMPT, STORY, "n1", check=check)
+    assert s.here == "n1" and s._again.layout.display == "none"
+    s.choose("c2")
+    assert s.here == "n2" and "It stops." in s._scene.value and s.status == "right"
+    s.choose("c1")                                  # not offered here: ignored
+    assert s.answer == ["c2"]
+    s.choose("c3")
+    assert s.here is None and s.answer == ["c2", "c3"] and s._choices.children == ()
+    assert seen == [["c2"], ["c2", "c3"]]
+    s.restart()
+    assert s.answer == [] and s.here == "n1" and s._feedback.value == ""
+
+
+def test_story_restores_a_saved_path_only_when_it_follows_the_story():
+    assert Story(PROMPT, STORY, "n1", answer=["c2"]).here == "n2"
+    assert Story(PROMPT, STORY, "n1", answer=["c3"]).answer == []
+
+
+def test_ppe_picker_dresses_the_worker_with_what_is_chosen():
+    options = [{"id": "gloves", "fr": "Gants", "en": "Gloves", "svg": "<svg></svg>"},
+               {"id": "helmet", "fr": "Casque", "en": "Helmet", "svg": "<svg></svg>"}]
+    p = PPEPicker(PROMPT, options, task={"fr": "Démontage", "en": "Dismantling"})
+    assert "Démontage" in p._worker.value and "Casque" not in p._worker.value
+    p._toggles[1].value = True
+    assert p.answer == ["helmet"] and "Casque / Helmet" in p._worker.value
+
+
+def test_switching_language_relabels_without_losing_answers():
+    c = Choice(PROMPT, OPTIONS, check=checker("b", []))
+    q = Quiz([{"id": "q1", "prompt": PROMPT, "options": OPTIONS}], answers={"q1": "b"})
+    switch = LanguageSwitch()
+    c._buttons.value = "b"
+    switch.value = "en"
+    assert LANGUAGE.mode == "en"
+    assert c.answer == "b" and q.answer == {"q1": "b"} and q._radios["q1"].value == "b"
+    assert 'lang="fr"' not in c._header.value and "What?" in c._header.value
+    assert "Right answer" in c._feedback.value and "Bonne réponse" not in c._feedback.value
+    switch.value = "fr"
+    assert "Quoi ?" in c._header.value and "What?" not in c._header.value
+    assert "Bonne réponse" in c._feedback.value and c._buttons.description == "Votre choix"
+
+
+def test_a_refused_save_says_not_saved_rather_than_wrong():
+    c = Choice(PROMPT, OPTIONS, check=lambda answer: {"error": "server unreachable"})
+    c._buttons.value = "a"
+    assert c.status == "error" and "Pas enregistré" in c._feedback.value
+    assert "Pas tout à fait" not in c._feedback.value and 'role="alert"' in c._feedback.value

@@ -1,0 +1,46 @@
+"""A widget from a scenario's public part, as a module's page or the gallery receives it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _with_pictures(entries: list[dict], assets: Path) -> list[dict]:
+    return [{**e, "svg": (assets / e["picture"]).read_text(encoding="utf-8")}
+            if e.get("picture") else e for e in entries]
+
+
+def make(spec: dict, check=None, answer=None, assets: Path | str = "assets"):
+    """The widget for ``spec`` (``{'id', 'kind', 'prompt', ...}``, see ``balise.kinds``).
+
+    ``check(answer)`` decides right or wrong (the server's, or the gallery's
+    own rule); ``answer`` is one saved earlier, restored.
+    """
+    import balise.widgets as w
+
+    assets = Path(assets)
+    kind, prompt = spec["kind"], spec["prompt"]
+    if kind == "choice":
+        return w.Choice(prompt, _with_pictures(spec["options"], assets), check=check,
+                        answer=answer or "")
+    if kind == "multi":
+        return w.MultiChoice(prompt, _with_pictures(spec["options"], assets), check=check,
+                             answer=answer)
+    if kind == "ppe":
+        return w.PPEPicker(prompt, _with_pictures(spec["options"], assets), check=check,
+                           answer=answer, task=spec.get("task"))
+    if kind == "ordering":
+        return w.Ordering(prompt, spec["steps"], check=check, answer=answer)
+    if kind == "hazard":
+        return w.HazardHunt(prompt, (assets / spec["scene"]).read_text(encoding="utf-8"),
+                            spec["zones"], check=check, answer=answer,
+                            scene_alt=spec.get("scene_alt"))
+    if kind == "matching":
+        return w.Matching(prompt, _with_pictures(spec["items"], assets), spec["meanings"],
+                          check=check, answer=answer)
+    if kind == "story":
+        return w.Story(prompt, spec["nodes"], spec["start"], check=check, answer=answer)
+    if kind == "lift":
+        return w.LiftCalculator(prompt, spec["task"], spec["measures"], check=check,
+                                answer=answer)
+    raise ValueError(f"unknown scenario kind {kind!r}")

@@ -1,0 +1,95 @@
+"""The widgets' words and the page's language.
+
+Words come from gettext catalogues (``widgets/locale/<lang>/LC_MESSAGES/
+balise.po``, read with Babel): the message id is the English text, the French
+catalogue translates it. A course's own text comes bilingual from its
+module.yaml as ``{'fr': ..., 'en': ...}``.
+
+The page has one language setting, :data:`LANGUAGE`: French and English
+together (French first, the default: many learners read one better than the
+other), French only, or English only. Widgets watch it and relabel
+themselves; their answers are traits they keep, so switching loses nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from pathlib import Path
+
+import ipywidgets as w
+from traitlets import Enum, HasTraits
+
+LANGS = ("fr", "en")
+MODES = ("both", "fr", "en")
+LOCALE = Path(__file__).parent / "locale"
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    """msgid -> translation for one language; an untranslated id stays as it is."""
+    from babel.messages.pofile import read_po
+
+    with open(LOCALE / lang / "LC_MESSAGES" / "balise.po", "rb") as f:
+        po = read_po(f, locale=lang)
+    return {m.id: m.string for m in po if m.id and isinstance(m.id, str) and m.string}
+
+
+def gettext(msgid: str, lang: str) -> str:
+    return catalogue(lang).get(msgid, msgid)
+
+
+class Language(HasTraits):
+    mode = Enum(MODES, default_value="both", help="'both' (French first), 'fr' or 'en'.")
+
+    def langs(self) -> tuple[str, ...]:
+        return LANGS if self.mode == "both" else (self.mode,)
+
+
+# One per kernel, that is one per page.
+LANGUAGE = Language()
+
+
+def say(msgid: str, mode: str | None = None) -> str:
+    """A widget word in the page's language: 'Vérifier / Check', 'Vérifier' or 'Check'."""
+    langs = LANGS if (mode or LANGUAGE.mode) == "both" else (mode or LANGUAGE.mode,)
+    return " / ".join(gettext(msgid, lang) for lang in langs)
+
+
+def plain(text: dict[str, str], mode: str | None = None) -> str:
+    """Course text in the page's language, as plain text (for labels and options)."""
+    mode = mode or LANGUAGE.mode
+    return f"{text['fr']} / {text['en']}" if mode == "both" else text[mode]
+
+
+def rich(text: dict[str, str], tag: str = "p", mode: str | None = None) -> str:
+    """Course text as HTML, escaped, each language tagged with its ``lang``."""
+    mode = mode or LANGUAGE.mode
+    parts = []
+    for lang in (LANGS if mode == "both" else (mode,)):
+        muted = ' class="balise-second"' if mode == "both" and lang == "en" else ""
+        parts.append(f'<{tag} lang="{lang}"{muted}>{html.escape(text[lang])}</{tag}>')
+    # Inline text needs a visible separator; block text sits on two lines.
+    return ('<span aria-hidden="true"> / </span>' if tag == "span" else "").join(parts)
+
+
+def word_rich(msgid: str, tag: str = "span", mode: str | None = None) -> str:
+    """A widget word as HTML with its languages tagged."""
+    return rich({lang: gettext(msgid, lang) for lang in LANGS}, tag, mode)
+
+
+class LanguageSwitch(w.ToggleButtons):
+    """FR+EN / FR / EN: changes every widget's words at once; no answer is lost."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            options=[("FR + EN", "both"), ("FR", "fr"), ("EN", "en")],
+            value=LANGUAGE.mode, description="Langue / Language",
+            style={"description_width": "initial", "button_width": "72px"},
+            tooltips=["Français et anglais", "Français", "English"], **kwargs)
+        self.add_class("balise-language")
+        self.observe(lambda change: setattr(LANGUAGE, "mode", change["new"]), names="value")
+        LANGUAGE.observe(self._follow, names="mode")
+
+    def _follow(self, change) -> None:
+        self.value = change["new"]

@@ -1,0 +1,113 @@
+"""Branching story: a short situation whose choices unfold ("the forklift reverses...")."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+from traitlets import List, Unicode
+
+from balise.widgets.base import Scenario, labelled
+from balise.widgets.i18n import plain, rich
+
+
+class Story(Scenario):
+    """Read a step of the story, choose what to do, see what happens next.
+
+    The story's shape is public (nodes and their choices); what each choice
+    leads to is said by ``check``, so the consequences can stay on the
+    server. A choice without ``next`` ends the story; Start again goes back
+    to the first step.
+
+    Parameters
+    ----------
+    prompt : dict
+    nodes : list of dict
+        Each ``{'id', 'fr', 'en', 'choices': [{'id', 'fr', 'en', 'next'}]}``.
+    start : str
+        Id of the first node.
+    answer : list of str, optional
+        A path saved earlier (choice ids from the start).
+    """
+
+    answer = List(Unicode(), help="Choice ids taken from the start.")
+
+    def __init__(self, prompt, nodes, start, check=None, answer=None, **kwargs):
+        super().__init__(prompt=prompt, check=check, **kwargs)
+        self._nodes = {n["id"]: n for n in nodes}
+        self._start = start
+        self._scene = w.HTML()
+        self._scene.add_class("balise-story-scene")
+        self._choices = w.VBox()
+        self._again = w.Button(layout=w.Layout(min_height="44px", width="auto"))
+        self._again.add_class("balise-again-story")
+        self._again.on_click(lambda _: self.restart())
+        self.answer = list(answer or []) if self._valid(answer or []) else []
+        self._frame(self._scene, self._choices, self._again)
+        self._relabel()
+
+    def _valid(self, path: list[str]) -> bool:
+        here = self._start
+        for choice_id in path:
+            if here is None:
+                return False
+            choice = next((c for c in self._nodes[here]["choices"] if c["id"] == choice_id), None)
+            if choice is None:
+                return False
+            here = choice["next"]
+        return True
+
+    @property
+    def here(self) -> str | None:
+        """The node the path has reached; None at an ending."""
+        node = self._start
+        for choice_id in self.answer:
+            node = next(c for c in self._nodes[node]["choices"] if c["id"] == choice_id)["next"]
+        return node
+
+    def spoken_items(self, node_id: str | None = None):
+        node = self._nodes.get(node_id or self.here or "")
+        return [node, *node["choices"]] if node else []
+
+    def all_spoken(self, lang: str) -> list[str]:
+        texts = []
+        for node_id in self._nodes:
+            lines = [self.prompt[lang]] + [f"{n}. {item[lang]}" for n, item in
+                                           enumerate(self.spoken_items(node_id), start=1)]
+            texts.append("\n".join(lines))
+        return texts
+
+    def choose(self, choice_id: str) -> None:
+        node = self._nodes[self.here]
+        if not any(c["id"] == choice_id for c in node["choices"]):
+            return
+        self.answer = [*self.answer, choice_id]
+        self._relabel()
+        self.check_answer()
+
+    def restart(self) -> None:
+        self.answer = []
+        self._result = None
+        self._feedback.value = ""
+        self.status = ""
+        self._relabel()
+
+    def _relabel(self) -> None:
+        node = self._nodes.get(self.here or "")
+        labelled(self._again, "Start again")
+        if node is None:                      # an ending: what happened is in the feedback
+            self._scene.value = ""
+            self._choices.children = []
+            self._again.layout.display = None
+            return
+        self._again.layout.display = "none" if not self.answer else None
+        self._scene.value = f'<div class="balise-story-step">{rich(node)}</div>'
+        buttons = []
+        for choice in node["choices"]:
+            button = w.Button(description=plain(choice), tooltip=plain(choice),
+                              layout=w.Layout(min_height="44px", width="auto",
+                                              max_width="100%"))
+            button.add_class(f"balise-choice-{choice['id']}")
+            button.on_click(lambda _, cid=choice["id"]: self.choose(cid))
+            buttons.append(button)
+        for old in self._choices.children:
+            old.close()
+        self._choices.children = buttons
