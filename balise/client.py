@@ -20,7 +20,7 @@ import uuid
 
 import ipywidgets as w
 
-from balise.messages import both, text
+from balise.messages import both, tagged, text
 
 _session: dict[str, str] = {}
 
@@ -129,21 +129,21 @@ def render_result(result: dict) -> str:
     if "error" in result:
         return f'<div role="alert"><strong>⚠ {html.escape(result["error"])}</strong></div>'
     if result.get("status") != "graded":
-        return f'<div role="status">{html.escape(both("kept_pending"))}</div>'
+        return f'<div role="status">{tagged("kept_pending")}</div>'
     verdict = "passed" if result["passed"] else "not_passed"
     parts = [
-        f'<div role="status" class="balise-score"><h3>{html.escape(both("score"))} : '
+        f'<div role="status" class="balise-score"><h3>{tagged("score")} : '
         f'{result["score"]:g} / {result["max_score"]:g} ({result["percent"]} %)</h3>'
-        f'<p><strong>{html.escape(both(verdict))}</strong> '
-        f'({html.escape(both("pass_mark"))} : {result["pass_mark"]} %)</p><ol>'
+        f'<p><strong>{tagged(verdict)}</strong> '
+        f'({tagged("pass_mark")} : {result["pass_mark"]} %)</p><ol>'
     ]
     for q in result["questions"]:
         mark, word = ("✔", "right") if q["correct"] else ("✘", "wrong")
         parts.append(
             f'<li class="balise-q-{"right" if q["correct"] else "wrong"}">'
-            f'<strong>{mark} {html.escape(both(word))}</strong><br>'
+            f'<strong>{mark} {tagged(word)}</strong><br>'
             f'<span lang="fr">{html.escape(q["practice"]["fr"])}</span><br>'
-            f'<span lang="en" style="color:#555">{html.escape(q["practice"]["en"])}</span><br>'
+            f'<span lang="en" class="balise-second">{html.escape(q["practice"]["en"])}</span><br>'
             f'<small>{html.escape(text("source", "fr"))} : {html.escape(q["source"])}</small></li>')
     parts.append("</ol></div>")
     return "".join(parts)

@@ -42,3 +42,12 @@ def text(key: str, lang: str = "fr") -> str:
 def both(key: str) -> str:
     entry = CATALOGUE[key]
     return f"{entry['fr']} / {entry['en']}"
+
+
+def tagged(key: str) -> str:
+    """Both languages as HTML, each tagged, so a page set to one language can hide the other."""
+    import html
+
+    entry = CATALOGUE[key]
+    return (f'<span lang="fr">{html.escape(entry["fr"])}</span>'
+            f'<span lang="en" class="balise-second"> / {html.escape(entry["en"])}</span>')

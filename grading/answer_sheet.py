@@ -23,8 +23,21 @@ def _grade_id(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
+def _plain(value, depth: int = 0) -> bool:
+    """Plain data as the server writes answers: ids, numbers, and lists or maps of them."""
+    if depth > 3:
+        return False
+    if isinstance(value, (str, int, float)):          # bool is an int: harmless
+        return True
+    if isinstance(value, list):
+        return all(_plain(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
 def sheet_is_answers_only(source: str) -> bool:
-    """True for exactly `ANSWERS = {str: str or [str, ...]}`, as a literal."""
+    """True for exactly `ANSWERS = {str: plain data}`, as a literal (no call, no name)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -38,10 +51,7 @@ def sheet_is_answers_only(source: str) -> bool:
         value = ast.literal_eval(node.value)
     except (ValueError, SyntaxError, TypeError):
         return False
-    return isinstance(value, dict) and all(
-        isinstance(k, str) and (isinstance(v, str) or (
-            isinstance(v, list) and all(isinstance(x, str) for x in v)))
-        for k, v in value.items())
+    return isinstance(value, dict) and _plain(value)
 
 
 def inspect(nb, release) -> list[str]:

@@ -78,18 +78,45 @@ def word_rich(msgid: str, tag: str = "span", mode: str | None = None) -> str:
     return rich({lang: gettext(msgid, lang) for lang in LANGS}, tag, mode)
 
 
-class LanguageSwitch(w.ToggleButtons):
-    """FR+EN / FR / EN: changes every widget's words at once; no answer is lost."""
+# Page rules per language: text tagged with the other language is hidden, in
+# notebook text (markdown) and widgets alike; the <html> element's own lang is not.
+HIDE = {
+    "both": '.jp-RenderedHTMLCommon :is(h1, h2, h3) [lang="en"]::before { content: "/ "; }',
+    "fr": '.jp-RenderedHTMLCommon [lang="en"], .widget-html [lang="en"] { display: none; }',
+    "en": '.jp-RenderedHTMLCommon [lang="fr"], .widget-html [lang="fr"] { display: none; }',
+}
+BASE_CSS = ".balise-second { color: #4d4d4d; }"
+
+
+class LanguageSwitch(w.HBox):
+    """FR+EN / FR / EN: changes every widget's words at once; no answer is lost.
+
+    Also hides, in the page's text, what is tagged ``lang="en"`` (or ``"fr"``)
+    when the other language alone is chosen.
+    """
 
     def __init__(self, **kwargs):
-        super().__init__(
+        self.buttons = w.ToggleButtons(
             options=[("FR + EN", "both"), ("FR", "fr"), ("EN", "en")],
             value=LANGUAGE.mode, description="Langue / Language",
-            style={"description_width": "initial", "button_width": "72px"},
-            tooltips=["Français et anglais", "Français", "English"], **kwargs)
+            style={"description_width": "initial", "button_width": "80px"},
+            tooltips=["Français et anglais / French and English", "Français", "English"])
+        self._rules = w.HTML(layout=w.Layout(display="none"))
+        super().__init__([self.buttons, self._rules], **kwargs)
         self.add_class("balise-language")
-        self.observe(lambda change: setattr(LANGUAGE, "mode", change["new"]), names="value")
+        self.buttons.observe(lambda change: setattr(LANGUAGE, "mode", change["new"]),
+                             names="value")
         LANGUAGE.observe(self._follow, names="mode")
+        self._follow({"new": LANGUAGE.mode})
+
+    @property
+    def value(self) -> str:
+        return self.buttons.value
+
+    @value.setter
+    def value(self, mode: str) -> None:
+        self.buttons.value = mode
 
     def _follow(self, change) -> None:
-        self.value = change["new"]
+        self.buttons.value = change["new"]
+        self._rules.value = f"<style>{BASE_CSS} {HIDE[change['new']]}</style>"

@@ -19,7 +19,11 @@ pytestmark = pytest.mark.slow
     ("ANSWERS = {'q1': X()}", False),
     ("import os\nANSWERS = {}", False),
     ("ANSWERS = D()", False),
-    ("ANSWERS = {'q1': 1}", False),
+    ("ANSWERS = {'s3': {'H': 25, 'V': 75, 'D': 25, 'A': 0}}", True),    # a lift's measures
+    ("ANSWERS = {'q1': {1, 2}}", False),                 # a set: not what the server writes
+    ("ANSWERS = {1: 'b'}", False),
+    ("ANSWERS = {'q1': b'b'}", False),
+    ("ANSWERS = {'q1': [[[[['b']]]]]}", False),
     ("ANSWERS, X = {}, 1", False),
     ("ANSWERS = {'q1': 'b'}\nget = None", False),
     ("ANSWERS = {'q1': 'b'", False),
@@ -70,7 +74,7 @@ def test_tricks_score_nothing_and_are_flagged(service, data):
         supervisor.stop()
     for name, result in results.items():
         assert result["status"] == "graded", name
-        assert result["score"] == 0 and result["max_score"] == 10, (name, result)
+        assert result["score"] == 0 and result["max_score"] == len(RIGHT), (name, result)
         with store.session() as s:
             flags = json.loads(s.get(Attempt, f"t-{name}").flags or "[]")
         assert flags, f"{name} was not flagged"
