@@ -17,6 +17,7 @@ from traitlets import Dict, Int
 from balise.widgets import niosh
 from balise.widgets.base import Scenario, labelled
 from balise.widgets.i18n import LANGS, LANGUAGE, say
+from balise.widgets.measure import Measure
 
 # Widget words are gettext message ids (the English text); French comes from the catalogue.
 SLIDER_WORDS = {
@@ -83,17 +84,14 @@ class LiftCalculator(Scenario):
         super().__init__(prompt=prompt, check=check, **kwargs)
         self._open = True
         self._task = dict(task)
-        self._sliders: dict[str, w.IntSlider] = {}
+        self._sliders: dict[str, Measure] = {}
         for name in niosh.MEASURES:
             spec = measures[name]
             saved = (answer or {}).get(name)
             fits = isinstance(saved, int) and not isinstance(saved, bool) and (
                 spec["min"] <= saved <= spec["max"])
-            slider = w.IntSlider(min=spec["min"], max=spec["max"],
-                                 value=saved if fits else spec["value"],
-                                 description_allow_html=False, continuous_update=True,
-                                 style={"description_width": "initial"},
-                                 layout=w.Layout(width="100%", max_width="40em"))
+            slider = Measure(min=spec["min"], max=spec["max"],
+                             value=saved if fits else spec["value"])
             slider.add_class(f"balise-measure-{name}")
             slider.observe(self._on_move, names="value")
             self._sliders[name] = slider
@@ -150,7 +148,6 @@ class LiftCalculator(Scenario):
     def _relabel(self) -> None:
         for name, slider in self._sliders.items():
             slider.description = say(SLIDER_WORDS[name])
-            slider.tooltip = say(SLIDER_WORDS[name])
         items = "".join(f"<li>{html.escape(line)}</li>"
                         for line in self._task_lines(LANGUAGE.mode))
         self._about.value = f'<ul class="balise-lift-facts">{items}</ul>'

@@ -63,16 +63,18 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     second.locator("button.balise-check").click()
     expect(second.locator(".balise-feedback")).to_contain_text("Bonne réponse")
 
-    # Scenario 3: the lift calculator, by keyboard: each measure typed into its slider.
+    # Scenario 3: the lift calculator: H, D and A to their minimum by keyboard on the
+    # slider (Home), V typed into its number box.
     third = page.locator(".balise-scenario").nth(2)
     safe = module.scenario("s3").right_answer
+    for name in ("H", "D", "A"):
+        third.locator(f".balise-measure-{name} input[type=range]").press("Home")
+    box = third.locator(".balise-measure-V input[type=number]")
+    box.fill(str(safe["V"]))
+    box.press("Enter")
     for name, value in safe.items():
-        readout = third.locator(f".balise-measure-{name} .widget-readout")
-        readout.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type(str(value))
-        page.keyboard.press("Enter")
-        expect(readout).to_have_text(str(value))
+        expect(third.locator(f".balise-measure-{name} input[type=range]")).to_have_value(
+            str(value))
     third.locator("button.balise-check").click()
     expect(third.locator(".balise-feedback")).to_contain_text("Bonne réponse")
 
@@ -93,7 +95,7 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     second = page.locator(".balise-scenario").nth(1)
     expect(second.locator(".balise-step-2")).to_contain_text("Évaluer")
     third = page.locator(".balise-scenario").nth(2)
-    expect(third.locator(".balise-measure-H .widget-readout")).to_have_text(str(safe["H"]))
+    expect(third.locator(".balise-measure-V input[type=range]")).to_have_value(str(safe["V"]))
     q1 = quiz[0]
     q1_ids = [o["id"] for o in q1.options]
     expect(page.locator(f".balise-question-{q1.id} input[type=radio]")
