@@ -35,4 +35,6 @@ def seed(store: Store) -> bool:
 def accounts_text(url: str) -> str:
     lines = [f"Balise is running at {url}", "Demo accounts (name / password):"]
     lines += [f"  {role:<12} {pid:<14} {password}" for pid, _, role, password in PEOPLE]
+    lines.append(f"Course authors: every exercise kind, in the gallery (signed in): "
+                 f"{url}voila/render/gallery/gallery.ipynb")
     return "\n".join(lines)
