@@ -17,10 +17,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test node_modules/.installed
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# axe-core, which the browser tests inject into pages to check WCAG 2.1 A and AA.
+node_modules/.installed: package-lock.json
+	npm ci --silent --no-audit --no-fund
 	touch $@
 
 serve: install
@@ -36,4 +41,4 @@ lint: install-test
 	$(BIN)/ruff check balise widgets grading progress tests benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info node_modules

@@ -26,6 +26,7 @@ c.ServerApp.extra_template_paths = [str(Path(balise.__file__).parent / "template
 # --- Voila: modules as apps, the learner's identity handed to the kernel ----
 c.VoilaConfiguration.prelaunch_hook = prelaunch
 c.VoilaConfiguration.show_tracebacks = False
+c.VoilaExporter.language_code = "fr"   # <html lang="fr">: the modules are French first
 
 # --- Headers on every page: no framing, no sniffing, no leaking referrers ---
 c.ServerApp.tornado_settings = {

@@ -1,0 +1,56 @@
+"""Every page meets WCAG 2.1 A and AA (axe-core), on a phone, as most learners see it.
+
+Issue #4: the sign-in page, each role's page and the `postures` module in
+Voila, rendered and then showing a scenario's feedback.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from a11y import assert_accessible
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def sign_in(page, server, who):
+    """As in test_journey, which this module does not import: importing it imports balise,
+    which `pytest` (not `python -m pytest`) resolves to the tests/balise folder."""
+    page.goto(server.url + "login")
+    page.fill("#username", who)
+    page.fill("#password", f"demo-{who}")
+    page.click("#sign-in")
+
+
+def test_sign_in_page_is_accessible(server, phone):
+    phone.goto(server.url + "login")
+    assert_accessible(phone, "sign-in page")
+    phone.fill("#username", "personne")
+    phone.fill("#password", "not-the-password")
+    phone.click("#sign-in")
+    expect(phone.locator(".alert")).to_be_visible()
+    assert_accessible(phone, "sign-in page, wrong password")
+
+
+@pytest.mark.parametrize("who, role", [("amina", "learner"), ("formatrice", "trainer"),
+                                       ("coordinateur", "coordinator")])
+def test_role_home_page_is_accessible(server, phone, who, role):
+    sign_in(phone, server, who)
+    expect(phone).to_have_url(re.compile(rf"/balise/{role}$"))
+    assert_accessible(phone, f"{role}'s page")
+
+
+def test_postures_module_is_accessible_before_and_after_feedback(server, phone):
+    sign_in(phone, server, "lea")
+    phone.click("#open-postures")
+    expect(phone.locator("button.balise-submit")).to_be_visible(timeout=60_000)
+    assert_accessible(phone, "postures module")
+
+    # A wrong answer, then the right one: each feedback has its own colours.
+    first = phone.locator(".balise-scenario").nth(0)
+    for option, verdict in [("A", "Pas tout à fait"), ("B", "Bonne réponse")]:
+        first.get_by_role("button", name=option, exact=True).click()
+        expect(first.locator(".balise-feedback")).to_contain_text(verdict)
+        assert_accessible(phone, f"postures module, feedback on {option} shown")
