@@ -95,7 +95,15 @@ def serve(args) -> None:
     build(balise)
     store = Store(balise.store_url)
     if not args.no_demo and demo.seed(store):
-        print("Demo data added (1 site, 1 trainer, 1 coordinator, 3 learners).", flush=True)
+        from balise.catalogue import load_catalogue
+        from balise.demo_group import seed_group
+        from balise.progress import load_routes
+
+        catalogue = load_catalogue(balise.courses_path)
+        routes = load_routes(balise.courses_path / "routes.yaml", set(catalogue))
+        added = seed_group(store, balise.gradebook_url, catalogue, routes)
+        print(f"Demo data added: {len(demo.PEOPLE) + added} people on 3 sites, a year of "
+              "events; sign in with the accounts below.", flush=True)
     store.dispose()
     config = server_config(config, balise, args.port)
     ip = config.ServerApp.get("ip", "127.0.0.1")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -62,8 +63,21 @@ class BaliseContext:
             last, self.attempts() if attempts is None else attempts, pass_marks)
 
     def validations(self) -> pd.DataFrame:
-        """Field validations signed off by trainers (none are recorded yet: issue #6)."""
-        return pd.DataFrame(columns=["learner", "skill"])
+        """Field validations signed off by trainers: learner, skill, trainer, on, note."""
+        frame = self.store.frame(models_module.programme.FieldValidation)
+        return frame.rename(columns={"learner_id": "learner", "trainer_id": "trainer"})
+
+    def status(self, today: date | None = None, attempts: pd.DataFrame | None = None,
+               people: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every learner's module statuses and route certification, as of ``today``."""
+        people = self.store.frame(models_module.Person) if people is None else people
+        attempts = self.attempts() if attempts is None else attempts
+        learners = list(people.loc[people.role == "learner", "id"])
+        status = progress_module.module_status(
+            learners, {m.id: m.validity_months for m in self.catalogue.values()},
+            self.scores(attempts=attempts), attempts, today or date.today())
+        cert = progress_module.certification(status, self.validations(), self.routes, people)
+        return status, cert
 
     def attempts(self) -> pd.DataFrame:
         return self.store.frame(models_module.Attempt)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from datetime import date
 
 import pandas as pd
 from jupyter_server.base.handlers import JupyterHandler
@@ -142,12 +141,7 @@ class CoordinatorHandler(Page):
         ctx = self.balise
         people = ctx.store.frame(ctx.models.Person)
         sites = ctx.store.frame(ctx.models.Site)
-        learners = list(people.loc[people.role == "learner", "id"])
-        attempts = ctx.attempts()
-        status = ctx.progress.module_status(
-            learners, {m.id: m.validity_months for m in ctx.catalogue.values()},
-            ctx.scores(attempts=attempts), attempts, date.today())
-        cert = ctx.progress.certification(status, ctx.validations(), ctx.routes)
+        status, cert = ctx.status(people=people)
         summary = ctx.progress.site_certification(people, sites, status, cert)
         self.show("coordinator.html",
                   summary=table_html(summary, {

@@ -7,12 +7,21 @@ short: ``with store.session() as s:`` commits or rolls back on exit.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 import pandas as pd
-from sqlalchemy import Float, ForeignKey, String, UniqueConstraint, create_engine, event, select
+from sqlalchemy import (
+    Date,
+    Float,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 ROLES = ("learner", "trainer", "coordinator")
@@ -40,6 +49,11 @@ class Person(Base):
     site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"), nullable=True)
     language: Mapped[str] = mapped_column(String(5), default="fr")
     password_hash: Mapped[str] = mapped_column(String(200))
+    # Added by migration 0002: where and what the person works, and the placement.
+    team_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    activity: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    placement_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    placement_end: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Attempt(Base):
@@ -130,3 +144,7 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# The programme's tables share Base: importing them registers them with it.
+from balise import programme  # noqa: E402,F401

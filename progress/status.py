@@ -53,22 +53,28 @@ def module_status(learners: list[str], modules: dict[str, int], scores: pd.DataF
 
 
 def certification(status: pd.DataFrame, validations: pd.DataFrame, routes: list[Route],
-                  route_validations: dict[str, list[str]] | None = None) -> pd.DataFrame:
-    """One row per learner and route: certified, modules missing, validations missing.
+                  people: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per learner and route: certified, modules and validations missing, and until
+    when the certification holds (the earliest expiry of its modules).
 
     ``validations`` has learner, skill (field validations signed off by a
-    trainer); ``route_validations`` maps a route id to the skills it needs.
+    trainer). With ``people`` (id, activity), each learner is measured
+    against the route of her job family only; without, against every route.
     """
     holds = status[status.status.isin(["passed", "expiring"])]
     done = set(zip(validations.get("learner", []), validations.get("skill", [])))
+    activity = {} if people is None else dict(zip(people.id, people.get("activity", [])))
     rows = []
-    for route in routes:
-        skills = (route_validations or {}).get(route.id, [])
-        for learner in status.learner.unique():
-            have = set(holds.loc[holds.learner == learner, "module"])
+    for learner in status.learner.unique():
+        mine = holds[holds.learner == learner]
+        have = dict(zip(mine.module, mine.expires_on))
+        for route in routes:
+            if people is not None and activity.get(learner) not in route.jobs:
+                continue
             missing = [m for m in route.modules if m not in have]
-            missing_skills = [s for s in skills if (learner, s) not in done]
-            rows.append((learner, route.id, not missing and not missing_skills, missing,
-                         missing_skills))
+            missing_skills = [s for s in route.skills if (learner, s) not in done]
+            certified = not missing and not missing_skills
+            until = min((have[m] for m in route.modules), default=None) if certified else None
+            rows.append((learner, route.id, certified, missing, missing_skills, until))
     return pd.DataFrame(rows, columns=["learner", "route", "certified", "missing_modules",
-                                       "missing_validations"])
+                                       "missing_validations", "valid_until"])

@@ -29,7 +29,8 @@ def sign_in(page, server, who):
 
 
 def routes_complete(page) -> int:
-    cells = page.locator("#sites td").all_inner_texts()
+    """Routes certified on the learners' site (Lyon), from the coordinator's table."""
+    cells = page.locator("#sites tr", has_text="Lyon").locator("td").all_inner_texts()
     return int(cells[3])
 
 

@@ -41,10 +41,11 @@ def test_module_validity_comes_from_the_module():
 
 def test_certified_when_modules_hold_and_validations_are_signed():
     st = module_status(LEARNERS, {"postures": 12}, SCORES, ATTEMPTS, TODAY)
-    routes = [Route("socle", {}, [], ["postures"])]
+    routes = [Route("socle", {}, [], ["postures"],
+                    [{"id": "correct-lift", "fr": "Levage correct", "en": "Correct lift"}])]
     validations = pd.DataFrame([("amina", "correct-lift"), ("yusuf", "correct-lift")],
                                columns=["learner", "skill"])
-    cert = certification(st, validations, routes, {"socle": ["correct-lift"]}).set_index("learner")
+    cert = certification(st, validations, routes).set_index("learner")
     assert bool(cert.loc["amina", "certified"]) and bool(cert.loc["yusuf", "certified"])
     assert not cert.loc["lea", "certified"] and cert.loc["lea", "missing_modules"] == ["postures"]
     assert cert.loc["zoe", "missing_validations"] == ["correct-lift"]

@@ -1,0 +1,196 @@
+"""A realistic group for the demo: 3 sites, 5 activities, 60 people and a year of events.
+
+Added by ``balise serve`` to a new data folder after the named demo accounts
+(:mod:`balise.demo`), so a coordinator's dashboard has something to show:
+placements starting through the year, `postures` passed at various dates
+(some certificates expiring, some expired), field validations, monthly
+quarter-hours held more often as the year goes on, daily warm-ups,
+behavioural safety visits, accidents and hours worked. Scores go into
+nbgrader's gradebook through its own API, as autograde would leave them.
+Everything is drawn from a seeded generator: the same group every time.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from balise.demo import PEOPLE, SITE
+from balise.passwords import hash_password
+from balise.programme import (
+    Accident,
+    Attendance,
+    FieldValidation,
+    HoursWorked,
+    QuarterHour,
+    SafetyVisit,
+    Team,
+    WarmUp,
+)
+from balise.store import Person, Site, Store
+
+SITES = [SITE, ("marseille-chantiers", "Marseille — logistique de chantier"),
+         ("lille-recyclage", "Lille — recyclage et réemploi")]
+# id, site, name, activity
+TEAMS = [
+    ("lyon-quai", "lyon-logistique", "Quai de chargement", "logistics"),
+    ("lyon-livraison", "lyon-logistique", "Livraison à vélo cargo", "transport"),
+    ("marseille-nord", "marseille-chantiers", "Chantier Nord", "construction"),
+    ("marseille-numerique", "marseille-chantiers", "Atelier numérique", "digital"),
+    ("lille-deee", "lille-recyclage", "Tri des DEEE", "circular-economy"),
+    ("lille-meubles", "lille-recyclage", "Démontage de meubles", "circular-economy"),
+]
+TRAINERS = [("formateur-marseille", "Karim Saïdi", "marseille-chantiers"),
+            ("formatrice-lille", "Julie Lambert", "lille-recyclage")]
+FIRST = ["Abdou", "Aïcha", "Ali", "Awa", "Bilal", "Chloé", "Dimitri", "Elif", "Fatou", "Gabriel",
+         "Hassan", "Inès", "Ismaël", "Jessica", "Kevin", "Lina", "Mamadou", "Maria", "Mehdi",
+         "Nadia", "Omar", "Pauline", "Rania", "Samuel", "Sofia", "Tariq", "Yasmine", "Zoé"]
+LAST = ["Ahmadi", "Bakayoko", "Benali", "Camara", "Da Silva", "Diallo", "Dupont", "Fofana",
+        "Garcia", "Haddad", "Kaya", "Keita", "Lefèvre", "Mendy", "Nguyen", "Popescu", "Rahimi",
+        "Sow", "Traoré", "Yilmaz"]
+TOPICS = ["Porter près du corps", "Allées dégagées", "Chariot élévateur : autorisation",
+          "Gants et lunettes au tri", "Droit d'alerte et de retrait", "Déclarer un accident",
+          "Bruit : protections", "Écrans et pauses"]
+FINDINGS = [("Carton soulevé dos rond", "postures"), ("Palette laissée dans l'allée", None),
+            ("Gants non portés au tri", None), ("Charge portée seule, trop lourde", "postures"),
+            ("Bon geste observé", None)]
+HANDLING = ("logistics", "construction", "circular-economy")
+GROUP_SIZE = 60
+HOURS_PER_PERSON_MONTH = 140
+
+
+def _month_starts(today: date, months: int = 12) -> list[date]:
+    first = today.replace(day=1)
+    return [first - relativedelta(months=n) for n in range(months - 1, -1, -1)]
+
+
+def _grade(gradebook, module, learner: str, when: datetime, right: set[str]) -> None:
+    """A graded submission in nbgrader's gradebook: ``right`` are the items answered right."""
+    gradebook.update_or_create_student(learner)
+    sub = gradebook.update_or_create_submission(module.id, learner, timestamp=when)
+    for nb in sub.notebooks:
+        for grade in nb.grades:
+            grade.auto_score = grade.max_score if grade.name in right else 0.0
+            grade.needs_manual_grade = False
+    gradebook.db.commit()
+
+
+def seed_group(store: Store, gradebook_url: str, catalogue: dict, routes: list,
+               today: date | None = None) -> int:
+    """Add the group to a store holding only the named demo accounts; the people added."""
+    from nbgrader.api import Gradebook
+
+    from balise.grading.coursedir import COURSE_ID, ensure_tools_on_path
+    from balise.progress.routes import route_for
+
+    today = today or date.today()
+    rng = random.Random(2026)
+    hashed = hash_password(rng.randbytes(16).hex())     # group members do not sign in
+    module = catalogue.get("postures")
+    items = [item.id for item in module.graded_items] if module else []
+    people: list[tuple[str, str, str]] = []             # id, team, activity
+    with store.session() as s:
+        for sid, name in SITES[1:]:
+            s.add(Site(id=sid, name=name))
+        s.flush()
+        for tid, site, name, activity in TEAMS:
+            s.add(Team(id=tid, site_id=site, name=name, activity=activity))
+        for pid, name, site in TRAINERS:
+            s.add(Person(id=pid, name=name, role="trainer", site_id=site, password_hash=hashed,
+                         activity=None))
+        s.flush()
+        # The named learners join Lyon's dock team; yusuf's field skills are already signed.
+        for pid, _, role, _ in PEOPLE:
+            person = s.get(Person, pid)
+            if role == "learner":
+                person.team_id, person.activity = "lyon-quai", "logistics"
+                person.placement_start = today - timedelta(days=40)
+                person.placement_end = person.placement_start + relativedelta(months=12)
+        logistics = route_for(routes, "logistics")
+        for skill in (logistics.skills if logistics else []):
+            s.add(FieldValidation(learner_id="yusuf", skill=skill, trainer_id="formatrice",
+                                  on=today - timedelta(days=10), note=""))
+        named = sum(1 for p in PEOPLE)
+        for n in range(GROUP_SIZE - named - len(TRAINERS)):
+            tid, site, _, activity = TEAMS[n % len(TEAMS)]
+            pid = f"p{n + 1:03d}"
+            start = today - timedelta(days=rng.randint(15, 420))
+            s.add(Person(id=pid, name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                         role="learner", site_id=site, password_hash=hashed, team_id=tid,
+                         activity=activity, placement_start=start,
+                         placement_end=start + relativedelta(months=rng.choice([12, 15, 18])),
+                         language=rng.choice(["fr", "fr", "en"])))
+            people.append((pid, tid, activity, start))
+    trainer_of = {"lyon-logistique": "formatrice", "marseille-chantiers": "formateur-marseille",
+                  "lille-recyclage": "formatrice-lille"}
+    site_of = {t[0]: t[1] for t in TEAMS}
+
+    # Scores: most have taken postures some weeks after starting; a few failed first.
+    if module is not None:
+        ensure_tools_on_path()
+        with Gradebook(gradebook_url, COURSE_ID) as gb, store.session() as s:
+            for pid, tid, activity, start in people:
+                if rng.random() < 0.2:
+                    continue                              # not started yet
+                when = datetime.combine(min(today, start + timedelta(days=rng.randint(3, 40))),
+                                        datetime.min.time()) + timedelta(hours=10)
+                wrong = set(rng.sample(items, rng.choice([0, 0, 1, 1, 2, 4])))
+                _grade(gb, module, pid, when, set(items) - wrong)
+                passed = 100 * (len(items) - len(wrong)) / len(items) >= module.pass_mark
+                route = route_for(routes, activity)
+                if passed and route and rng.random() < 0.6:
+                    for skill in route.skills:
+                        s.add(FieldValidation(learner_id=pid, skill=skill,
+                                              trainer_id=trainer_of[site_of[tid]],
+                                              on=when.date() + timedelta(days=rng.randint(1, 20)),
+                                              note=""))
+
+    months = _month_starts(today)
+    members: dict[str, list[str]] = {}
+    for pid, tid, _, start in people:
+        members.setdefault(tid, []).append((pid, start))
+    with store.session() as s:
+        for k, month in enumerate(months):
+            held_share = 0.45 + 0.5 * k / (len(months) - 1)       # the programme takes hold
+            for tid, site, _, activity in TEAMS:
+                trainer = trainer_of[site]
+                if rng.random() < held_share and month <= today:
+                    on = min(today, month + timedelta(days=rng.randint(2, 20)))
+                    qh = QuarterHour(team_id=tid, on=on, topic=rng.choice(TOPICS),
+                                     trainer_id=trainer)
+                    s.add(qh)
+                    s.flush()
+                    for pid, start in members.get(tid, []):
+                        if start <= on and rng.random() < 0.85:
+                            s.add(Attendance(quarter_hour_id=qh.id, person_id=pid))
+                if activity in HANDLING:
+                    day = month
+                    while day.month == month.month and day <= today:
+                        if day.weekday() < 5 and rng.random() < 0.6 + 0.3 * k / 11:
+                            s.add(WarmUp(team_id=tid, on=day, trainer_id=trainer))
+                        day += timedelta(days=1)
+                for _ in range(rng.randint(0, 2)):
+                    finding, linked = rng.choice(FINDINGS)
+                    s.add(SafetyVisit(site_id=site, team_id=tid, finding=finding,
+                                      module_id=linked,
+                                      on=min(today, month + timedelta(days=rng.randint(0, 27)))))
+                staff = sum(1 for _, start in members.get(tid, []) if start <= month) + 1
+                key = (site, activity, month)
+                row = s.get(HoursWorked, key)
+                hours = float(staff * HOURS_PER_PERSON_MONTH)
+                if row is None:
+                    s.add(HoursWorked(site_id=site, activity=activity, month=month, hours=hours))
+                else:
+                    row.hours += hours
+                s.flush()
+        # About the group's frequency rate (45 lost-time accidents per million hours).
+        for _ in range(9):
+            tid, site, _, activity = rng.choice(TEAMS)
+            lost = rng.random() < 0.55
+            s.add(Accident(site_id=site, team_id=tid, activity=activity,
+                           on=today - timedelta(days=rng.randint(1, 360)), lost_time=lost,
+                           days_lost=rng.randint(2, 30) if lost else 0,
+                           module_id="postures" if rng.random() < 0.4 else None))
+    return len(people) + len(TRAINERS)
