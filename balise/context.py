@@ -79,6 +79,52 @@ class BaliseContext:
         cert = progress_module.certification(status, self.validations(), self.routes, people)
         return status, cert
 
+    def assign_refreshers(self, today: date | None = None) -> pd.DataFrame:
+        """Record every refresher the programme's data call for; all refreshers recorded.
+
+        Expired passes, visits and accidents linked to a module (for the team), and
+        wrong questions spaced out; each recorded once (the table's unique key).
+        """
+        from balise.progress import refreshers as rules
+
+        programme = models_module.programme
+        people = self.store.frame(models_module.Person)
+        grades = self.grades()
+        status, _ = self.status(today, people=people)
+        wanted = pd.concat([
+            rules.expired(status),
+            rules.from_events(people, self.store.frame(programme.SafetyVisit), "visit"),
+            rules.from_events(people, self.store.frame(programme.Accident), "accident"),
+            rules.spaced(grades),
+        ], ignore_index=True)
+        have = self.store.frame(programme.Refresher)
+        known = set(zip(have.learner_id, have.module_id, have.reason,
+                        pd.to_datetime(have.due_on).dt.date))
+        with self.store.session() as s:
+            for row in wanted.itertuples():
+                key = (row.learner, row.module, row.reason, pd.Timestamp(row.due_on).date())
+                if key not in known:
+                    known.add(key)
+                    s.add(programme.Refresher(learner_id=row.learner, module_id=row.module,
+                                              reason=row.reason, due_on=key[3],
+                                              questions=row.questions))
+        return self.store.frame(programme.Refresher).rename(
+            columns={"learner_id": "learner", "module_id": "module"})
+
+    def due_refreshers(self, learner: str, today: date | None = None) -> pd.DataFrame:
+        """What one learner should take again now, not yet done."""
+        from balise.progress import refreshers as rules
+
+        today = today or date.today()
+        recorded = self.assign_refreshers(today)
+        mine = recorded[recorded.learner == learner]
+        grades = self.grades()
+        scores = self.scores(grades)
+        wrong = (grades[grades.score < grades.max_score].groupby(["learner", "module"])
+                 .question.agg(set).rename("wrong").reset_index())
+        scores = scores.merge(wrong, on=["learner", "module"], how="left")
+        return rules.due(mine, scores[scores.learner == learner], today)
+
     def attempts(self) -> pd.DataFrame:
         return self.store.frame(models_module.Attempt)
 

@@ -94,6 +94,7 @@ class MultiChoice(Scenario):
             toggle = w.ToggleButton(value=option["id"] in chosen,
                                     layout=w.Layout(min_height="44px", width="150px"))
             toggle.add_class(f"balise-option-{option['id']}")
+            toggle.add_class("balise-ticked")       # its tick is in its words, read aloud too
             toggle.observe(self._on_toggle, names="value")
             self._cards.append(picture)
             self._toggles.append(toggle)

@@ -30,7 +30,7 @@ CSS = """
 .balise-scenario .widget-toggle-button.mod-active,
 .balise-language .widget-toggle-button.mod-active {
   background-color: #0b4f6c; color: #fff; border-color: #0b4f6c; }
-.balise-scenario .widget-toggle-button.mod-active::before,
+.balise-scenario .widget-toggle-button.mod-active:not(.balise-ticked)::before,
 .balise-language .widget-toggle-button.mod-active::before { content: "✔ " / ""; }
 .balise-submit.mod-success { background-color: #2e7d32; }
 .balise-submit.mod-success:active { background-color: #1b5e20; }
