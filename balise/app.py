@@ -20,7 +20,10 @@ from balise.pages import (
     LearnerHandler,
     TrainerHandler,
 )
+from balise.refresher_page import RefresherHandler
 from balise.submit_api import AnswerHandler, SubmitHandler
+from balise.verify import CertificatePdfHandler, VerifyHandler
+from balise.trainer_tools import QuarterHourHandler, ValidationHandler, WarmUpHandler
 
 HERE = Path(__file__).parent
 
@@ -49,10 +52,16 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/?", HomeHandler),
             (r"/balise/learner", LearnerHandler),
             (r"/balise/trainer", TrainerHandler),
+            (r"/balise/trainer/quarter-hour", QuarterHourHandler),
+            (r"/balise/trainer/warm-up", WarmUpHandler),
+            (r"/balise/trainer/validation", ValidationHandler),
             (r"/balise/coordinator", CoordinatorHandler),
             (r"/balise/api/submit", SubmitHandler),
             (r"/balise/api/answers?", AnswerHandler),
             (r"/balise/feedback/([a-z][a-z0-9-]{1,40})", FeedbackHandler),
+            (r"/balise/verify/([^/]*)", VerifyHandler),
+            (r"/balise/certificate/([^/]+)\.pdf", CertificatePdfHandler),
+            (r"/balise/refresher/([0-9]{1,10})", RefresherHandler),
         ])
 
     async def _start_jupyter_server_extension(self, serverapp):

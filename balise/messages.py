@@ -24,6 +24,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                            "en": "The server does not answer. Try again in a minute."},
     "bad_login": {"fr": "Nom ou mot de passe incorrect.",
                   "en": "Wrong name or password."},
+    "bad_request": {"fr": "Cette réponse n'existe pas. Rechargez la page.",
+                    "en": "This answer does not exist. Reload the page."},
     "forbidden": {"fr": "Cette page n'est pas pour votre rôle.",
                   "en": "This page is not for your role."},
     "no_feedback": {"fr": "Pas encore de correction détaillée pour ce module.",

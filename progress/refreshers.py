@@ -86,6 +86,8 @@ def due(refreshers: pd.DataFrame, scores: pd.DataFrame, today: date) -> pd.DataF
     latest = {(r.learner, r.module): r for r in scores.itertuples()} if not scores.empty else {}
 
     def done(row) -> bool:
+        if getattr(row, "done_on", None) is not None and not pd.isna(row.done_on):
+            return True                                  # answered right on its page
         score = latest.get((row.learner, row.module))
         if score is None or pd.isna(score.date):
             return False
