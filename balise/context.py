@@ -68,18 +68,20 @@ class BaliseContext:
         return frame.rename(columns={"learner_id": "learner", "trainer_id": "trainer"})
 
     def status(self, today: date | None = None, attempts: pd.DataFrame | None = None,
-               people: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+               people: pd.DataFrame | None = None, grades: pd.DataFrame | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Every learner's module statuses and route certification, as of ``today``."""
         people = self.store.frame(models_module.Person) if people is None else people
         attempts = self.attempts() if attempts is None else attempts
         learners = list(people.loc[people.role == "learner", "id"])
         status = progress_module.module_status(
             learners, {m.id: m.validity_months for m in self.catalogue.values()},
-            self.scores(attempts=attempts), attempts, today or date.today())
+            self.scores(grades, attempts), attempts, today or date.today())
         cert = progress_module.certification(status, self.validations(), self.routes, people)
         return status, cert
 
-    def assign_refreshers(self, today: date | None = None) -> pd.DataFrame:
+    def assign_refreshers(self, today: date | None = None,
+                          grades: pd.DataFrame | None = None) -> pd.DataFrame:
         """Record every refresher the programme's data call for; all refreshers recorded.
 
         Expired passes, visits and accidents linked to a module (for the team), and
@@ -89,8 +91,8 @@ class BaliseContext:
 
         programme = models_module.programme
         people = self.store.frame(models_module.Person)
-        grades = self.grades()
-        status, _ = self.status(today, people=people)
+        grades = self.grades() if grades is None else grades
+        status, _ = self.status(today, people=people, grades=grades)
         wanted = pd.concat([
             rules.expired(status),
             rules.from_events(people, self.store.frame(programme.SafetyVisit), "visit"),
@@ -116,9 +118,9 @@ class BaliseContext:
         from balise.progress import refreshers as rules
 
         today = today or date.today()
-        recorded = self.assign_refreshers(today)
-        mine = recorded[recorded.learner == learner]
         grades = self.grades()
+        recorded = self.assign_refreshers(today, grades)
+        mine = recorded[recorded.learner == learner]
         scores = self.scores(grades)
         wrong = (grades[grades.score < grades.max_score].groupby(["learner", "module"])
                  .question.agg(set).rename("wrong").reset_index())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 import pandas as pd
 from jupyter_server.base.handlers import JupyterHandler
@@ -12,6 +13,7 @@ from tornado import web
 from balise.auth import BaliseUser
 from balise.grading.submissions import ID_PATTERN
 from balise.messages import CATALOGUE
+from balise.progress.certificates import certificates_of, issue_certificates
 
 
 def require(*roles: str):
@@ -110,7 +112,16 @@ class LearnerHandler(Page):
                             "feedback": (ctx.config.course_root / "feedback" /
                                          self.current_user.username / module.id).is_dir(),
                             "passed": False if row is None else bool(row.passed)})
-        self.show("learner.html", modules=modules)
+        # Issued here, where she looks, so a route certified since her last visit shows at once.
+        me, today = self.current_user.username, date.today()
+        people = ctx.store.frame(ctx.models.Person)
+        status, cert = ctx.status(today, people=people[people.id == me])
+        issue_certificates(ctx.store, cert, ctx.routes, status, today)
+        due = ctx.due_refreshers(me, today)
+        refreshers = [{"id": int(r.id), "reason": r.reason, "module": ctx.catalogue[r.module]}
+                      for r in due.itertuples() if r.module in ctx.catalogue]
+        self.show("learner.html", modules=modules, refreshers=refreshers,
+                  certificates=certificates_of(ctx.store, me, ctx.routes, today))
 
 
 class TrainerHandler(Page):

@@ -42,6 +42,8 @@ def test_the_learner_answers_again_and_it_is_done_only_when_all_are_right(server
     store, rid = refresher
     url = f"{server.url}balise/refresher/{rid}"
     amina = server.session("amina")
+    home = amina.get(f"{server.url}balise/learner")
+    assert f'id="refresher-{rid}"' in home.text and "À revoir" in home.text
     page = amina.get(url)
     assert page.status_code == 200
     assert str(escape(POSTURES.question("q1").prompt["fr"])) in page.text
@@ -55,6 +57,7 @@ def test_the_learner_answers_again_and_it_is_done_only_when_all_are_right(server
     reply = post(amina, url, {"q1": POSTURES.question("q1").answer,
                               "q2": POSTURES.question("q2").answer})
     assert "Fait" in reply.text and done_on(store, rid) == date.today()
+    assert f'id="refresher-{rid}"' not in amina.get(f"{server.url}balise/learner").text
 
 
 def test_another_learner_a_forged_option_or_no_xsrf_change_nothing(server, refresher):
