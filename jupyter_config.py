@@ -19,6 +19,9 @@ c.Balise.grading_timeout = 120      # seconds for one autograde
 c.ServerApp.ip = "127.0.0.1"
 c.ServerApp.port = 8866
 c.ServerApp.default_url = "/balise"
+# The address people reach Balise at: printed on certificates (their QR code opens
+# its verification page). Set it when serving beyond this machine, e.g.
+# c.ServerApp.custom_display_url = "https://balise.example.org/"
 c.ServerApp.identity_provider_class = BaliseIdentityProvider
 c.ServerApp.authorizer_class = BaliseAuthorizer
 c.ServerApp.extra_template_paths = [str(Path(balise.__file__).parent / "templates")]
