@@ -13,6 +13,7 @@ from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinja
 
 from balise.config import Balise
 from balise.context import BaliseContext
+from balise.dashboard import DashboardHandler
 from balise.pages import (
     CoordinatorHandler,
     FeedbackHandler,
@@ -22,8 +23,8 @@ from balise.pages import (
 )
 from balise.refresher_page import RefresherHandler
 from balise.submit_api import AnswerHandler, SubmitHandler
-from balise.verify import CertificatePdfHandler, VerifyHandler
 from balise.trainer_tools import QuarterHourHandler, ValidationHandler, WarmUpHandler
+from balise.verify import CertificatePdfHandler, VerifyHandler
 
 HERE = Path(__file__).parent
 
@@ -56,6 +57,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/trainer/warm-up", WarmUpHandler),
             (r"/balise/trainer/validation", ValidationHandler),
             (r"/balise/coordinator", CoordinatorHandler),
+            (r"/balise/dashboard", DashboardHandler),
             (r"/balise/api/submit", SubmitHandler),
             (r"/balise/api/answers?", AnswerHandler),
             (r"/balise/feedback/([a-z][a-z0-9-]{1,40})", FeedbackHandler),

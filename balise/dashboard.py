@@ -1,0 +1,224 @@
+"""The coordinator's dashboard: certification, the programme's habits and accident rates.
+
+The handler reads whole tables and the certification status; the figures
+come from :mod:`balise.progress.indicators` and the charts from
+:mod:`balise.progress.charts`. Every chart is followed by a table with the
+same figures, for screen readers and for anyone who would rather read numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+import pandas as pd
+
+from balise.pages import Page, require
+from balise.progress import charts
+from balise.progress import indicators as ind
+
+BAD_GROUPING = {"fr": "Regroupement inconnu : choisissez site, activité ou cohorte.",
+                "en": "Unknown grouping: choose site, activity or cohort."}
+GROUPINGS = {"site": ("Site", "Site"), "activity": ("Activité", "Activity"),
+             "cohort": ("Cohorte (trimestre d'entrée)", "Cohort (quarter of start)")}
+ACTIVITY_NAMES = {"logistics": "Logistique / Logistics", "construction": "BTP / Construction",
+                  "circular-economy": "Économie circulaire / Circular economy",
+                  "transport": "Transport", "digital": "Numérique / Digital"}
+MONTH = "Mois / Month"
+ALL = "Tous les sites / All sites"
+
+
+@dataclass
+class Table:
+    id: str
+    title: tuple[str, str]
+    html: str
+
+
+@dataclass
+class Section:
+    id: str
+    title: tuple[str, str]
+    note: tuple[str, str]
+    charts: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+def percent(x) -> str:
+    return "—" if pd.isna(x) else f"{100 * x:.0f} %"
+
+
+def decimal(x) -> str:
+    return "—" if pd.isna(x) else f"{x:.2f}"
+
+
+def thousands(x) -> str:
+    return f"{x:,.0f}".replace(",", "\u202f")
+
+
+def both_languages(label: tuple[str, str]) -> str:
+    """A column header in French then English, once when both are the same word."""
+    return label[0] if label[0] == label[1] else " / ".join(label)
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, escape=True, classes="balise-table", border=0, na_rep="—")
+
+
+def by_month(frame: pd.DataFrame, months: list[str], cell: Callable[[pd.Series], str],
+             names: dict[str, str], total: pd.Series | None = None) -> pd.DataFrame:
+    """Months down, sites across, each cell written by ``cell(row)``; ``total`` adds a column."""
+    out = pd.DataFrame(index=pd.Index(months, name=MONTH))
+    if not frame.empty:
+        cells = frame.assign(cell=[cell(row) for _, row in frame.iterrows()])
+        wide = cells.pivot(index="month", columns="site_id", values="cell").reindex(months)
+        for site in sorted(wide.columns, key=lambda s: names.get(s, s)):
+            out[names.get(site, site)] = wide[site]
+    if total is not None:
+        out[ALL] = total.reindex(months)
+    return out.reset_index()
+
+
+def quarter_hour_cell(row: pd.Series) -> str:
+    return f"{int(row.held)} / {int(row.expected)} · {percent(row.rate)}"
+
+
+def certification_section(people, cert, by, today, names) -> Section:
+    shares = ind.certification_shares(people, cert, by, today)
+    if by == "activity":
+        names = ACTIVITY_NAMES
+    elif by == "cohort":
+        names = {}
+    shown = pd.DataFrame({
+        both_languages(GROUPINGS[by]): shares[by].map(lambda g: names.get(g, g)),
+        "Personnes / Learners": shares.learners,
+        "Certifiés / Certified": shares.certified,
+        "Part certifiée / Share certified": shares.certified_share.map(percent),
+        "Expirent sous 30 jours / Expiring within 30 days": shares.expiring_30,
+        "Expirent sous 60 jours / Expiring within 60 days": shares.expiring_60,
+        "En retard / Overdue": shares.overdue,
+        "Part en retard / Share overdue": shares.overdue_share.map(percent),
+        "En formation / In training": shares.in_training})
+    label = GROUPINGS[by]
+    title = (f"Certification par {label[0].lower()}", f"Certification by {label[1].lower()}")
+    return Section(
+        "certification", title,
+        (f"En retard : pas certifié {ind.OVERDUE_DAYS} jours après le début du contrat, "
+         "ou certification expirée.",
+         f"Overdue: not certified {ind.OVERDUE_DAYS} days after the placement started, "
+         "or certification lapsed."),
+        [charts.certification_bars(shares, by, " / ".join(title), "chart-certification",
+                                   names)],
+        [Table("table-certification", (f"Chiffres par {label[0].lower()}",
+                                        f"Figures by {label[1].lower()}"), html_table(shown))])
+
+
+def quarter_hour_section(teams, quarter_hours, months, names) -> Section:
+    rate = ind.quarter_hour_rate(teams, quarter_hours, months)
+    overall = ind.quarter_hour_rate(teams, quarter_hours, months, by_site=False)
+    title = ("Quart d'heure sécurité : taux de réalisation",
+             "Safety quarter-hour: achievement rate")
+    total = overall.set_index("month").apply(quarter_hour_cell, axis=1)
+    return Section(
+        "quarter-hour", title,
+        ("Équipes qui l'ont tenu / équipes attendues, chaque mois.",
+         "Teams that held it / teams expected, each month."),
+        [charts.quarter_hour_bars(overall, " / ".join(title), "chart-quarter-hour")],
+        [Table("table-quarter-hour", ("Par site et par mois", "By site and month"),
+               html_table(by_month(rate, months, quarter_hour_cell, names, total)))])
+
+
+def warm_ups_section(teams, warm_ups, months, names) -> Section:
+    warm = ind.warm_ups_held(teams, warm_ups, months)
+    return Section(
+        "warm-ups", ("Échauffements", "Warm-ups"),
+        ("Échauffements tenus (nombre d'équipes), par mois.",
+         "Warm-ups held (number of teams), by month."), [],
+        [Table("table-warm-ups", ("Échauffements par site", "Warm-ups by site"),
+               html_table(by_month(warm, months, lambda r: f"{int(r.warm_ups)} ({int(r.teams)})",
+                                   names)))])
+
+
+def visits_section(visits, months, names) -> Section:
+    seen = ind.safety_visits(visits, months, sorted(names))
+    return Section(
+        "visits", ("Visites de sécurité", "Safety visits"),
+        ("Visites comportementales (dont celles qui ont envoyé un module à revoir), par mois.",
+         "Behavioural safety visits (of which sent a module as a refresher), by month."), [],
+        [Table("table-visits", ("Visites par site", "Visits by site"),
+               html_table(by_month(seen, months,
+                                   lambda r: f"{int(r.visits)} ({int(r.with_module)})",
+                                   names)))])
+
+
+def rates_section(accidents, hours, months, names) -> Section:
+    accidents = ind.in_months(accidents, "on", months)
+    hours = ind.in_months(hours, "month", months)
+    tables, drawn = [], []
+    for key, fn, title, axis in [
+            ("tf", ind.frequency_rate, ("Taux de fréquence (TF)", "Frequency rate"), "TF"),
+            ("tg", ind.severity_rate, ("Taux de gravité (TG)", "Severity rate"), "TG")]:
+        monthly = fn(accidents, hours, ["site_id", "month"])
+        total = fn(accidents, hours, ["month"]).set_index("month")[key].map(decimal)
+        by_title = (f"{title[0]} par mois", f"{title[1]} by month")
+        drawn.append(charts.rate_lines(monthly, months, key, " / ".join(by_title), axis,
+                                       f"chart-{key}", names))
+        tables.append(Table(f"table-{key}", by_title,
+                            html_table(by_month(monthly, months, lambda r: decimal(r[key]),
+                                                names, total))))
+    for by, label, labels in [("site_id", ("Site", "Site"), names),
+                              ("activity", ("Activité", "Activity"), ACTIVITY_NAMES)]:
+        rates = ind.frequency_rate(accidents, hours, [by]).merge(
+            ind.severity_rate(accidents, hours, [by])[[by, "days_lost", "tg"]], on=by)
+        tables.append(Table(f"table-rates-{by}", (f"TF et TG par {label[0].lower()}",
+                                                   f"TF and TG by {label[1].lower()}"),
+                            html_table(pd.DataFrame({
+                                both_languages(label): rates[by].map(lambda v: labels.get(v, v)),
+                                "Accidents avec arrêt / Lost-time accidents": rates.lost_time,
+                                "Jours perdus / Days lost": rates.days_lost,
+                                "Heures travaillées / Hours worked": rates.hours.map(thousands),
+                                "TF": rates.tf.map(decimal), "TG": rates.tg.map(decimal)}))))
+    return Section(
+        "rates", ("Accidents : TF et TG", "Accidents: frequency and severity rates"),
+        ("TF = accidents avec arrêt × 1 000 000 / heures travaillées ; "
+         "TG = jours perdus × 1 000 / heures travaillées. Sans heures saisies : « — ».",
+         "TF = lost-time accidents × 1,000,000 / hours worked; "
+         "TG = days lost × 1,000 / hours worked. No hours entered: “—”."),
+        drawn, tables)
+
+
+def sections_for(ctx, by: str, today: date) -> list[Section]:
+    """Every section of the page, over the 12 months up to ``today``, from the store."""
+    months = ind.last_months(today)
+    programme, frame = ctx.models.programme, ctx.store.frame
+    people, sites = frame(ctx.models.Person), frame(ctx.models.Site)
+    names = dict(zip(sites.id, sites.name))
+    _, cert = ctx.status(today=today, people=people)
+    teams = frame(programme.Team)
+    return [certification_section(people, cert, by, today, names),
+            quarter_hour_section(teams, frame(programme.QuarterHour), months, names),
+            warm_ups_section(teams, frame(programme.WarmUp), months, names),
+            visits_section(frame(programme.SafetyVisit), months, names),
+            rates_section(frame(programme.Accident), frame(programme.HoursWorked), months, names)]
+
+
+class DashboardHandler(Page):
+    """``/balise/dashboard?by=site|activity|cohort``: the last 12 months, for coordinators.
+
+    The figures and charts take a second or two: they are made in a thread,
+    so learners submitting meanwhile are not kept waiting.
+    """
+
+    @require("coordinator")
+    async def get(self):
+        by = self.get_argument("by", "site")
+        if by not in GROUPINGS:
+            self.set_status(400)
+            return self.show("message.html", title=BAD_GROUPING)
+        today = date.today()
+        sections = await asyncio.to_thread(sections_for, self.balise, by, today)
+        months = ind.last_months(today)
+        self.show("dashboard.html", sections=sections, by=by, groupings=GROUPINGS,
+                  first=months[0], last=months[-1])

@@ -1,0 +1,77 @@
+"""The coordinator's dashboard: who may see it, what it shows, and a bad grouping."""
+
+import html
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from balise.dashboard import by_month, quarter_hour_cell, rates_section
+
+MONTHS = ["2026-09", "2026-10"]
+
+
+def test_month_table_puts_sites_across_by_name_and_fills_missing_months():
+    frame = pd.DataFrame([("lyon", "2026-09", 2, 2, 1.0), ("lille", "2026-09", 0, 1, 0.0)],
+                         columns=["site_id", "month", "held", "expected", "rate"])
+    out = by_month(frame, MONTHS, quarter_hour_cell, {"lyon": "Lyon", "lille": "Lille"})
+    assert list(out.columns) == ["Mois / Month", "Lille", "Lyon"]
+    assert out.iloc[0].tolist() == ["2026-09", "0 / 1 · 0 %", "2 / 2 · 100 %"]
+    assert out.iloc[1, 1:].isna().all()                            # October: nothing recorded
+
+
+def test_rates_section_shows_no_hours_as_a_dash_not_infinity():
+    accidents = pd.DataFrame([(1, "paris", "logistics", date(2026, 9, 5), True, 10)],
+                             columns=["id", "site_id", "activity", "on", "lost_time",
+                                      "days_lost"])
+    hours = pd.DataFrame(columns=["site_id", "activity", "month", "hours"])
+    section = rates_section(accidents, hours, MONTHS, {"paris": "Paris"})
+    page = "".join(t.html for t in section.tables)
+    assert "inf" not in page and "—" in page
+    assert len(section.charts) == 2 and all(c.startswith("<svg") for c in section.charts)
+
+
+@pytest.mark.slow
+def test_coordinator_sees_every_indicator_with_charts(server):
+    r = server.session("coordinateur").get(server.url + "balise/dashboard")
+    assert r.status_code == 200
+    text = html.unescape(r.text)
+    for heading in ("Tableau de bord", "Certification par site", "Quart d'heure sécurité",
+                    "Échauffements", "Visites de sécurité", "Taux de fréquence (TF)",
+                    "Taux de gravité (TG)", "Frequency rate", "Severity rate"):
+        assert heading in text, heading
+    assert text.count('<svg') >= 4 and 'role="img"' in text
+    assert text.count('class="table-wrap"') >= text.count("<svg")    # a table for each chart
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("by,heading", [("activity", "Certification par activité"),
+                                        ("cohort", "Certification par cohorte")])
+def test_coordinator_chooses_the_grouping(server, by, heading):
+    r = server.session("coordinateur").get(server.url + f"balise/dashboard?by={by}")
+    assert r.status_code == 200 and heading in html.unescape(r.text)
+    assert f'by={by}" aria-current="page"' in r.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("who", ["amina", "formatrice"])
+def test_dashboard_is_forbidden_to_learners_and_trainers(server, who):
+    r = server.session(who).get(server.url + "balise/dashboard")
+    assert r.status_code == 403
+    assert "Cette page n'est pas pour votre rôle" in html.unescape(r.text)
+    assert "<svg" not in r.text
+
+
+@pytest.mark.slow
+def test_unknown_grouping_gets_a_plain_message(server):
+    r = server.session("coordinateur").get(server.url + "balise/dashboard?by=nonsense")
+    assert r.status_code == 400
+    text = html.unescape(r.text)
+    assert "Regroupement inconnu" in text and "Unknown grouping" in text
+    assert "Traceback" not in text and "nonsense" not in text
+
+
+@pytest.mark.slow
+def test_coordinator_page_links_to_the_dashboard(server):
+    r = server.session("coordinateur").get(server.url + "balise/coordinator")
+    assert 'balise/dashboard"' in r.text
