@@ -81,7 +81,9 @@ def scenario(module: str, spec: dict, assets: str = "assets"):
     from balise.widgets.factory import make
 
     check = lambda answer: save_answer(module, spec["id"], answer)  # noqa: E731
-    return make(spec, check=check, answer=saved_answers(module).get(spec["id"]), assets=assets)
+    keep = lambda answer: _background.put(module, spec["id"], answer)  # noqa: E731
+    return make(spec, check=check, answer=saved_answers(module).get(spec["id"]), assets=assets,
+                on_change=keep)
 
 
 class _Background:

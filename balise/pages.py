@@ -153,6 +153,8 @@ class CoordinatorHandler(Page):
         people = ctx.store.frame(ctx.models.Person)
         sites = ctx.store.frame(ctx.models.Site)
         status, cert = ctx.status(people=people)
+        # Certificates for every route that holds, even for learners who have not looked since.
+        issue_certificates(ctx.store, cert, ctx.routes, status, date.today())
         summary = ctx.progress.site_certification(people, sites, status, cert)
         self.show("coordinator.html",
                   summary=table_html(summary, {

@@ -31,6 +31,8 @@ Check = Callable[[object], "dict | None"]
 class Scenario(w.VBox):
     """Base of the scenario widgets.
 
+    ``on_change(answer)``, if given, hears every change of the answer (Balise
+    saves it, so a reload restores what was set but not yet checked).
     ``check(answer)`` is given by whoever places the widget (in Balise, a
     call to the server, which holds the key; in the gallery, a rule from its
     own data) and returns ``{'right': bool, 'practice': {'fr', 'en'},
@@ -41,12 +43,14 @@ class Scenario(w.VBox):
     prompt = Dict(help="The question, {'fr': ..., 'en': ...}.")
     status = Unicode("", help="'' until checked, then 'right', 'wrong' or 'error'.")
 
-    def __init__(self, prompt: dict[str, str], check: Check | None = None, **kwargs):
+    def __init__(self, prompt: dict[str, str], check: Check | None = None,
+                 on_change: Callable[[object], None] | None = None, **kwargs):
         self._feedback = w.HTML(layout=w.Layout(min_height="1em"))
         self._feedback.add_class("balise-feedback")
         self._header = w.HTML()
         self._header.add_class("balise-prompt")
         self._check = check
+        self._on_change = on_change
         self._result: dict | None = None
         super().__init__(prompt=prompt, **kwargs)
         self.add_class("balise-scenario")
@@ -78,6 +82,9 @@ class Scenario(w.VBox):
     def _frame(self, *controls: w.Widget) -> None:
         self._header.value = rich(self.prompt, "p")
         self.children = [style(), self._header, self._reader, *controls, self._feedback]
+        if self._on_change is not None:
+            # From here on, every change of the answer is handed on (to be saved), checked or not.
+            self.observe(lambda change: self._on_change(change["new"]), names="answer")
 
     def _on_language(self, _change=None) -> None:
         self._header.value = rich(self.prompt, "p")

@@ -198,3 +198,25 @@ def test_a_refused_save_says_not_saved_rather_than_wrong():
     c._buttons.value = "a"
     assert c.status == "error" and "Pas enregistré" in c._feedback.value
     assert "Pas tout à fait" not in c._feedback.value and 'role="alert"' in c._feedback.value
+
+
+def test_every_kind_hands_each_change_on_to_be_saved_before_any_check():
+    """In a module, on_change saves the answer: a reload restores what was set, checked or not."""
+    from pathlib import Path
+
+    from balise.catalogue import load_module
+    from balise.widgets.factory import make
+
+    gallery = Path(__file__).resolve().parents[2] / "widgets" / "gallery"
+    module = load_module(gallery)
+    kinds = {}
+    for scenario in module.scenarios:
+        seen, checked = [], []
+        widget = make(scenario.public(), assets=gallery / "assets", on_change=seen.append,
+                      check=checked.append)
+        widget.answer = scenario.right_answer
+        kinds[scenario.kind] = (seen, checked)
+        assert seen == [scenario.right_answer], scenario.kind
+        assert checked == [], scenario.kind                 # saving is not checking
+    assert sorted(kinds) == sorted(["choice", "multi", "ordering", "hazard", "matching",
+                                    "story", "lift", "ppe"])
