@@ -37,8 +37,11 @@ class Matching(Scenario):
         self._pictures, self._lists, rows = [], [], []
         for item in items:
             picture = w.HTML(layout=w.Layout(width="110px"))
-            chooser = w.Dropdown(value=None, layout=w.Layout(width="auto", min_height="44px"),
-                                 style={"description_width": "initial"})
+            # The list under its item's name (28 px), 44 px high: on a phone a long name
+            # beside it would push it off the screen.
+            chooser = w.Dropdown(value=None, style={"description_width": "initial"},
+                                 layout=w.Layout(width="auto", max_width="100%", height="72px",
+                                                 flex_flow="column", align_items="flex-start"))
             chooser.add_class(f"balise-pair-{item['id']}")
             self._pictures.append(picture)
             self._lists.append(chooser)
@@ -50,7 +53,7 @@ class Matching(Scenario):
         self._check_button.on_click(lambda _: self.check_answer())
         self._relabel()
         for item, chooser in zip(items, self._lists):
-            chooser.value = saved.get(item["id"])
+            self._show(chooser, saved.get(item["id"]))
             chooser.observe(self._on_pick, names="value")
         self.answer = {k: saved[k] for k in (i["id"] for i in items) if k in saved}
         self._frame(w.VBox(rows), self._check_button)
@@ -63,9 +66,14 @@ class Matching(Scenario):
             picture.value = card(item, caption=False)
             value = chooser.value
             chooser.options = [("—", None)] + [(plain(m), m["id"]) for m in self._meanings]
-            chooser.value = value
+            self._show(chooser, value)
             chooser.description = plain(item)
         labelled(self._check_button, "Check")
+
+    def _show(self, chooser: w.Dropdown, meaning: str | None) -> None:
+        """Select ``meaning`` in the list, or "—": a value of None alone leaves it blank."""
+        ids = [None] + [m["id"] for m in self._meanings]
+        chooser.index = ids.index(meaning) if meaning in ids else 0
 
     def _on_pick(self, _change) -> None:
         self.answer = {item["id"]: chooser.value for item, chooser in zip(self._items, self._lists)

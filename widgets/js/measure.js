@@ -1,9 +1,8 @@
 // A labelled native range slider and number box, kept in step with the model's value.
-let counter = 0;
-
 function render({ model, el }) {
-  counter += 1;
-  const id = `balise-measure-${Date.now().toString(36)}-${counter}`;
+  // anywidget loads this module afresh for each widget, so a counter here stays at 1 and
+  // two sliders drawn in the same millisecond shared their ids: a random part tells them apart.
+  const id = `balise-measure-${Math.random().toString(36).slice(2, 12)}`;
   const box = document.createElement("div");
   box.className = "balise-measure";
   const label = document.createElement("label");
