@@ -54,3 +54,34 @@ def test_postures_module_is_accessible_before_and_after_feedback(server, phone):
         first.get_by_role("button", name=option, exact=True).click()
         expect(first.locator(".balise-feedback")).to_contain_text(verdict)
         assert_accessible(phone, f"postures module, feedback on {option} shown")
+
+
+@pytest.mark.parametrize("who, path", [
+    ("formatrice", "balise/trainer/quarter-hour"),
+    ("formatrice", "balise/trainer/warm-up"),
+    ("formatrice", "balise/trainer/validation"),
+    ("coordinateur", "balise/dashboard?by=site"),
+    ("coordinateur", "balise/dashboard?by=activity"),
+    ("coordinateur", "balise/dashboard?by=cohort"),
+])
+def test_programme_pages_are_accessible_on_a_phone(server, phone, who, path):
+    """Issue #6's pages: the trainer's tools and the coordinator's dashboard."""
+    sign_in(phone, server, who)
+    expect(phone).to_have_url(re.compile(r"/balise/(trainer|coordinator)$"))
+    phone.goto(server.url + path)
+    expect(phone.locator("h1")).to_be_visible()
+    assert_accessible(phone, path)
+    # Nothing wider than the phone but what scrolls inside its own region.
+    overflow = phone.evaluate("""() => [...document.querySelectorAll(
+        'button, input, select, label, h1, h2, p')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                && !e.closest('[role=region], .table-wrap, .scroll'))
+        .map(e => e.outerHTML.slice(0, 80))""")
+    assert not overflow, overflow
+
+
+def test_certificate_verification_page_is_accessible(server, phone):
+    """Public, signed out: the page a QR code opens."""
+    phone.goto(server.url + "balise/verify/" + "A" * 22)
+    expect(phone.locator("h1")).to_be_visible()
+    assert_accessible(phone, "verification page (unknown code)")
