@@ -64,12 +64,19 @@ class Choice(Scenario):
         for box, option in zip(self._cards, self._options):
             box.value = card(option)
         self._buttons.description = say("Your choice")
-        self._buttons.tooltips = [plain(o) for o in self._options]
+        self._mark()
+
+    def _mark(self) -> None:
+        """The chosen option says so in its description too, not by its look alone."""
+        self._buttons.tooltips = [
+            f"✔ {say('Chosen')} : {plain(o)}" if o["id"] == self.answer else plain(o)
+            for o in self._options]
 
     def _on_pick(self, change) -> None:
         if change["new"] is None:
             return
         self.answer = change["new"]
+        self._mark()
         self.check_answer()
 
 

@@ -37,6 +37,15 @@ class Story(Scenario):
         self._scene = w.HTML()
         self._scene.add_class("balise-story-scene")
         self._choices = w.VBox()
+        # One button per place, reused from step to step: the one just pressed stays in the
+        # page with its new words, so keyboard and screen-reader users keep their place.
+        most = max((len(n["choices"]) for n in nodes), default=0)
+        self._buttons = [w.Button(layout=w.Layout(min_height="44px", width="auto",
+                                                  max_width="100%")) for _ in range(most)]
+        self._shown: list[str | None] = [None] * most
+        for place, button in enumerate(self._buttons):
+            button.on_click(lambda _, p=place: self._press(p))
+        self._choices.children = self._buttons
         self._again = w.Button(layout=w.Layout(min_height="44px", width="auto"))
         self._again.add_class("balise-again-story")
         self._again.on_click(lambda _: self.restart())
@@ -83,31 +92,40 @@ class Story(Scenario):
         self._relabel()
         self.check_answer()
 
+    def _press(self, place: int) -> None:
+        if self._shown[place] is not None:
+            self.choose(self._shown[place])
+
     def restart(self) -> None:
         self.answer = []
         self._result = None
         self._feedback.value = ""
         self.status = ""
         self._relabel()
+        if self._buttons:
+            self._buttons[0].focus()
 
     def _relabel(self) -> None:
         node = self._nodes.get(self.here or "")
         labelled(self._again, "Start again")
+        choices = node["choices"] if node else []
+        for place, button in enumerate(self._buttons):
+            old, new = self._shown[place], (choices[place]["id"] if place < len(choices) else None)
+            if old != new and old is not None:
+                button.remove_class(f"balise-choice-{old}")
+            if new is None:
+                button.layout.display = "none"
+            else:
+                button.add_class(f"balise-choice-{new}")
+                button.description = button.tooltip = plain(choices[place])
+                button.layout.display = None
+            self._shown[place] = new
         if node is None:                      # an ending: what happened is in the feedback
             self._scene.value = ""
-            self._choices.children = []
+            was_hidden = self._again.layout.display == "none"
             self._again.layout.display = None
+            if was_hidden or self.answer:
+                self._again.focus()
             return
         self._again.layout.display = "none" if not self.answer else None
         self._scene.value = f'<div class="balise-story-step">{rich(node)}</div>'
-        buttons = []
-        for choice in node["choices"]:
-            button = w.Button(description=plain(choice), tooltip=plain(choice),
-                              layout=w.Layout(min_height="44px", width="auto",
-                                              max_width="100%"))
-            button.add_class(f"balise-choice-{choice['id']}")
-            button.on_click(lambda _, cid=choice["id"]: self.choose(cid))
-            buttons.append(button)
-        for old in self._choices.children:
-            old.close()
-        self._choices.children = buttons

@@ -153,12 +153,18 @@ def test_story_follows_choices_to_an_ending_and_starts_again():
                 "practice": {"fr": "suite", "en": "next"}}
     s = Story(PROMPT, STORY, "n1", check=check)
     assert s.here == "n1" and s._again.layout.display == "none"
+    first = s._buttons[1]                                # "J'attends", the second place
     s.choose("c2")
     assert s.here == "n2" and "It stops." in s._scene.value and s.status == "right"
+    # The same button now offers the next step's choice: focus stays where it was.
+    assert s._buttons[0].description == "Je passe / I go" and "balise-choice-c3" in \
+        s._buttons[0]._dom_classes and "balise-choice-c1" not in s._buttons[0]._dom_classes
+    assert first.layout.display == "none"
     s.choose("c1")                                  # not offered here: ignored
     assert s.answer == ["c2"]
     s.choose("c3")
-    assert s.here is None and s.answer == ["c2", "c3"] and s._choices.children == ()
+    assert s.here is None and s.answer == ["c2", "c3"]
+    assert all(b.layout.display == "none" for b in s._buttons)
     assert seen == [["c2"], ["c2", "c3"]]
     s.restart()
     assert s.answer == [] and s.here == "n1" and s._feedback.value == ""
