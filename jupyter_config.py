@@ -29,6 +29,9 @@ c.ServerApp.extra_template_paths = [str(Path(balise.__file__).parent / "template
 # --- Voila: modules as apps, the learner's identity handed to the kernel ----
 c.VoilaConfiguration.prelaunch_hook = prelaunch
 c.VoilaConfiguration.show_tracebacks = False
+# Under load (20 pages opening at once on 2 cores) a cell's output can take longer
+# than nbclient's default 4 s: the page would arrive without that widget.
+c.VoilaExecutor.iopub_timeout = 30
 c.VoilaExporter.language_code = "fr"   # <html lang="fr">: the modules are French first
 
 # --- Headers on every page: no framing, no sniffing, no leaking referrers ---

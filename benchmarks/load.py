@@ -1,0 +1,566 @@
+"""Load: learners open `postures`, answer and submit while the grading worker is SIGKILLed.
+
+Loopback only, bounded in count (``--learners``, at most ``--concurrency`` at a time)
+and in time (``--deadline`` seconds for the whole run). Each simulated learner, with
+httpx and a kernel websocket, does what her browser would:
+
+1. signs in (``/login`` form with its ``_xsrf`` cookie) and lands on her page;
+2. opens the module: Voila starts her kernel, runs the release notebook, sends the
+   page, which must hold every widget a page rendered before the load holds (under
+   load Voila may send a page with widgets missing: an error); she connects the
+   kernel's websocket and waits for ``kernel_info_reply``; her kernel's memory (RSS
+   and USS) is read then, her page open and idle;
+3. saves each answer, then submits, with the identity token the server would have
+   handed her kernel (signed with the server's secret): the submit call waits for
+   the grade; submit -> score is timed from sending the POST to the graded reply;
+4. closes the page: websocket closed, kernel shut down (Voila's ``beforeunload`` call).
+
+While they run, the grading worker is killed with SIGKILL ``--kills`` times, spaced
+by the count of submissions sent (at 1/4, 2/4, 3/4 of them for 3 kills), each time
+while an attempt is pending. Afterwards the store and nbgrader's gradebook must hold,
+for every accepted submission, one graded attempt and one gradebook submission with
+all its grades, all right. Errors: learners who failed a step (a call refused or
+timed out, a page incomplete, a result not graded in full) or were not done in time.
+``--stagger`` spreads arrivals out; ``--config`` serves with another configuration.
+
+Last line: RESULT learners=... errors=... p95_s=... median_s=... mb_per_learner=...
+kills=... lost=... (mb_per_learner: mean RSS of a learner's kernel, page open).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+from websockets.asyncio.client import connect as ws_connect
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
+MODULE = "postures"
+PAGE = f"voila/render/{MODULE}/{MODULE}.ipynb"
+PASSWORD = "load-test"
+VIEW = "application/vnd.jupyter.widget-view+json"   # one per widget output on the page
+MB = 1024 * 1024
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+
+
+@dataclass
+class Run:
+    """What the learners, the killer and the sampler share."""
+
+    url: str
+    server: psutil.Process
+    data: Path
+    secret: bytes
+    right: dict
+    quiz: set[str]
+    views: int = 0                  # widget outputs on a page rendered before the load
+    submits_sent: int = 0
+    finished: int = 0
+    failed: int = 0
+    kills: list[dict] = field(default_factory=list)
+    worker_pids: set[int] = field(default_factory=set)
+    seen: dict[int, tuple[float, str]] = field(default_factory=dict)   # pid -> (start, kind)
+    cpu: dict[str, dict[int, float]] = field(default_factory=dict)
+    peak_kernels_mb: float = 0.0
+    peak_kernels: int = 0
+    peak_server_mb: float = 0.0
+
+
+@dataclass
+class Learner:
+    name: str
+    times: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+    kernel_rss_mb: float | None = None
+    kernel_uss_mb: float | None = None
+    attempt: str | None = None
+    submit_span: tuple[float, float] | None = None
+
+    async def step(self, phase: str, coro):
+        t0 = time.monotonic()
+        try:
+            result = await coro
+        except Exception as err:
+            raise RuntimeError(f"{phase}: {type(err).__name__}: {err}"[:300]) from err
+        self.times[phase] = time.monotonic() - t0
+        return result
+
+
+# --- the server --------------------------------------------------------------------------
+
+def start_server(data: Path, log: Path, config: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "balise"), "--config", str(config), "serve",
+         "--data", str(data), "--courses", str(REPO / "courses"), "--port", str(port),
+         "--no-demo"], cwd=REPO, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"balise serve exited:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url + "login", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    sys.exit(f"balise serve did not start:\n{log.read_text()[-3000:]}")
+
+
+def add_learners(store, names: list[str]) -> None:
+    from balise.passwords import hash_password
+    from balise.store import Person
+
+    hashed = hash_password(PASSWORD)                     # one hash: argon2 is slow on purpose
+    with store.session() as s:
+        for name in names:
+            s.add(Person(id=name, name=name, role="learner", password_hash=hashed))
+
+
+def kind(proc: psutil.Process, server_pid: int) -> str:
+    """server, worker, page kernel (Voila), grading (the worker's kernels, feedback), other."""
+    if proc.pid == server_pid:
+        return "server"
+    cmd = " ".join(proc.cmdline())
+    if "balise.grading.worker" in cmd:
+        return "worker"
+    if proc.ppid() == server_pid and "ipykernel_launcher" in cmd:
+        return "page kernel"
+    return "grading"
+
+
+# --- one learner -------------------------------------------------------------------------
+
+async def sign_in(http: httpx.AsyncClient, name: str) -> None:
+    await http.get("login")
+    r = await http.post("login", data={"username": name, "password": PASSWORD,
+                                       "_xsrf": http.cookies.get("_xsrf")})
+    if r.status_code != 200 or not r.url.path.startswith("/balise/learner"):
+        raise RuntimeError(f"HTTP {r.status_code} at {r.url.path}")
+
+
+async def open_page(run: Run, http: httpx.AsyncClient, name: str) -> tuple[str | None, str]:
+    """Her kernel's id, and what is wrong with the page: '' when it has every widget."""
+    r = await http.get(PAGE, timeout=300)
+    found = re.search(r'"kernelId": "([0-9a-f-]{36})"', r.text)
+    views = r.text.count(VIEW)
+    if r.status_code == 200 and found and views >= run.views and "balise-submit" in r.text:
+        return found.group(1), ""
+    (run.data.parent / f"page-{name}.html").write_text(r.text)
+    return found and found.group(1), (
+        f"open page: HTTP {r.status_code}, kernel id {'found' if found else 'missing'}, "
+        f"{views} of {run.views} widgets (Voila's IOPub timeout?); kept as page-{name}.html")
+
+
+async def probe(run: Run, name: str) -> None:
+    """Render the page once before the load: how many widgets a whole page has."""
+    async with httpx.AsyncClient(base_url=run.url, timeout=120, follow_redirects=True) as http:
+        await sign_in(http, name)
+        r = await http.get(PAGE)
+        run.views = r.text.count(VIEW)
+        found = re.search(r'"kernelId": "([0-9a-f-]{36})"', r.text)
+        if not run.views or not found or "balise-submit" not in r.text:
+            sys.exit(f"the unloaded page is not whole ({run.views} widgets): see the server log")
+        await close_page(http, None, found.group(1))
+
+
+async def connect_kernel(run: Run, http: httpx.AsyncClient, kernel: str):
+    """The page's websocket to its kernel, answered once (kernel_info_reply) before use."""
+    cookies = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+    ws = await ws_connect(
+        f"ws{run.url[4:]}api/kernels/{kernel}/channels?session_id={uuid.uuid4()}",
+        additional_headers={"Cookie": cookies}, open_timeout=60, max_size=None)
+    msg_id = uuid.uuid4().hex
+    await ws.send(json.dumps({
+        "header": {"msg_id": msg_id, "msg_type": "kernel_info_request", "username": "",
+                   "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
+        "parent_header": {}, "metadata": {}, "content": {}, "channel": "shell",
+        "buffers": []}))
+
+    async def reply() -> None:
+        while True:
+            msg = json.loads(await ws.recv())
+            if (msg.get("msg_type") == "kernel_info_reply"
+                    and msg["parent_header"].get("msg_id") == msg_id):
+                return
+
+    try:
+        await asyncio.wait_for(reply(), 60)
+    except BaseException:
+        await ws.close()
+        raise
+    return ws
+
+
+def kernel_memory(run: Run, kernel: str) -> tuple[float, float]:
+    for proc in run.server.children():
+        try:
+            if f"kernel-{kernel}.json" in " ".join(proc.cmdline()):
+                info = proc.memory_full_info()
+                return info.rss / MB, info.uss / MB
+        except psutil.Error:        # a worker just killed, a kernel just shut down
+            continue
+    raise RuntimeError(f"no process for kernel {kernel}")
+
+
+async def post_json(http: httpx.AsyncClient, path: str, token: str, payload: dict,
+                    timeout: float = 30) -> dict:
+    r = await http.post(path, json=payload, timeout=timeout,
+                        headers={"Authorization": f"Bearer {token}"})
+    if r.status_code != 200:
+        raise RuntimeError(f"HTTP {r.status_code} {r.text[:200]}")
+    return r.json()
+
+
+async def answer_all(run: Run, http: httpx.AsyncClient, token: str) -> None:
+    for item, answer in run.right.items():
+        reply = await post_json(http, "balise/api/answer", token,
+                                {"module": MODULE, "item": item, "answer": answer})
+        if not reply.get("saved"):
+            raise RuntimeError(f"{item} not saved: {reply}")
+
+
+async def submit(run: Run, http: httpx.AsyncClient, token: str, me: Learner) -> dict:
+    quiz = {k: v for k, v in run.right.items() if k in run.quiz}
+    t0 = time.monotonic()
+    run.submits_sent += 1
+    result = await post_json(http, "balise/api/submit", token,
+                             {"module": MODULE, "submission_id": uuid.uuid4().hex,
+                              "answers": quiz}, timeout=300)
+    me.submit_span = (t0, time.monotonic())
+    me.attempt = result.get("attempt")
+    if result.get("status") != "graded" or result.get("percent") != 100:
+        raise RuntimeError(f"not graded in full: {json.dumps(result)[:200]}")
+    return result
+
+
+async def close_page(http: httpx.AsyncClient, ws, kernel: str) -> None:
+    if ws is not None:
+        await ws.close()
+    r = await http.post(f"voila/api/shutdown/{kernel}",
+                        headers={"X-XSRFToken": http.cookies.get("_xsrf", "")})
+    if r.status_code != 204:
+        raise RuntimeError(f"HTTP {r.status_code}")
+
+
+async def learner(run: Run, name: str, gate: asyncio.Semaphore, delay: float) -> Learner:
+    from balise.tokens import sign
+
+    me = Learner(name)
+    await asyncio.sleep(delay)
+    async with gate, httpx.AsyncClient(base_url=run.url, timeout=60,
+                                       follow_redirects=True) as http:
+        kernel = ws = None
+        try:
+            await me.step("sign in", sign_in(http, name))
+            kernel, problem = await me.step("open page", open_page(run, http, name))
+            if problem:
+                raise RuntimeError(problem)     # her kernel is still shut down, below
+            ws = await me.step("kernel websocket", connect_kernel(run, http, kernel))
+            me.kernel_rss_mb, me.kernel_uss_mb = kernel_memory(run, kernel)
+            token = sign(run.secret, name, MODULE, 240)
+            await me.step("answers", answer_all(run, http, token))
+            await me.step("submit -> score", submit(run, http, token, me))
+        except Exception as err:
+            me.error = str(err)
+        finally:
+            if kernel is not None:
+                try:
+                    await me.step("close page", close_page(http, ws, kernel))
+                except Exception as err:
+                    me.error = me.error or str(err)
+    run.finished += 1
+    run.failed += me.error is not None
+    return me
+
+
+# --- killing the worker, watching memory and CPU --------------------------------------------
+
+def pending_count(store) -> int:
+    from sqlalchemy import func, select
+
+    from balise.store import Attempt
+
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(Attempt)
+                        .where(Attempt.status == "pending"))
+
+
+def live_worker(run: Run) -> psutil.Process | None:
+    for proc in run.server.children():
+        try:
+            if "balise.grading.worker" in " ".join(proc.cmdline()):
+                return proc
+        except psutil.NoSuchProcess:
+            continue
+    return None
+
+
+async def killer(run: Run, store, learners: int, kills: int) -> None:
+    """SIGKILL the worker at evenly spaced counts of submissions sent, when one is pending."""
+    for k in range(1, kills + 1):
+        while run.submits_sent < round(learners * k / (kills + 1)):
+            await asyncio.sleep(0.1)
+        give_up = time.monotonic() + 30
+        while True:
+            worker = live_worker(run)
+            pending = await asyncio.to_thread(pending_count, store)
+            fresh = worker is not None and worker.pid not in {x["pid"] for x in run.kills}
+            if fresh and (pending or time.monotonic() > give_up):
+                break
+            await asyncio.sleep(0.05)
+        os.kill(worker.pid, signal.SIGKILL)
+        run.kills.append({"pid": worker.pid, "at": time.monotonic(), "wall": time.time(),
+                          "pending": pending, "sent": run.submits_sent})
+        print(f"  kill {k}: worker {worker.pid} SIGKILLed, {pending} attempt(s) pending, "
+              f"{run.submits_sent} submitted", flush=True)
+
+
+def sample(run: Run) -> None:
+    """Peak memory of the page kernels and the server; CPU seconds per kind of process."""
+    try:
+        procs = [run.server, *run.server.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    kernels_mb, kernels = 0.0, 0
+    for proc in procs:
+        try:
+            what = kind(proc, run.server.pid)
+            run.seen.setdefault(proc.pid, (proc.create_time(), what))
+            cpu = proc.cpu_times()
+            run.cpu.setdefault(what, {})[proc.pid] = cpu.user + cpu.system
+            if what == "worker":
+                run.worker_pids.add(proc.pid)
+            elif what == "page kernel":
+                kernels_mb += proc.memory_info().rss / MB
+                kernels += 1
+            elif what == "server":
+                run.peak_server_mb = max(run.peak_server_mb, proc.memory_info().rss / MB)
+        except psutil.NoSuchProcess:
+            continue
+    if kernels_mb > run.peak_kernels_mb:
+        run.peak_kernels_mb, run.peak_kernels = kernels_mb, kernels
+
+
+async def sampler(run: Run, stop: asyncio.Event) -> None:
+    start = last = time.monotonic()
+    while not stop.is_set():
+        sample(run)
+        if time.monotonic() - last >= 30:
+            last = time.monotonic()
+            print(f"  {last - start:4.0f} s: {run.finished} learners done ({run.failed} with "
+                  f"errors), {run.submits_sent} submitted", flush=True)
+        try:
+            await asyncio.wait_for(stop.wait(), 0.5)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def drive(run: Run, store, names: list[str], concurrency: int, kills: int,
+                deadline: float, stagger: float) -> list[Learner]:
+    gate = asyncio.Semaphore(concurrency)
+    stop = asyncio.Event()
+    watch = asyncio.create_task(sampler(run, stop))
+    kill = asyncio.create_task(killer(run, store, len(names), kills))
+    tasks = [asyncio.create_task(learner(run, name, gate, i * stagger))
+             for i, name in enumerate(names)]
+    done, late = await asyncio.wait(tasks, timeout=deadline)
+    for task in late:
+        task.cancel()
+    if not kill.done():
+        print(f"  only {len(run.kills)} of {kills} kills before the learners were done")
+        kill.cancel()
+    stop.set()
+    await watch
+    return [t.result() if t in done else Learner(n, error="deadline passed")
+            for t, n in zip(tasks, names)]
+
+
+# --- checking and reporting --------------------------------------------------------------
+
+def check_once(run: Run, store, learners: list[Learner], wait: float) -> dict:
+    """Accepted (by the server, or replied to) against graded once in store and gradebook.
+
+    Also, for each kill, seconds until the next attempt was graded (the restarted worker).
+    """
+    import pandas as pd
+
+    from balise.grading import grades_frame
+    from balise.store import Attempt
+
+    deadline = time.monotonic() + wait
+    while pending_count(store) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    attempts = store.frame(Attempt)
+    book = grades_frame(f"sqlite:///{run.data / 'gradebook.db'}")
+    accepted = set(attempts.id) | {me.attempt for me in learners if me.attempt}
+    graded = attempts[attempts.status == "graded"]
+    per_learner = graded.groupby("learner_id").id.count()
+    rows = book[book.module == MODULE].groupby("learner")
+    complete = {who for who, g in rows
+                if len(g) == len(run.right) and g.question.is_unique
+                and (g.score == g.max_score).all()}
+    once = {a.id for a in graded.itertuples()
+            if per_learner[a.learner_id] == 1 and a.learner_id in complete}
+    stamps = sorted(pd.to_datetime(graded.graded_at, utc=True).map(pd.Timestamp.timestamp))
+    recovery = [next((t - k["wall"] for t in stamps if t > k["wall"]), float("nan"))
+                for k in run.kills]
+    return {"accepted": len(accepted), "graded_once": len(accepted & once), "recovery": recovery,
+            "lost": len(accepted - once),
+            "not_graded": sorted(set(attempts.status) - {"graded"})}
+
+
+def summary(run: Run, learners: list[Learner], wall: float) -> None:
+    phases: list[str] = []
+    for me in learners:
+        phases += [p for p in me.times if p not in phases]
+    print(f"{'phase':18} {'n':>4} {'median s':>9} {'p95 s':>7} {'max s':>7}")
+    for phase in phases:
+        values = [me.times[phase] for me in learners if phase in me.times]
+        print(f"{phase:18} {len(values):4d} {statistics.median(values):9.2f} "
+              f"{percentile(values, 0.95):7.2f} {max(values):7.2f}")
+    errors = [me for me in learners if me.error]
+    for me in errors[:10]:
+        print(f"  error, {me.name}: {me.error}")
+    spans = [me for me in learners if me.submit_span and not me.error]
+    calm = [me.times["submit -> score"] for me in spans
+            if not any(me.submit_span[0] - 15 <= k["at"] <= me.submit_span[1]
+                       for k in run.kills)]
+    if calm:
+        print(f"submit -> score away from kills (no kill during it or in the 15 s before): "
+              f"n={len(calm)} median {statistics.median(calm):.2f} s "
+              f"p95 {percentile(calm, 0.95):.2f} s")
+    rss = [me.kernel_rss_mb for me in learners if me.kernel_rss_mb]
+    uss = [me.kernel_uss_mb for me in learners if me.kernel_uss_mb]
+    if rss:
+        print(f"page kernel, page open: RSS median {statistics.median(rss):.1f} MB "
+              f"(max {max(rss):.1f}), USS median {statistics.median(uss):.1f} MB; peak "
+              f"{run.peak_kernels_mb:.0f} MB for {run.peak_kernels} kernels at once; "
+              f"server RSS peak {run.peak_server_mb:.0f} MB")
+    cpu = {what: sum(pids.values()) for what, pids in run.cpu.items()}
+    cpu["load driver"] = time.process_time()
+    print(f"CPU seconds over {wall:.0f} s wall on {os.cpu_count()} cores: "
+          + ", ".join(f"{what} {secs:.0f}" for what, secs in sorted(cpu.items(),
+                                                                     key=lambda x: -x[1])))
+
+
+def stop_everything(proc: subprocess.Popen, run: Run | None) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    left = []
+    for pid, (created, what) in (run.seen.items() if run else []):
+        try:
+            p = psutil.Process(pid)
+            if p.create_time() == created:
+                left.append(f"{what} {pid} {' '.join(p.cmdline())[:80]}")
+                p.kill()
+        except psutil.NoSuchProcess:
+            continue
+    for line in left:
+        print(f"  still running after the server stopped, killed: {line}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=20,
+                        help="learners in flight at once (default 20)")
+    parser.add_argument("--stagger", type=float, default=0,
+                        help="seconds between two learners' arrivals (default 0: all at once, "
+                             "the gate lets --concurrency in)")
+    parser.add_argument("--kills", type=int, default=3, help="SIGKILLs of the grading worker")
+    parser.add_argument("--deadline", type=float, default=900,
+                        help="seconds for all learners (default 900); late ones count as errors")
+    parser.add_argument("--config", type=Path, default=REPO / "jupyter_config.py",
+                        help="the server's configuration (default the repository's)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary folder (server log, failed pages)")
+    args = parser.parse_args()
+
+    from balise.catalogue import load_catalogue
+    from balise.store import Store
+    from balise.tokens import load_secret
+
+    work = Path(tempfile.mkdtemp(prefix="balise-load-"))
+    data = work / "data"
+    print(f"load average before: {os.getloadavg()[0]:.1f}; starting the server...", flush=True)
+    proc, url = start_server(data, work / "server.log", args.config.resolve())
+    run = store = None
+    try:
+        module = load_catalogue(REPO / "courses")[MODULE]
+        store = Store(f"sqlite:///{data / 'balise.db'}")
+        names = [f"learner{i:03d}" for i in range(args.learners)]
+        add_learners(store, [*names, "probe"])
+        run = Run(url=url, server=psutil.Process(proc.pid), data=data,
+                  secret=load_secret(data / "secret.key"),
+                  right={item.id: item.right_answer for item in module.graded_items},
+                  quiz={q.id for q in module.quiz})
+        asyncio.run(probe(run, "probe"))
+        print(f"{args.learners} learners, at most {args.concurrency} at once, "
+              f"{args.kills} worker kills, on {url}; a whole page has {run.views} widgets",
+              flush=True)
+        t0 = time.monotonic()
+        learners = asyncio.run(drive(run, store, names, args.concurrency, args.kills,
+                                     args.deadline, args.stagger))
+        wall = time.monotonic() - t0
+        sample(run)                                     # the worker restarted last, too
+        counts = check_once(run, store, learners, wait=120)
+        summary(run, learners, wall)
+        print(f"accepted {counts['accepted']}, graded once {counts['graded_once']}, lost "
+              f"{counts['lost']}; kill -> next grade: "
+              f"{', '.join(f'{r:.1f} s' for r in counts['recovery']) or '-'}; workers "
+              f"seen {len(run.worker_pids)}; other statuses {counts['not_graded'] or 'none'}")
+    finally:
+        if store is not None:
+            store.dispose()
+        stop_everything(proc, run)
+        if args.keep:
+            print(f"kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    submits = [me.times["submit -> score"] for me in learners if "submit -> score" in me.times]
+    rss = [me.kernel_rss_mb for me in learners if me.kernel_rss_mb]
+    errors = sum(1 for me in learners if me.error)
+    print(f"RESULT learners={len(learners)} errors={errors} "
+          f"p95_s={percentile(submits, 0.95):.2f} "
+          f"median_s={statistics.median(submits) if submits else 0:.2f} "
+          f"mb_per_learner={statistics.mean(rss) if rss else 0:.1f} kills={len(run.kills)} "
+          f"lost={counts['lost']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""Under load, with the grading worker killed, every learner gets her grade and none is lost.
+
+A smaller run of ``benchmarks/load.py`` (which `make bench` runs at 100 learners):
+learners sign in, open the module in Voila, answer and submit over loopback while the
+worker is SIGKILLed twice.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+pytestmark = [pytest.mark.load, pytest.mark.slow]
+
+
+def test_ten_learners_submit_while_the_worker_is_killed_and_none_is_lost():
+    run = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "load.py"), "--learners", "10",
+         "--concurrency", "5", "--kills", "2", "--deadline", "400"],
+        cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    last = run.stdout.strip().splitlines()[-1]
+    assert last.startswith("RESULT "), run.stdout[-3000:]
+    result = dict(pair.split("=") for pair in last.split()[1:])
+    assert result["learners"] == "10" and result["kills"] == "2", run.stdout[-3000:]
+    assert result["errors"] == "0", run.stdout[-3000:]
+    assert result["lost"] == "0", run.stdout[-3000:]
