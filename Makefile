@@ -4,10 +4,13 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 DATA   ?= data
 PORT   ?= 8866
+HUB_PORT ?= 8000
+# PostgreSQL for the hub, the store and the gradebook (`make hub DB_URL=postgresql://...`).
+DB_URL ?=
 # nbgrader runs the `alembic` it finds on PATH: make it the venv's.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install install-test serve test bench lint clean
+.PHONY: install install-test serve hub test bench lint clean
 
 install: $(VENV)/.installed
 
@@ -30,6 +33,10 @@ node_modules/.installed: package-lock.json
 
 serve: install
 	$(BIN)/balise serve --data $(DATA) --port $(PORT)
+
+# JupyterHub in front, Balise as its one shared service: see docs/deploy.md.
+hub: install node_modules/.installed
+	$(BIN)/balise hub --data $(DATA) --port $(HUB_PORT) $(if $(DB_URL),--db-url $(DB_URL))
 
 test: install-test
 	$(BIN)/python -m pytest

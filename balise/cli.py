@@ -108,7 +108,8 @@ def serve(args) -> None:
     config = server_config(config, balise, args.port)
     ip = config.ServerApp.get("ip", "127.0.0.1")
     port = config.ServerApp.get("port", 8888)
-    print(demo.accounts_text(f"http://{ip}:{port}/"), flush=True)
+    url = config.ServerApp.get("custom_display_url") or f"http://{ip}:{port}/"
+    print(demo.accounts_text(url), flush=True)
     server = BaliseApp.initialize_server(argv=[], config=config)
     server.start()
 
@@ -122,6 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--courses", help="courses folder (default ./courses)")
     p_serve.add_argument("--port", type=int, help="port on 127.0.0.1")
     p_serve.add_argument("--no-demo", action="store_true", help="do not add demo accounts")
+    p_hub = sub.add_parser("hub", help="start JupyterHub with Balise as its shared service")
+    p_hub.add_argument("--data", help="data folder (default from the config: ./data)")
+    p_hub.add_argument("--courses", help="courses folder (default ./courses)")
+    p_hub.add_argument("--port", type=int, help="port of the hub's proxy (default 8000)")
+    p_hub.add_argument("--db-url", help="PostgreSQL database for the hub, store and gradebook")
+    p_hub.add_argument("--no-demo", action="store_true", help="do not add demo accounts")
     p_build = sub.add_parser("build", help="check the modules and build their release notebooks")
     p_build.add_argument("--data")
     p_build.add_argument("--courses")
@@ -137,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             serve(args)
+        elif args.command == "hub":
+            from balise.hub_config import start_hub
+
+            start_hub(args, *settings(args))
         elif args.command == "build":
             build(settings(args)[1], force=args.force)
         elif args.command == "backup":
