@@ -144,6 +144,7 @@ def matching_by_mouse(page, widget, scenario):
     meanings = {m["id"]: m for m in scenario.public_data["meanings"]}
     for item, meaning in scenario.right_answer.items():
         widget.locator(f".balise-pair-{item} select").select_option(label=label(meanings[meaning]))
+    page.wait_for_timeout(500)          # the last selection reaches the kernel first: see below
     widget.locator("button.balise-check").click()
 
 
@@ -268,6 +269,10 @@ def matching_by_keyboard(page, widget, scenario):
         for _ in range(meanings.index(wanted) + 1):
             page.keyboard.press("ArrowDown")
         expect(chooser).to_have_value(label(wanted))
+    # ipywidgets holds back state updates while earlier ones await the kernel's reply
+    # (msg_throttle), but sends a button's click at once: a click typed faster than the
+    # kernel answers can overtake the last selection. A person pauses; so does the test.
+    page.wait_for_timeout(500)
     press(page, widget.locator("button.balise-check"), "Enter")
 
 
