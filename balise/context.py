@@ -80,8 +80,9 @@ class BaliseContext:
         cert = progress_module.certification(status, self.validations(), self.routes, people)
         return status, cert
 
-    def assign_refreshers(self, today: date | None = None,
-                          grades: pd.DataFrame | None = None) -> pd.DataFrame:
+    def assign_refreshers(self, today: date | None = None, grades: pd.DataFrame | None = None,
+                          attempts: pd.DataFrame | None = None,
+                          people: pd.DataFrame | None = None) -> pd.DataFrame:
         """Record every refresher the programme's data call for; all refreshers recorded.
 
         Expired passes, visits and accidents linked to a module (for the team), and
@@ -90,9 +91,9 @@ class BaliseContext:
         from balise.progress import refreshers as rules
 
         programme = models_module.programme
-        people = self.store.frame(models_module.Person)
+        people = self.store.frame(models_module.Person) if people is None else people
         grades = self.grades() if grades is None else grades
-        status, _ = self.status(today, people=people, grades=grades)
+        status, _ = self.status(today, attempts, people, grades)
         wanted = pd.concat([
             rules.expired(status),
             rules.from_events(people, self.store.frame(programme.SafetyVisit), "visit"),
@@ -113,15 +114,18 @@ class BaliseContext:
         return self.store.frame(programme.Refresher).rename(
             columns={"learner_id": "learner", "module_id": "module"})
 
-    def due_refreshers(self, learner: str, today: date | None = None) -> pd.DataFrame:
-        """What one learner should take again now, not yet done."""
+    def due_refreshers(self, learner: str, today: date | None = None,
+                       grades: pd.DataFrame | None = None, attempts: pd.DataFrame | None = None,
+                       people: pd.DataFrame | None = None) -> pd.DataFrame:
+        """What one learner should take again now, not yet done; pass frames a page already read."""
         from balise.progress import refreshers as rules
 
         today = today or date.today()
-        grades = self.grades()
-        recorded = self.assign_refreshers(today, grades)
+        grades = self.grades() if grades is None else grades
+        attempts = self.attempts() if attempts is None else attempts
+        recorded = self.assign_refreshers(today, grades, attempts, people)
         mine = recorded[recorded.learner == learner]
-        scores = self.scores(grades)
+        scores = self.scores(grades, attempts)
         wrong = (grades[grades.score < grades.max_score].groupby(["learner", "module"])
                  .question.agg(set).rename("wrong").reset_index())
         scores = scores.merge(wrong, on=["learner", "module"], how="left")

@@ -103,7 +103,10 @@ class LearnerHandler(Page):
     @require("learner", "trainer", "coordinator")
     def get(self):
         ctx = self.balise
-        scores = ctx.scores()
+        # Read once: the module list, certification and refreshers all use them.
+        grades, attempts = ctx.grades(), ctx.attempts()
+        people = ctx.store.frame(ctx.models.Person)
+        scores = ctx.scores(grades, attempts)
         mine = scores[scores.learner == self.current_user.username].set_index("module")
         modules = []
         for module in ctx.catalogue.values():
@@ -114,10 +117,9 @@ class LearnerHandler(Page):
                             "passed": False if row is None else bool(row.passed)})
         # Issued here, where she looks, so a route certified since her last visit shows at once.
         me, today = self.current_user.username, date.today()
-        people = ctx.store.frame(ctx.models.Person)
-        status, cert = ctx.status(today, people=people[people.id == me])
+        status, cert = ctx.status(today, attempts, people[people.id == me], grades)
         issue_certificates(ctx.store, cert, ctx.routes, status, today)
-        due = ctx.due_refreshers(me, today)
+        due = ctx.due_refreshers(me, today, grades, attempts, people)
         refreshers = [{"id": int(r.id), "reason": r.reason, "module": ctx.catalogue[r.module]}
                       for r in due.itertuples() if r.module in ctx.catalogue]
         self.show("learner.html", modules=modules, refreshers=refreshers,

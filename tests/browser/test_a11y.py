@@ -11,17 +11,9 @@ import re
 import pytest
 from a11y import assert_accessible
 from playwright.sync_api import expect
+from test_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def sign_in(page, server, who):
-    """As in test_journey, which this module does not import: importing it imports balise,
-    which `pytest` (not `python -m pytest`) resolves to the tests/balise folder."""
-    page.goto(server.url + "login")
-    page.fill("#username", who)
-    page.fill("#password", f"demo-{who}")
-    page.click("#sign-in")
 
 
 def test_sign_in_page_is_accessible(server, phone):
