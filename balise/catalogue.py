@@ -87,6 +87,22 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class Instruction:
+    """A key instruction: one short rule, its picture (drawn for the project) and its source."""
+
+    id: str
+    text: dict[str, str]
+    picture: Path
+    alt: dict[str, str]
+    source: str
+
+
+# nbgrader grade cells of the quiz are slots, not questions: each attempt draws
+# its questions from the bank (see balise.draw), slot k holds the k-th drawn.
+SLOT_PREFIX = "quiz"
+
+
+@dataclass(frozen=True)
 class Module:
     id: str
     title: dict[str, str]
@@ -97,6 +113,22 @@ class Module:
     activities: list[str] = field(default_factory=list)
     quiz: list[Question] = field(default_factory=list)
     scenarios: list[Scenario] = field(default_factory=list)
+    instructions: list[Instruction] = field(default_factory=list)
+    quiz_draw: int = 0
+
+    @property
+    def draw_size(self) -> int:
+        """Questions per attempt: ``quiz_draw``, or the whole bank when it is not set."""
+        return min(self.quiz_draw, len(self.quiz)) if self.quiz_draw else len(self.quiz)
+
+    @property
+    def slots(self) -> list[str]:
+        return [f"{SLOT_PREFIX}{k}" for k in range(1, self.draw_size + 1)]
+
+    @property
+    def grade_names(self) -> list[str]:
+        """nbgrader's grade cells, in the page's order: the scenarios, then the quiz's slots."""
+        return [*(s.id for s in self.scenarios), *self.slots]
 
     @property
     def notebook(self) -> Path:
@@ -212,6 +244,43 @@ def _scenario(check: _Checker, raw: Any, index: int, folder: Path) -> Scenario:
                     private)
 
 
+def _instruction(check: _Checker, raw: Any, index: int, folder: Path) -> Instruction:
+    keys: list[Any] = ["instructions", index]
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise check.fail(keys, "an instruction needs an id and its text",
+                         "write {id: i1, fr: '...', en: '...', picture: x.svg, alt: {fr, en}, "
+                         "source: '...'}")
+    picture = raw.get("picture")
+    if not isinstance(picture, str) or not picture.endswith(".svg") or "/" in picture \
+            or not (folder / "assets" / picture).is_file():
+        raise check.fail(keys + ["picture"], f"picture {picture!r} is not an SVG file in "
+                         f"{folder / 'assets'}", "draw it and put it in assets/, then name it here")
+    source = str(raw.get("source") or "").strip()
+    if not source:
+        raise check.fail(keys, "every instruction needs its public source",
+                         "add 'source: Code du travail, art. ...'")
+    return Instruction(raw["id"], check.bilingual(raw, keys), folder / "assets" / picture,
+                       check.bilingual(raw.get("alt"), keys + ["alt"]), source)
+
+
+def _no_split_text(check: _Checker, node: Any, keys: list[Any]) -> None:
+    """Refuse a key without a value: in `{fr: Loin, bras tendus}` a comma ends the text.
+
+    YAML reads the rest ("bras tendus") as a key of its own, silently; the
+    learner would see half an answer.
+    """
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if value is None and key != "next":
+                raise check.fail(keys, f"'{key}' has no value: a comma inside unquoted text "
+                                 "ends the text there", "put the text in double quotes, "
+                                 'for example fr: "Loin devant moi, bras tendus"')
+            _no_split_text(check, value, keys + [key])
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            _no_split_text(check, item, keys + [i])
+
+
 def load_module(folder: Path) -> Module:
     """Read and check one ``module.yaml``; raise :class:`BaliseError` naming file and line."""
     path = folder / "module.yaml"
@@ -228,15 +297,23 @@ def load_module(folder: Path) -> Module:
     check = _Checker(path, text)
     if not isinstance(data, dict):
         raise check.fail([], "module.yaml must be a mapping", "start with 'id: <module id>'")
+    _no_split_text(check, data, [])
     mid = data.get("id")
     if not isinstance(mid, str) or not MODULE_ID.match(mid) or mid != folder.name:
         raise check.fail(["id"], f"id must be the folder's name ('{folder.name}')",
                          f"set 'id: {folder.name}'")
     quiz = [_question(check, q, i) for i, q in enumerate(data.get("quiz") or [])]
     scenarios = [_scenario(check, x, i, folder) for i, x in enumerate(data.get("scenarios") or [])]
-    ids = [q.id for q in quiz] + [x.id for x in scenarios]
+    instructions = [_instruction(check, x, i, folder)
+                    for i, x in enumerate(data.get("instructions") or [])]
+    ids = [q.id for q in quiz] + [x.id for x in scenarios] + [x.id for x in instructions]
     if len(set(ids)) != len(ids):
-        raise check.fail(["quiz"], "two questions share an id", "give each question its own id")
+        raise check.fail(["quiz"], "two items share an id", "give each question, scenario and "
+                         "instruction its own id")
+    draw = data.get("quiz_draw", 0)
+    if draw and (not isinstance(draw, int) or isinstance(draw, bool) or not 1 <= draw <= len(quiz)):
+        raise check.fail(["quiz_draw"], f"quiz_draw must be a whole number from 1 to the "
+                         f"{len(quiz)} questions of the bank", "write for example 'quiz_draw: 8'")
     return Module(
         id=mid,
         title=check.bilingual(data.get("title"), ["title"]),
@@ -247,6 +324,8 @@ def load_module(folder: Path) -> Module:
         folder=folder,
         quiz=quiz,
         scenarios=scenarios,
+        instructions=instructions,
+        quiz_draw=draw or 0,
     )
 
 

@@ -39,6 +39,60 @@ def settings(args) -> tuple[Config, Balise]:
     return config, Balise(config=config)
 
 
+def bar(n: int, total: int, width: int = 20) -> str:
+    """A progress bar a log file can hold: ``[#####.....] 5/12``."""
+    done = width * n // max(total, 1)
+    return f"[{'#' * done}{'.' * (width - done)}] {n}/{total}"
+
+
+def check_courses(balise: Balise, out=sys.stdout) -> int:
+    """Check every module and the routes without writing anything; 0 when all hold.
+
+    Ends with ``RESULT modules=N scenarios=N questions=N facts=N unsourced=N``.
+    """
+    from balise import content_rules
+    from balise.catalogue import load_module
+    from balise.grading.build import source_notebook
+    from balise.progress import load_routes
+
+    folders = sorted(f for f in balise.courses_path.iterdir() if (f / "module.yaml").exists())
+    totals = dict(modules=0, scenarios=0, questions=0, facts=0, unsourced=0)
+    failed = 0
+    ids = set()
+    for n, folder in enumerate(folders, start=1):
+        print(f"{bar(n, len(folders))} {folder.name}: ", end="", file=out, flush=True)
+        try:
+            module = load_module(folder)
+            source_notebook(module)                      # built in memory only
+            report = content_rules.check(module)
+        except BaliseError as err:
+            failed += 1
+            print(f"ERROR\n  {err}", file=out, flush=True)
+            continue
+        ids.add(module.id)
+        totals["modules"] += 1
+        totals["scenarios"] += report.scenarios
+        totals["questions"] += report.questions
+        totals["facts"] += report.facts
+        totals["unsourced"] += len(report.unsourced)
+        problems = report.problems
+        failed += bool(problems)
+        print(f"{'ok' if not problems else 'PROBLEMS'} ({report.scenarios} scenarios, "
+              f"{report.questions} questions, sentences {report.median_words:g} words in the "
+              f"middle, longest {report.longest[0]}, reading ease {report.ease:.0f})",
+              file=out, flush=True)
+        for problem in problems:
+            print(f"  {folder / 'module.yaml'}: {problem}", file=out, flush=True)
+    try:
+        load_routes(balise.courses_path / "routes.yaml", ids)
+        print("routes.yaml: ok", file=out, flush=True)
+    except BaliseError as err:
+        failed += 1
+        print(f"routes.yaml: ERROR\n  {err}", file=out, flush=True)
+    print("RESULT " + " ".join(f"{k}={v}" for k, v in totals.items()), file=out, flush=True)
+    return 1 if failed else 0
+
+
 def build(balise: Balise, force: bool = False, out=sys.stdout) -> list[str]:
     """Run nbgrader generate_assignment for every module whose inputs changed."""
     from balise.catalogue import load_catalogue, load_module
@@ -53,7 +107,7 @@ def build(balise: Balise, force: bool = False, out=sys.stdout) -> list[str]:
     api = NbGraderAPI(config=nbgrader_config(balise.course_root, balise.gradebook_url))
     built = []
     for n, module in enumerate(catalogue.values(), start=1):
-        print(f"[{n}/{len(catalogue)}] {module.id}: ", end="", file=out, flush=True)
+        print(f"{bar(n, len(catalogue))} {module.id}: ", end="", file=out, flush=True)
         changed = build_module(module, balise.course_root, api, force=force)
         print("built" if changed else "up to date", file=out, flush=True)
         if changed:
@@ -133,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("--data")
     p_build.add_argument("--courses")
     p_build.add_argument("--force", action="store_true", help="rebuild even if unchanged")
+    p_build.add_argument("--check", action="store_true",
+                         help="check every module and routes.yaml, write nothing")
     p_backup = sub.add_parser("backup", help="copy the SQLite data folder into a .tar.gz")
     p_backup.add_argument("--data")
     p_backup.add_argument("--to", default="backups", help="folder for the archive")
@@ -148,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             from balise.hub_config import start_hub
 
             start_hub(args, *settings(args))
+        elif args.command == "build" and args.check:
+            return check_courses(settings(args)[1])
         elif args.command == "build":
             build(settings(args)[1], force=args.force)
         elif args.command == "backup":

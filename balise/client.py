@@ -53,14 +53,37 @@ def post_submission(module: str, submission_id: str, answers: dict, timeout: flo
                                        "answers": answers}, timeout)
 
 
+def _fetch(module: str) -> None:
+    reply = _call(f"balise/api/answers?module={module}", timeout=10)
+    ok = "error" not in reply
+    _session["saved"] = reply.get("answers", {}) if ok else {}
+    _session["questions"] = reply.get("questions") if ok else None
+
+
 def saved_answers(module: str) -> dict:
     """What this learner answered earlier in this module (autosaved), or {} in a preview."""
     if not _session:
         return {}
     if "saved" not in _session:
-        reply = _call(f"balise/api/answers?module={module}", timeout=10)
-        _session["saved"] = reply.get("answers", {}) if "error" not in reply else {}
+        _fetch(module)
     return _session["saved"]
+
+
+def drawn_questions(module: str, questions: list[dict], size: int,
+                    refresh: bool = False) -> list[dict]:
+    """The questions of the learner's next attempt, drawn by the server from the bank.
+
+    In a preview (nbval, no server) the bank's first ``size`` questions.
+    """
+    if not _session:
+        return questions[:size]
+    if refresh or "saved" not in _session:
+        _fetch(module)
+    ids = _session.get("questions")
+    if not ids:
+        return questions[:size]
+    by_id = {q["id"]: q for q in questions}
+    return [by_id[qid] for qid in ids if qid in by_id]
 
 
 def save_answer(module: str, item: str, answer) -> dict | None:
@@ -118,12 +141,25 @@ class _Background:
 _background = _Background()
 
 
-def quiz(module: str, questions: list[dict]):
-    """The quiz, with earlier answers restored and each new one saved in the background."""
+def quiz(module: str, questions: list[dict], size: int | None = None):
+    """The quiz of this attempt, earlier answers restored, each new one saved in the background.
+
+    ``questions`` is the module's whole bank (public part); the page shows
+    the ``size`` the server drew for this learner's attempt.
+    """
     from balise.widgets import Quiz
 
-    return Quiz(questions, answers=saved_answers(module),
-                on_answer=lambda item, answer: _background.put(module, item, answer))
+    size = len(questions) if size is None else size
+    widget = Quiz(drawn_questions(module, questions, size), answers=saved_answers(module),
+                  on_answer=lambda item, answer: _background.put(module, item, answer))
+
+    def redraw() -> None:
+        _background.drain()
+        widget.show(drawn_questions(module, questions, size, refresh=True),
+                    answers=saved_answers(module))
+
+    widget.redraw = redraw
+    return widget
 
 
 def render_result(result: dict) -> str:
@@ -192,6 +228,9 @@ class SubmitPanel(w.VBox):
             self.quiz.lock(False)
 
     def _on_again(self, _=None) -> None:
+        # A new attempt asks a new draw of questions.
+        if hasattr(self.quiz, "redraw"):
+            self.quiz.redraw()
         self.submission_id = uuid.uuid4().hex
         self.state = "ready"
         self.button.disabled = False

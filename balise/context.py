@@ -48,8 +48,12 @@ class BaliseContext:
                    throttle=SignInThrottle(config.signin_max_failures,
                                            config.signin_window_minutes * 60))
 
-    def grades(self) -> pd.DataFrame:
-        return grades_frame(self.config.gradebook_url)
+    def grades(self, attempts: pd.DataFrame | None = None) -> pd.DataFrame:
+        """nbgrader's grades, each quiz slot named by the question its attempt drew."""
+        from balise.draw import name_questions
+
+        return name_questions(grades_frame(self.config.gradebook_url),
+                              self.attempts() if attempts is None else attempts, self.catalogue)
 
     def scores(self, grades: pd.DataFrame | None = None,
                attempts: pd.DataFrame | None = None) -> pd.DataFrame:

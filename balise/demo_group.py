@@ -12,6 +12,7 @@ Everything is drawn from a seeded generator: the same group every time.
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, datetime, timedelta
 
@@ -29,7 +30,7 @@ from balise.programme import (
     Team,
     WarmUp,
 )
-from balise.store import Person, Site, Store
+from balise.store import Attempt, Person, Site, Store
 
 SITES = [SITE, ("marseille-chantiers", "Marseille — logistique de chantier"),
          ("lille-recyclage", "Lille — recyclage et réemploi")]
@@ -88,8 +89,6 @@ def seed_group(store: Store, gradebook_url: str, catalogue: dict, routes: list,
     today = today or date.today()
     rng = random.Random(2026)
     hashed = hash_password(rng.randbytes(16).hex())     # group members do not sign in
-    module = catalogue.get("postures")
-    items = [item.id for item in module.graded_items] if module else []
     people: list[tuple[str, str, str]] = []             # id, team, activity
     with store.session() as s:
         for sid, name in SITES[1:]:
@@ -127,25 +126,45 @@ def seed_group(store: Store, gradebook_url: str, catalogue: dict, routes: list,
                   "lille-recyclage": "formatrice-lille"}
     site_of = {t[0]: t[1] for t in TEAMS}
 
-    # Scores: most have taken postures some weeks after starting; a few failed first.
-    if module is not None:
-        ensure_tools_on_path()
-        with Gradebook(gradebook_url, COURSE_ID) as gb, store.session() as s:
-            for pid, tid, activity, start in people:
-                if rng.random() < 0.2:
-                    continue                              # not started yet
-                when = datetime.combine(min(today, start + timedelta(days=rng.randint(3, 40))),
+    # Scores: each learner has gone some way along her route's modules, a module
+    # every week or two after starting; a few answered several questions wrong.
+    ensure_tools_on_path()
+    with Gradebook(gradebook_url, COURSE_ID) as gb, store.session() as s:
+        def graded(pid: str, module, when: datetime, wrong: set[str]) -> bool:
+            items = module.grade_names
+            _grade(gb, module, pid, when, set(items) - wrong)
+            s.add(Attempt(id=f"demo-{pid}-{module.id}-1", learner_id=pid, module_id=module.id,
+                          number=1, status="graded", submitted_at=when, graded_at=when,
+                          score=float(len(items) - len(wrong)), max_score=float(len(items)),
+                          details=json.dumps({i: [float(i not in wrong), 1.0] for i in items})))
+            return 100 * (len(items) - len(wrong)) / len(items) >= module.pass_mark
+
+        # yusuf (the named dock learner) has passed all his route but postures.
+        logistics = route_for(routes, "logistics")
+        for n, mid in enumerate(logistics.modules if logistics else []):
+            if mid != "postures" and mid in catalogue:
+                when = datetime.combine(today - timedelta(days=30 - 3 * n),
                                         datetime.min.time()) + timedelta(hours=10)
-                wrong = set(rng.sample(items, rng.choice([0, 0, 1, 1, 2, 4])))
-                _grade(gb, module, pid, when, set(items) - wrong)
-                passed = 100 * (len(items) - len(wrong)) / len(items) >= module.pass_mark
-                route = route_for(routes, activity)
-                if passed and route and rng.random() < 0.6:
-                    for skill in route.skills:
-                        s.add(FieldValidation(learner_id=pid, skill=skill,
-                                              trainer_id=trainer_of[site_of[tid]],
-                                              on=when.date() + timedelta(days=rng.randint(1, 20)),
-                                              note=""))
+                graded("yusuf", catalogue[mid], when, set())
+        for pid, tid, activity, start in people:
+            route = route_for(routes, activity)
+            modules = [catalogue[m] for m in (route.modules if route else []) if m in catalogue]
+            reached = rng.choice([0, 1, 2, len(modules), len(modules), len(modules)])
+            passed_all = bool(modules)
+            for k, module in enumerate(modules):
+                if k >= reached:
+                    passed_all = False
+                    break
+                when = datetime.combine(min(today, start + timedelta(days=3 + 10 * k)),
+                                        datetime.min.time()) + timedelta(hours=10)
+                wrong = set(rng.sample(module.grade_names, rng.choice([0, 0, 1, 1, 2, 4])))
+                passed_all = graded(pid, module, when, wrong) and passed_all
+            if passed_all and rng.random() < 0.6:
+                for skill in route.skills:
+                    s.add(FieldValidation(learner_id=pid, skill=skill,
+                                          trainer_id=trainer_of[site_of[tid]],
+                                          on=min(today, when.date() + timedelta(
+                                              days=rng.randint(1, 20))), note=""))
 
     months = _month_starts(today)
     members: dict[str, list[str]] = {}

@@ -104,7 +104,8 @@ class LearnerHandler(Page):
     def get(self):
         ctx = self.balise
         # Read once: the module list, certification and refreshers all use them.
-        grades, attempts = ctx.grades(), ctx.attempts()
+        attempts = ctx.attempts()
+        grades = ctx.grades(attempts)
         people = ctx.store.frame(ctx.models.Person)
         scores = ctx.scores(grades, attempts)
         mine = scores[scores.learner == self.current_user.username].set_index("module")
@@ -132,7 +133,8 @@ class TrainerHandler(Page):
         ctx = self.balise
         people = ctx.store.frame(ctx.models.Person)
         site = self.current_user.site
-        grades, attempts = ctx.grades(), ctx.attempts()
+        attempts = ctx.attempts()
+        grades = ctx.grades(attempts)
         table = ctx.progress.trainer_table(people, ctx.scores(grades, attempts), attempts, site)
         learners = people[(people.role == "learner") & (people.site_id == site)]
         rates = ctx.progress.failure_rates(grades, list(learners.id))

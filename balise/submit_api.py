@@ -96,5 +96,6 @@ class AnswerHandler(KernelAPIHandler):
     def get(self):
         identity = self.identity(self.get_argument("module", None))
         if identity is not None:
-            self.reply(200, {"answers": self.balise.answers.saved(identity.learner,
-                                                                  identity.module)})
+            answers = self.balise.answers
+            self.reply(200, {"answers": answers.saved(identity.learner, identity.module),
+                             "questions": answers.questions(identity.learner, identity.module)})

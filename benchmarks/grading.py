@@ -39,6 +39,7 @@ def main() -> None:
     from balise.catalogue import load_catalogue
     from balise.cli import build
     from balise.config import Balise
+    from balise.draw import right_answers
     from balise.grading import GradingService, WorkerSupervisor, nbgrader_config
     from balise.store import Store
 
@@ -48,17 +49,25 @@ def main() -> None:
     store = Store(balise.store_url)
     demo.seed(store)
     catalogue = load_catalogue(balise.courses_path)
-    right = {item.id: item.right_answer for item in catalogue["postures"].graded_items}
     service = GradingService(store, catalogue, balise.course_root,
                              balise.data_path / "attempts", 120)
-    supervisor = WorkerSupervisor(balise.data_path)
+    config = work / "worker_config.py"
+    config.write_text(f"c.Balise.courses_dir = {str(balise.courses_path)!r}\n")
+    supervisor = WorkerSupervisor(balise.data_path, str(config))
     supervisor.start()
+
+    def right() -> dict:
+        """Full marks on amina's next attempt: its scenarios and the questions it draws."""
+        attempt = service.answers.next_attempt("amina", "postures")
+        return right_answers(catalogue["postures"], "amina", attempt)
+
     ours = []
     try:
-        asyncio.run(service.submit("amina", "postures", "warm-up", right))  # worker ready
+        asyncio.run(service.submit("amina", "postures", "warm-up", right()))  # worker ready
         for _ in range(RUNS):
+            answers = right()
             t0 = time.perf_counter()
-            result = asyncio.run(service.submit("amina", "postures", uuid.uuid4().hex, right))
+            result = asyncio.run(service.submit("amina", "postures", uuid.uuid4().hex, answers))
             ours.append(time.perf_counter() - t0)
             assert result["status"] == "graded" and result["percent"] == 100, result
     finally:

@@ -79,8 +79,13 @@ class Run:
     server: psutil.Process
     data: Path
     secret: bytes
-    right: dict
-    quiz: set[str]
+    module: object                  # postures, as the catalogue reads it
+
+    def right(self, name: str) -> dict:
+        """Every item of the learner's first attempt right: the scenarios and her draw."""
+        from balise.draw import right_answers
+
+        return right_answers(self.module, name, 1)
     views: int = 0                  # widget outputs on a page rendered before the load
     submits_sent: int = 0
     finished: int = 0
@@ -242,8 +247,8 @@ async def post_json(http: httpx.AsyncClient, path: str, token: str, payload: dic
     return r.json()
 
 
-async def answer_all(run: Run, http: httpx.AsyncClient, token: str) -> None:
-    for item, answer in run.right.items():
+async def answer_all(run: Run, http: httpx.AsyncClient, token: str, name: str) -> None:
+    for item, answer in run.right(name).items():
         reply = await post_json(http, "balise/api/answer", token,
                                 {"module": MODULE, "item": item, "answer": answer})
         if not reply.get("saved"):
@@ -251,7 +256,7 @@ async def answer_all(run: Run, http: httpx.AsyncClient, token: str) -> None:
 
 
 async def submit(run: Run, http: httpx.AsyncClient, token: str, me: Learner) -> dict:
-    quiz = {k: v for k, v in run.right.items() if k in run.quiz}
+    quiz = {k: v for k, v in run.right(me.name).items() if run.module.question(k)}
     t0 = time.monotonic()
     run.submits_sent += 1
     result = await post_json(http, "balise/api/submit", token,
@@ -289,7 +294,7 @@ async def learner(run: Run, name: str, gate: asyncio.Semaphore, delay: float) ->
             ws = await me.step("kernel websocket", connect_kernel(run, http, kernel))
             me.kernel_rss_mb, me.kernel_uss_mb = kernel_memory(run, kernel)
             token = sign(run.secret, name, MODULE, 240)
-            await me.step("answers", answer_all(run, http, token))
+            await me.step("answers", answer_all(run, http, token, name))
             await me.step("submit -> score", submit(run, http, token, me))
         except Exception as err:
             me.error = str(err)
@@ -428,7 +433,7 @@ def check_once(run: Run, store, learners: list[Learner], wait: float) -> dict:
     per_learner = graded.groupby("learner_id").id.count()
     rows = book[book.module == MODULE].groupby("learner")
     complete = {who for who, g in rows
-                if len(g) == len(run.right) and g.question.is_unique
+                if len(g) == len(run.module.grade_names) and g.question.is_unique
                 and (g.score == g.max_score).all()}
     once = {a.id for a in graded.itertuples()
             if per_learner[a.learner_id] == 1 and a.learner_id in complete}
@@ -527,8 +532,7 @@ def main() -> None:
         add_learners(store, [*names, "probe"])
         run = Run(url=url, server=psutil.Process(proc.pid), data=data,
                   secret=load_secret(data / "secret.key"),
-                  right={item.id: item.right_answer for item in module.graded_items},
-                  quiz={q.id for q in module.quiz})
+                  module=module)
         asyncio.run(probe(run, "probe"))
         print(f"{args.learners} learners, at most {args.concurrency} at once, "
               f"{args.kills} worker kills, on {url}; a whole page has {run.views} widgets",

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from balise import BaliseError
 from balise.catalogue import Module
-from balise.grading.submissions import check_answer
-from balise.store import SavedAnswer, Store, utcnow
+from balise.draw import drawn
+from balise.grading.submissions import check_answer, check_answers
+from balise.store import Attempt, SavedAnswer, Store, utcnow
+
+NOT_ASKED = ("this question is not in your quiz: reload the page / cette question n'est pas "
+             "dans votre quiz : rechargez la page")
 
 
 class Answers:
@@ -26,9 +30,34 @@ class Answers:
             raise BaliseError("unknown module / module inconnu")
         return self.catalogue[module_id]
 
+    def next_attempt(self, learner: str, module_id: str) -> int:
+        """The number the learner's next submission of the module will have."""
+        with self.store.session() as s:
+            return (s.scalar(select(func.max(Attempt.number)).where(
+                Attempt.learner_id == learner, Attempt.module_id == module_id)) or 0) + 1
+
+    def questions(self, learner: str, module_id: str) -> list[str]:
+        """The questions the learner's page asks now: her next attempt's draw."""
+        module = self.module(module_id)
+        return drawn(module, learner, self.next_attempt(learner, module.id))
+
+    def for_attempt(self, module: Module, learner: str, number: int, sent: dict) -> dict:
+        """The answers attempt ``number`` hands in: scenarios and the questions it asked.
+
+        What the page sends must be in the draw (a clear refusal otherwise);
+        answers saved for an earlier draw are simply not handed in.
+        """
+        asked = set(drawn(module, learner, number))
+        if any(module.question(k) is not None and k not in asked for k in sent):
+            raise BaliseError(NOT_ASKED)
+        merged = check_answers(module, {**self.saved(learner, module.id), **sent})
+        return {k: v for k, v in merged.items() if module.question(k) is None or k in asked}
+
     def save(self, learner: str, module_id: str, item: object, answer: object) -> dict | None:
         module = self.module(module_id)
         clean = check_answer(module, item, answer)
+        if module.question(item) is not None and item not in self.questions(learner, module.id):
+            raise BaliseError(NOT_ASKED)
         with self.store.session() as s:
             row = s.get(SavedAnswer, (learner, module_id, item))
             if row is None:

@@ -10,18 +10,22 @@ in which neither the key nor the hidden tests remain.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
 import json
+import pprint
 import shutil
 from pathlib import Path
 
 import nbformat
 
 from balise import BaliseError
-from balise.catalogue import Module, Scenario
+from balise.catalogue import Module
 from balise.kinds import hidden_test
 
 QUIZ_TAG = "balise-quiz"
+INSTRUCTIONS_TAG = "balise-instructions"
 LANGUAGE_CELL = "from balise.widgets import LanguageSwitch\n\nLanguageSwitch()"
 SCENARIO_TAG = "balise-scenario"
 BUILD_STAMP = ".balise-build"
@@ -44,35 +48,76 @@ def scenario_cell(module: Module, scenario_id: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_code_cell(
         "from balise import client as _balise\n"
         f"_balise.scenario({module.id!r}, "
-        f"{json.dumps(scenario.public(), ensure_ascii=False, indent=1)})",
+        f"{pprint.pformat(scenario.public(), sort_dicts=False, width=96)})",
         metadata=_meta(f"display_{scenario_id}"))
+
+
+def slot_test(module: Module, slot: str) -> str:
+    """Slot k is right when it holds a bank question with its right option.
+
+    Which question a slot holds is decided by nbgrader's DrawQuiz step from the
+    learner and attempt, not by the sheet: the sheet holds answers by question.
+    """
+    pairs = [[q.id, q.answer] for q in module.quiz]
+    return f"assert ANSWERS.get({slot!r}) in {pairs!r}"
 
 
 def quiz_cells(module: Module) -> list[nbformat.NotebookNode]:
     v4 = nbformat.v4
     public = [q.public() for q in module.quiz]
-    key = {item.id: item.right_answer for item in module.graded_items}
+    key = {item.id: item.right_answer for item in module.scenarios}
+    key.update({slot: [q.id, q.answer] for slot, q in zip(module.slots, module.quiz)})
     cells = [
         v4.new_code_cell(
             "from balise import client as _balise\n"
             f"QUESTIONS = {json.dumps(public, ensure_ascii=False, indent=1)}\n"
-            f"quiz = _balise.quiz({module.id!r}, QUESTIONS)\nquiz",
+            f"quiz = _balise.quiz({module.id!r}, QUESTIONS, {module.draw_size})\nquiz",
             metadata=_meta("quiz_display")),
         v4.new_code_cell(
             f"### BEGIN SOLUTION\nANSWERS = {key!r}\n### END SOLUTION",
             metadata=_meta("answers", solution=True, locked=False)),
     ]
-    for item in module.graded_items:
-        test = (hidden_test(item) if isinstance(item, Scenario)
-                else f"assert ANSWERS.get({item.id!r}) == {item.answer!r}")
+    for scenario in module.scenarios:
         cells.append(v4.new_code_cell(
-            f"# {item.id}\n### BEGIN HIDDEN TESTS\n{test}\n### END HIDDEN TESTS",
-            metadata=_meta(item.id, grade=True, points=1)))
+            f"# {scenario.id}\n### BEGIN HIDDEN TESTS\n{hidden_test(scenario)}\n"
+            "### END HIDDEN TESTS", metadata=_meta(scenario.id, grade=True, points=1)))
+    for slot in module.slots:
+        cells.append(v4.new_code_cell(
+            f"# {slot}\n### BEGIN HIDDEN TESTS\n{slot_test(module, slot)}\n"
+            "### END HIDDEN TESTS", metadata=_meta(slot, grade=True, points=1)))
     cells.append(v4.new_code_cell(
         "from balise.client import SubmitPanel\n"
         f"SubmitPanel({module.id!r}, quiz)",
         metadata=_meta("submit")))
     return cells
+
+
+def picture_uri(path: Path) -> str:
+    """An SVG inlined in the page: Voila serves no files next to a notebook, by design."""
+    return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def instructions_cell(module: Module) -> nbformat.NotebookNode:
+    """The key instructions, each a picture drawn for the project, its words and its source.
+
+    The picture's alternative text holds both languages, French first, so a
+    screen reader says it whatever the page's language.
+    """
+    parts = []
+    for item in module.instructions:
+        alt = html.escape(f"{item.alt['fr']} / {item.alt['en']}", quote=True)
+        parts.append(
+            f'<div class="balise-instruction" id="{item.id}" style="display:flex;gap:12px;'
+            'align-items:center;margin:8px 0">'
+            f'<img src="{picture_uri(item.picture)}" alt="{alt}" width="96" height="96" '
+            'style="flex:none">'
+            f'<div><strong><span lang="fr">{html.escape(item.text["fr"])}</span></strong>'
+            f'<br><span lang="en" class="balise-second">{html.escape(item.text["en"])}</span>'
+            f'<br><small>Source : {html.escape(item.source)}</small></div></div>')
+    heading = ('## <span lang="fr">Les consignes clés</span> '
+               '<span lang="en" class="balise-second">Key instructions</span>\n\n')
+    return nbformat.v4.new_markdown_cell(heading + "\n".join(parts),
+                                         metadata={"balise": {"instructions": True}})
 
 
 def source_notebook(module: Module) -> nbformat.NotebookNode:
@@ -87,6 +132,9 @@ def source_notebook(module: Module) -> nbformat.NotebookNode:
                           f"(found {len(places)}). Fix: tag the cell where the quiz goes.")
     i = places[0]
     nb.cells[i:i + 1] = quiz_cells(module)
+    for j, cell in enumerate(nb.cells):
+        if INSTRUCTIONS_TAG in cell.metadata.get("tags", []):
+            nb.cells[j] = instructions_cell(module)
     for j, cell in enumerate(nb.cells):
         if SCENARIO_TAG in cell.metadata.get("tags", []):
             nb.cells[j] = scenario_cell(module, cell.metadata.get("balise", {}).get("scenario"))

@@ -26,24 +26,32 @@ def nbgrader_config(course_root: Path, gradebook_url: str, cell_timeout: int = 3
     c.CourseDirectory.course_id = COURSE_ID
     c.ClearSolutions.code_stub = {"python": ANSWER_SHEET_STUB}
     c.Execute.timeout = cell_timeout
-    # nbgrader's own list with its Execute step swapped for the pooled one; set
-    # here so the CLI, the worker and the tests all grade the same way.
+    # nbgrader's own lists with its Execute step swapped for the pooled one, its
+    # gradebook steps for the same steps on one engine (grading/gradebook.py) and
+    # its metadata check for one that checks its schema once; set here so the
+    # CLI, the worker and the tests all grade the same way.
     from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import Execute, LimitOutput
+    from nbgrader.preprocessors import CheckCellMetadata, Execute, LimitOutput
 
+    from balise.grading.cell_metadata import CheckCellMetadataOnce
     from balise.grading.execute import PooledExecute
+    from balise.grading.gradebook import SHARED_STEPS
     from balise.grading.output_size import LimitOutputSize
 
+    ours = {Execute: PooledExecute, CheckCellMetadata: CheckCellMetadataOnce, **SHARED_STEPS}
     steps = []
     for step in Autograde.class_traits()["autograde_preprocessors"].default():
-        steps.append(PooledExecute if step is Execute else step)
+        steps.append(ours.get(step, step))
         if step is LimitOutput:
             steps.append(LimitOutputSize)
     c.Autograde.autograde_preprocessors = steps
     from balise.grading.answer_sheet import SealAnswerSheet
 
-    sanitize = Autograde.class_traits()["sanitize_preprocessors"].default()
-    c.Autograde.sanitize_preprocessors = [*sanitize, SealAnswerSheet]
+    sanitize = [ours.get(step, step)
+                for step in Autograde.class_traits()["sanitize_preprocessors"].default()]
+    from balise.grading.draw_quiz import DrawQuiz
+
+    c.Autograde.sanitize_preprocessors = [*sanitize, SealAnswerSheet, DrawQuiz]
     c.SealAnswerSheet.release_root = str(course_root / "release")
     return c
 

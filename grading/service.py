@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from balise import BaliseError
 from balise.catalogue import Module
+from balise.draw import drawn, name_items
 from balise.grading.answers import Answers
 from balise.grading.submissions import (
-    check_answers,
     check_id,
     keep_answers,
     now_utc,
@@ -55,8 +55,6 @@ class GradingService:
         attempt_id = check_id(submission_id, "submission id")
         if not isinstance(answers, dict):
             raise BaliseError("answers must be a mapping / les réponses sont mal formées")
-        # What was saved as she went (the scenarios), then what the page sends.
-        clean = check_answers(module, {**self.answers.saved(learner, module.id), **answers})
         with self.store.session() as s:
             known = s.get(Attempt, attempt_id)
             if known is not None and known.learner_id != learner:
@@ -69,6 +67,9 @@ class GradingService:
                 return known.id
             number = (s.scalar(select(func.max(Attempt.number)).where(
                 Attempt.learner_id == learner, Attempt.module_id == module.id)) or 0) + 1
+            # What was saved as she went, then what the page sends: only what this
+            # attempt asked (answers saved for an earlier draw are left out).
+            clean = self.answers.for_attempt(module, learner, number, answers)
             if self.max_attempts and number > self.max_attempts:
                 raise BaliseError(f"maximum attempts reached ({self.max_attempts}): ask your "
                                   f"trainer / nombre maximum d'essais atteint "
@@ -77,7 +78,7 @@ class GradingService:
             keep_answers(self.archive, attempt_id, learner, module.id, clean)
             release = self.course_root / "release" / module.id / f"{module.id}.ipynb"
             write_submission(self.course_root, self.archive, attempt_id, learner, module.id,
-                             submission_notebook(release, clean), when)
+                             submission_notebook(release, clean, number), when)
             s.add(Attempt(id=attempt_id, learner_id=learner, module_id=module.id,
                           number=number, status="pending", submitted_at=when.replace(tzinfo=None)))
         return attempt_id
@@ -111,12 +112,15 @@ class GradingService:
                             "failed. Your trainer has been told.")
         if attempt.status != "graded":
             return out
-        grades = json.loads(attempt.details or "{}")
+        grades = name_items(module, attempt.learner_id, attempt.number,
+                            json.loads(attempt.details or "{}"))
+        asked = [*module.scenarios, *(module.question(q) for q in
+                                      drawn(module, attempt.learner_id, attempt.number))]
         percent = 100 * attempt.score / attempt.max_score if attempt.max_score else 0.0
         out.update(score=attempt.score, max_score=attempt.max_score, percent=round(percent),
                    passed=percent >= module.pass_mark, questions=[
                        {"id": q.id, "n": n,
                         "correct": q.id in grades and grades[q.id][0] >= grades[q.id][1],
                         "practice": q.practice, "source": q.source}
-                       for n, q in enumerate(module.graded_items, start=1)])
+                       for n, q in enumerate(asked, start=1)])
         return out

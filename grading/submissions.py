@@ -55,7 +55,8 @@ def check_answers(module: Module, answers: object) -> dict:
     return {item: check_answer(module, item, answer) for item, answer in answers.items()}
 
 
-def submission_notebook(release: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
+def submission_notebook(release: Path, answers: dict[str, str],
+                        attempt: int | None = None) -> nbformat.NotebookNode:
     """What a learner hands in: the release's answer sheet, filled in, and its graded cells.
 
     A learner submits answers, not a notebook, so the submission holds what
@@ -73,6 +74,9 @@ def submission_notebook(release: Path, answers: dict[str, str]) -> nbformat.Note
     if len(sheet) != 1:
         raise BaliseError(f"{release}: the release has no answer sheet; rebuild the course.")
     sheet[0].source = f"ANSWERS = {answers!r}"
+    if attempt is not None:
+        # Which questions this attempt asked is re-drawn from it at grading (DrawQuiz).
+        nb.metadata.setdefault("balise", {})["attempt"] = attempt
     nb.cells = [c for c in nb.cells if c is sheet[0] or c.metadata.get("nbgrader", {}).get("grade")]
     return nb
 

@@ -26,6 +26,7 @@ from traitlets.config import Config, LoggingConfigurable
 from balise.grading.answer_sheet import inspect
 from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
 from balise.grading.feedback import FeedbackMaker
+from balise.grading.gradebook import SharedGradebook, SharedGradebookAPI, dispose_engines
 from balise.grading.pool import KernelPool
 from balise.grading.submissions import read_notebook, restore_submission
 from balise.store import Attempt, Store, utcnow
@@ -65,13 +66,11 @@ class GradingWorker(LoggingConfigurable):
                                   .order_by(Attempt.submitted_at)).all())
 
     def grade(self, attempt: Attempt) -> None:
-        from nbgrader.apps import NbGraderAPI
-
         submitted = restore_submission(self.course_root, self.archive, attempt.id,
                                        attempt.learner_id, attempt.module_id,
                                        attempt.submitted_at)
         self._flag(attempt, submitted)
-        api = NbGraderAPI(config=self.nbgrader_config)
+        api = SharedGradebookAPI(config=self.nbgrader_config)
         result = api.autograde(attempt.module_id, attempt.learner_id, force=True, create=True)
         if result.get("success"):
             self._record(attempt.id, self._grades(attempt))
@@ -97,9 +96,7 @@ class GradingWorker(LoggingConfigurable):
                 s.get(Attempt, attempt.id).flags = json.dumps(flags)
 
     def _grades(self, attempt: Attempt) -> dict[str, list[float]]:
-        from nbgrader.api import Gradebook
-
-        with Gradebook(self.gradebook_url) as gb:
+        with SharedGradebook(self.gradebook_url) as gb:
             nb = gb.find_submission_notebook(attempt.module_id, attempt.module_id,
                                              attempt.learner_id)
             return {g.name: [float(g.score), float(g.max_score)] for g in nb.grades}
@@ -113,6 +110,7 @@ class GradingWorker(LoggingConfigurable):
             attempt.status, attempt.graded_at, attempt.message = "graded", utcnow(), None
 
     def _failed(self, attempt_id: str, error: str) -> None:
+        dispose_engines()       # a database restarted under us: start afresh
         with self.store.session() as s:
             attempt = s.get(Attempt, attempt_id)
             attempt.failures += 1
@@ -148,6 +146,7 @@ class GradingWorker(LoggingConfigurable):
         finally:
             self.pool.shutdown()
             self.feedback.close()
+            dispose_engines()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -165,6 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     user_config = load_config(args.config) if args.config else Config()
     user_config.Balise.data_dir = args.data
     balise = Balise(config=user_config)
+    user_config.DrawQuiz.courses = str(balise.courses_path)
     store = Store(balise.store_url)
     worker = GradingWorker(store, balise.course_root, balise.gradebook_url,
                            balise.data_path / "attempts", user_config=user_config)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from shared import BIN, free_port  # noqa: F401  (free_port: tests import it from here)
 
 REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -32,12 +31,6 @@ def built_course(tmp_path_factory):
     balise = Balise(data_dir=str(data), courses_dir=str(REPO / "courses"))
     build(balise, out=open(os.devnull, "w"))
     return balise
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

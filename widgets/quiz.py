@@ -28,9 +28,18 @@ class Quiz(w.VBox):
     def __init__(self, questions, answers=None, on_answer=None, **kwargs):
         super().__init__(**kwargs)
         self.add_class("balise-quiz")
+        self._relabelling = False
+        self._on_answer_hook = on_answer
+        self.show(questions, answers)
+        LANGUAGE.observe(lambda _: self._relabel(), names="mode")
+
+    def show(self, questions, answers=None) -> None:
+        """Ask these questions (a new attempt's draw); answers saved for them stay chosen."""
+        for radio in getattr(self, "_radios", {}).values():
+            radio.close()
         self._questions = questions
         self._radios, self._heads = {}, []
-        self._relabelling = False
+        self.answer = {}
         children = [style()]
         for q in questions:
             head = w.HTML()
@@ -47,9 +56,7 @@ class Quiz(w.VBox):
             self._heads.append(head)
             children.append(w.VBox([head, radio]))
         self.children = children
-        self._on_answer_hook = on_answer
         self._relabel()
-        LANGUAGE.observe(lambda _: self._relabel(), names="mode")
 
     def _relabel(self) -> None:
         """Words in the page's language; the chosen options stay chosen."""

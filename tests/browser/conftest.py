@@ -1,10 +1,7 @@
 import shutil
 
 import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from shared import ARGS, CHROMIUM  # noqa: F401  (browser tests import them from here)
 
 
 @pytest.fixture(scope="module")

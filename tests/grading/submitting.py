@@ -7,14 +7,38 @@ import concurrent.futures
 from pathlib import Path
 
 from balise.catalogue import load_catalogue
+from balise.draw import drawn, right_answers
 from balise.grading.submissions import now_utc, write_submission
 from balise.passwords import hash_password
 from balise.store import Attempt, Person
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
-# Every graded item of postures answered right (the scenarios, then the quiz), from its key.
-RIGHT = {item.id: item.right_answer
-         for item in load_catalogue(COURSES)["postures"].graded_items}
+POSTURES = load_catalogue(COURSES)["postures"]
+# Graded cells of postures: its scenarios and the quiz's slots (the questions drawn).
+TOTAL = len(POSTURES.grade_names)
+
+
+def right(learner: str, attempt: int = 1) -> dict:
+    """Every item of the learner's attempt answered right, from postures' key."""
+    return right_answers(POSTURES, learner, attempt)
+
+
+def full_key(learner: str, attempt: int = 1) -> dict:
+    """Everything a cheater would want the sheet to say: right answers and filled slots."""
+    key = right(learner, attempt)
+    key.update({slot: [qid, key[qid]] for slot, qid in
+                zip(POSTURES.slots, drawn(POSTURES, learner, attempt))})
+    return key
+
+
+def wrong(answers: dict, learner: str, *ranks: int, attempt: int = 1) -> tuple[dict, list[str]]:
+    """``answers`` with the drawn questions at ``ranks`` (0-based) answered wrong; their ids."""
+    ids = [drawn(POSTURES, learner, attempt)[r] for r in ranks]
+    out = dict(answers)
+    for qid in ids:
+        q = POSTURES.question(qid)
+        out[qid] = next(o["id"] for o in q.options if o["id"] != q.answer)
+    return out, ids
 
 
 def run(coro):
@@ -45,6 +69,8 @@ def queue(balise, store, learner, attempt_id, payload) -> None:
         archive.mkdir(parents=True, exist_ok=True)
         (archive / f"{attempt_id}.ipynb").write_bytes(payload)
     else:
+        # The server numbers each submission (DrawQuiz re-draws its questions from it).
+        payload.metadata.setdefault("balise", {}).setdefault("attempt", 1)
         write_submission(balise.course_root, balise.data_path / "attempts", attempt_id, learner,
                          "postures", payload, when)
     with store.session() as s:

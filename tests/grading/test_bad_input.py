@@ -8,19 +8,19 @@ from balise.grading import WorkerSupervisor
 from balise.grading.submissions import check_answers, submission_notebook
 from balise.store import Attempt
 
-from submitting import RIGHT, queue, run
+from submitting import queue, right, run
 
 pytestmark = pytest.mark.slow
-def sheet_with(balise, module, code):
+def sheet_with(balise, module, code, learner):
     release = balise.course_root / "release" / "postures" / "postures.ipynb"
-    nb = submission_notebook(release, check_answers(module, RIGHT))
+    nb = submission_notebook(release, check_answers(module, right(learner)), 1)
     nb.cells[0].source = code + "\n" + nb.cells[0].source
     return nb
 
 
-def extra_cell(balise, module, code):
+def extra_cell(balise, module, code, learner):
     release = balise.course_root / "release" / "postures" / "postures.ipynb"
-    nb = submission_notebook(release, check_answers(module, RIGHT))
+    nb = submission_notebook(release, check_answers(module, right(learner)), 1)
     nb.cells.insert(1, nbformat.v4.new_code_cell(code))
     return nb
 
@@ -33,15 +33,15 @@ def test_each_broken_submission_fails_alone(service, data, tmp_path):
     cases = {
         "malformed": b"{ this is not a notebook",
         "no_cells": nbformat.v4.new_notebook(),
-        "big_output": extra_cell(balise, module, "print('x' * 10_000_000)"),
-        "endless": sheet_with(balise, module, "while True:\n    pass"),
-        "crash": sheet_with(balise, module, "import os\nos._exit(1)"),
+        "big_output": extra_cell(balise, module, "print('x' * 10_000_000)", "big_output"),
+        "endless": sheet_with(balise, module, "while True:\n    pass", "endless"),
+        "crash": sheet_with(balise, module, "import os\nos._exit(1)", "crash"),
     }
     for name, payload in cases.items():
         queue(balise, store, name, f"bad-{name}", payload)
     queue(balise, store, "normal", "good", submission_notebook(
         balise.course_root / "release" / "postures" / "postures.ipynb",
-        check_answers(module, RIGHT)))
+        check_answers(module, right("normal")), 1))
     supervisor = WorkerSupervisor(balise.data_path, str(config))
     supervisor.start()
     try:

@@ -9,7 +9,7 @@ from balise.grading.answer_sheet import sheet_is_answers_only
 from balise.grading.submissions import check_answers, submission_notebook
 from balise.store import Attempt
 
-from submitting import RIGHT, queue, run
+from submitting import TOTAL, full_key, queue, right, run
 
 pytestmark = pytest.mark.slow
 @pytest.mark.parametrize("source,ok", [
@@ -35,9 +35,9 @@ def test_only_a_literal_sheet_counts_as_answers(source, ok):
 def tricks(release_nb):
     """Each trick, applied to a submission that answers nothing honestly."""
     eq_true = ("class Yes:\n    def __eq__(self, other):\n        return True\n"
-               f"ANSWERS = {{q: Yes() for q in {list(RIGHT)!r}}}")
+               f"ANSWERS = {{q: Yes() for q in {list(full_key('eq_true'))!r}}}")
     fake_get = ("class Sheet(dict):\n    def get(self, key, default=None):\n"
-                f"        return {RIGHT!r}[key]\nANSWERS = Sheet()")
+                f"        return {full_key('fake_get')!r}[key]\nANSWERS = Sheet()")
     redefine = ("import builtins\n_real = builtins.AssertionError\n"
                 "ANSWERS = {}\nbuiltins.AssertionError = type('Never', (Exception,), {})")
 
@@ -64,7 +64,7 @@ def test_tricks_score_nothing_and_are_flagged(service, data):
     for name, nb in cases.items():
         queue(balise, store, name, f"t-{name}", nb)
     honest = service.accept("amina", "postures", "honest",
-                            check_answers(service.catalogue["postures"], RIGHT))
+                            check_answers(service.catalogue["postures"], right("amina")))
     supervisor = WorkerSupervisor(balise.data_path)
     supervisor.start()
     try:
@@ -74,7 +74,7 @@ def test_tricks_score_nothing_and_are_flagged(service, data):
         supervisor.stop()
     for name, result in results.items():
         assert result["status"] == "graded", name
-        assert result["score"] == 0 and result["max_score"] == len(RIGHT), (name, result)
+        assert result["score"] == 0 and result["max_score"] == TOTAL, (name, result)
         with store.session() as s:
             flags = json.loads(s.get(Attempt, f"t-{name}").flags or "[]")
         assert flags, f"{name} was not flagged"

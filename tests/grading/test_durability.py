@@ -10,19 +10,19 @@ from sqlalchemy import select
 from balise.grading.results import grades_frame
 from balise.store import Attempt
 
-from submitting import RIGHT, add_learners, run
+from submitting import TOTAL, add_learners, right, run
 
 
-def answers_for(i):
+def answers_for(i, learner):
     """A different, known score for each learner: the first i % 11 items right."""
-    right = list(RIGHT.items())[: i % 11]
-    return dict(right), len(right)
+    good = list(right(learner).items())[: i % 11]
+    return dict(good), len(good)
 
 
 def test_worker_killed_mid_grade_loses_nothing_and_grades_once(service, data, worker):
     balise, store = data
     learners = add_learners(store, [f"learner{i:02d}" for i in range(8)])
-    attempts = {service.accept(pid, "postures", f"k{i}", answers_for(i)[0]): (pid, i)
+    attempts = {service.accept(pid, "postures", f"k{i}", answers_for(i, pid)[0]): (pid, i)
                 for i, pid in enumerate(learners)}
     kills = 0
     deadline = time.time() + 120
@@ -40,13 +40,13 @@ def test_worker_killed_mid_grade_loses_nothing_and_grades_once(service, data, wo
     for attempt, result in results.items():
         pid, i = attempts[attempt]
         assert result["status"] == "graded", (pid, result)
-        assert result["score"] == answers_for(i)[1], (pid, result)
+        assert result["score"] == answers_for(i, pid)[1], (pid, result)
     book = grades_frame(balise.gradebook_url)
     per_learner = book.groupby("learner").question.count()
     assert sorted(per_learner.index) == sorted(learners)
-    assert (per_learner == len(RIGHT)).all()               # one graded submission each
+    assert (per_learner == TOTAL).all()               # one graded submission each
     totals = book.groupby("learner").score.sum()
-    assert all(totals[pid] == answers_for(i)[1] for pid, i in attempts.values())
+    assert all(totals[pid] == answers_for(i, pid)[1] for pid, i in attempts.values())
     for attempt in attempts:
         assert (balise.data_path / "attempts" / f"{attempt}.ipynb").exists()
 
@@ -57,12 +57,13 @@ def test_fifty_submissions_at_once_on_sqlite(service, data, worker):
 
     async def everyone():
         return await asyncio.gather(*(
-            service.submit(pid, "postures", f"c{i}", answers_for(i)[0])
+            service.submit(pid, "postures", f"c{i}", answers_for(i, pid)[0])
             for i, pid in enumerate(learners)))
 
     results = run(everyone())
     assert [r["status"] for r in results] == ["graded"] * 50
-    assert [r["score"] for r in results] == [answers_for(i)[1] for i in range(50)]
+    expected = [answers_for(i, pid)[1] for i, pid in enumerate(learners)]
+    assert [r["score"] for r in results] == expected
     with store.session() as s:
         assert s.scalar(select(Attempt).where(Attempt.status != "graded")) is None
 
@@ -95,7 +96,7 @@ def test_fifty_submissions_at_once_on_postgresql(postgres, built_course, tmp_pat
 
     async def everyone():
         return await asyncio.gather(*(
-            service.submit(pid, "postures", f"pg{i}", answers_for(i)[0])
+            service.submit(pid, "postures", f"pg{i}", answers_for(i, pid)[0])
             for i, pid in enumerate(learners)))
 
     try:
@@ -103,7 +104,8 @@ def test_fifty_submissions_at_once_on_postgresql(postgres, built_course, tmp_pat
     finally:
         supervisor.stop()
     assert [r["status"] for r in results] == ["graded"] * 50
-    assert [r["score"] for r in results] == [answers_for(i)[1] for i in range(50)]
+    expected = [answers_for(i, pid)[1] for i, pid in enumerate(learners)]
+    assert [r["score"] for r in results] == expected
     book = grades_frame(book_url)
     assert book.learner.nunique() == 50 and not balise.gradebook_url.startswith("sqlite")
     store.dispose()

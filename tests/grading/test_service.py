@@ -13,7 +13,7 @@ from sqlalchemy import select
 from balise.grading import WorkerSupervisor
 from balise.store import Attempt
 
-from submitting import RIGHT, run
+from submitting import POSTURES, TOTAL, right, run, wrong
 
 
 def attempts(store, learner="amina"):
@@ -22,18 +22,18 @@ def attempts(store, learner="amina"):
 
 
 def test_submission_is_graded_by_nbgrader_with_feedback_per_question(service, worker):
-    answers = {**RIGHT, "q5": "a"}          # one wrong
+    answers, (missed,) = wrong(right("amina"), "amina", 4)          # one wrong
     result = run(service.submit("amina", "postures", "s1", answers))
     assert result["status"] == "graded"
-    total = len(RIGHT)                      # 8 questions and the scenarios
+    total = TOTAL                           # the questions drawn and the scenarios
     assert total >= 11
     assert (result["score"], result["max_score"]) == (total - 1, total)
     assert result["percent"] == round(100 * (total - 1) / total)
     assert result["passed"] is True
-    wrong = [q["id"] for q in result["questions"] if not q["correct"]]
-    assert wrong == ["q5"]
-    q5 = next(q for q in result["questions"] if q["id"] == "q5")
-    assert q5["practice"]["fr"] and q5["practice"]["en"] and "NIOSH" in q5["source"]
+    assert [q["id"] for q in result["questions"] if not q["correct"]] == [missed]
+    shown = next(q for q in result["questions"] if q["id"] == missed)
+    question = POSTURES.question(missed)
+    assert shown["practice"] == question.practice and shown["source"] == question.source
 
 
 def test_unanswered_questions_score_nothing(service, worker):
@@ -45,10 +45,12 @@ def test_second_click_while_grading_makes_no_second_attempt(service, data, worke
     _, store = data
 
     async def two_clicks():
-        first = asyncio.ensure_future(service.submit("amina", "postures", "click1", RIGHT))
+        right_answers = right("amina")
+        first = asyncio.ensure_future(service.submit("amina", "postures", "click1", right_answers))
         await asyncio.sleep(0.05)            # the first is being graded
-        second = asyncio.ensure_future(service.submit("amina", "postures", "click2", RIGHT))
-        same_id = asyncio.ensure_future(service.submit("amina", "postures", "click1", RIGHT))
+        second = asyncio.ensure_future(service.submit("amina", "postures", "click2", right_answers))
+        same_id = asyncio.ensure_future(
+            service.submit("amina", "postures", "click1", right_answers))
         return await asyncio.gather(first, second, same_id)
 
     results = run(two_clicks())
@@ -59,7 +61,7 @@ def test_second_click_while_grading_makes_no_second_attempt(service, data, worke
 def test_a_later_attempt_counts_and_keeps_the_first(service, data, worker):
     balise, store = data
     run(service.submit("amina", "postures", "first", {}))
-    again = run(service.submit("amina", "postures", "second", RIGHT))
+    again = run(service.submit("amina", "postures", "second", right("amina", 2)))
     assert again["number"] == 2 and again["percent"] == 100
     assert (balise.data_path / "attempts" / "first.ipynb").exists()
     assert len(attempts(store)) == 2
@@ -68,7 +70,7 @@ def test_a_later_attempt_counts_and_keeps_the_first(service, data, worker):
 def test_pending_submission_is_graded_when_the_worker_starts(service, data):
     """A submission taken in while no worker runs is graded once one starts."""
     balise, store = data
-    attempt = service.accept("yusuf", "postures", "lost", RIGHT)
+    attempt = service.accept("yusuf", "postures", "lost", right("yusuf"))
     assert service.status(attempt) == "pending"
     supervisor = WorkerSupervisor(balise.data_path)
     supervisor.start()
@@ -83,7 +85,7 @@ def test_pending_submission_is_graded_when_the_worker_starts(service, data):
 def test_scenario_and_quiz_cells_run_without_error_during_grading(service, data, worker):
     """Only failed tests may show errors in the graded notebook, never the widget cells."""
     balise, _ = data
-    run(service.submit("amina", "postures", "clean", RIGHT))
+    run(service.submit("amina", "postures", "clean", right("amina")))
     graded = nbformat.read(balise.course_root / "autograded" / "amina" / "postures" /
                            "postures.ipynb", as_version=4)
     errors = [c.source[:60] for c in graded.cells if c.cell_type == "code"
@@ -93,7 +95,7 @@ def test_scenario_and_quiz_cells_run_without_error_during_grading(service, data,
 
 def test_nbgrader_export_lists_the_score(service, data, worker, tmp_path):
     balise, _ = data
-    run(service.submit("lea", "postures", "lea1", {**RIGHT, "q1": "a", "q2": "b"}))
+    run(service.submit("lea", "postures", "lea1", wrong(right("lea"), "lea", 0, 1)[0]))
     out = tmp_path / "grades.csv"
     subprocess.run(
         [str(Path(sys.executable).parent / "nbgrader"), "export",
@@ -101,9 +103,9 @@ def test_nbgrader_export_lists_the_score(service, data, worker, tmp_path):
          f"--CourseDirectory.db_url={balise.gradebook_url}",
          f"--CsvExportPlugin.to={out}"],
         check=True, capture_output=True, cwd=tmp_path)
-    rows = {r["student_id"]: r for r in csv.DictReader(out.open())}
-    assert float(rows["lea"]["raw_score"]) == len(RIGHT) - 2
-    assert float(rows["lea"]["max_score"]) == len(RIGHT)
+    rows = {r["student_id"]: r for r in csv.DictReader(out.open()) if r["assignment"] == "postures"}
+    assert float(rows["lea"]["raw_score"]) == TOTAL - 2
+    assert float(rows["lea"]["max_score"]) == TOTAL
 
 
 def test_maximum_attempts_is_a_setting(service, data, worker):
@@ -113,7 +115,7 @@ def test_maximum_attempts_is_a_setting(service, data, worker):
     run(service.submit("lea", "postures", "m1", {}))
     run(service.submit("lea", "postures", "m2", {}))
     try:
-        service.accept("lea", "postures", "m3", RIGHT)
+        service.accept("lea", "postures", "m3", right("lea", 3))
     except BaliseError as err:
         assert "maximum attempts reached (2)" in str(err)
     else:
@@ -123,11 +125,11 @@ def test_maximum_attempts_is_a_setting(service, data, worker):
 
 def test_nbgrader_feedback_is_generated_after_the_score(service, data, worker):
     balise, _ = data
-    run(service.submit("amina", "postures", "fb1", {**RIGHT, "q3": "a"}))
+    run(service.submit("amina", "postures", "fb1", wrong(right("amina"), "amina", 2)[0]))
     page = balise.course_root / "feedback" / "amina" / "postures" / "postures.html"
     deadline = time.time() + 60
     while not page.exists() and time.time() < deadline:
         time.sleep(0.1)
     text = page.read_text()
-    total = len(RIGHT)
+    total = TOTAL
     assert f"{total - 1}.0" in text and f"{total}.0" in text  # nbgrader's own score line

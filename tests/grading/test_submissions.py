@@ -40,7 +40,7 @@ def test_answer_sheet_is_a_plain_literal(built_course, module):
     assert sheet.source == "ANSWERS = {'q1': 'b', 'q2': 'a'}"
     graded = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells]
     # The teaching cells stay in the page: only the sheet and the graded cells are handed in.
-    assert graded == ["answers"] + [item.id for item in module.graded_items]
+    assert graded == ["answers"] + module.grade_names
 
 
 def test_submission_is_written_in_nbgrader_layout(tmp_path, built_course):

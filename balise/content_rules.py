@@ -1,0 +1,137 @@
+"""What a module's words must be: sourced facts and easy-to-read French (FALC).
+
+Courses are read by people who read French poorly, and every safety fact
+must be checkable. ``balise build --check`` reports these measures and the
+test suite fails a module that breaks them, so a trainer learns it while
+writing, not from a learner.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+import nbformat
+import yaml
+
+from balise.catalogue import Module
+
+# A source names a public text a learner or an inspector can look up.
+_ART = r"[LRD] ?\d{3,4}-\d{1,3}(?:-\d{1,3})?"
+SOURCE_PATTERNS = [
+    re.compile(rf"Code du travail, art\. {_ART}(?:(?:, | et ){_ART})*"),
+    re.compile(rf"Code de la sécurité sociale, art\. {_ART}(?:(?:, | et ){_ART})*"),
+    re.compile(r"INRS, ED \d{2,5}(?: \(.+\))?"),
+    # Standards: ISO 7010, NF EN ISO 7010, NF EN 12195-1, EN 131-1, ISO 11228-1:2021...
+    re.compile(r"(?:NF )?(?:EN |ISO |EN ISO )\d{3,5}(?:-\d{1,2})?(?::\d{4})?"),
+    # The two methods CONTENT.md gives with their public reference.
+    re.compile(r"Équation révisée du NIOSH \(Waters et al\., 1993\)(?:, [^;]+)?"),
+    re.compile(r"Recommandation R489 \(CNAM\)(?:, [^;]+)?"),
+]
+
+# FALC: about 12 words a sentence, never a long one.
+MEDIAN_WORDS = 12
+MAX_WORDS = 20
+# Kandel & Moles' French adaptation of Flesch (textstat, language "fr"):
+# 70 and above reads as "fairly easy" or easier (the twelve modules measure 88-104).
+MIN_READING_EASE = 70
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|\n+")
+_WORD = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ]")
+_SPAN_FR = re.compile(r'<span lang="fr"[^>]*>(.*?)</span>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def source_ok(source: str) -> bool:
+    """Every part of ``source`` (parts joined by " ; ") is a recognised public reference."""
+    parts = [p.strip() for p in source.split(";")]
+    return bool(parts) and all(any(p.fullmatch(part) for p in SOURCE_PATTERNS)
+                               for part in parts)
+
+
+def facts(module: Module) -> list[tuple[str, str]]:
+    """(item id, source) of every fact the module states: instructions, scenarios, questions."""
+    return [(x.id, x.source) for x in (*module.instructions, *module.scenarios, *module.quiz)]
+
+
+def _french_strings(node) -> list[str]:
+    if isinstance(node, dict):
+        out = [node["fr"]] if isinstance(node.get("fr"), str) else []
+        for key, value in node.items():
+            if key != "fr":
+                out += _french_strings(value)
+        return out
+    if isinstance(node, list):
+        return [s for item in node for s in _french_strings(item)]
+    return []
+
+
+def french_texts(module: Module) -> list[str]:
+    """Every French text a learner reads: module.yaml's ``fr`` values and the notebook's."""
+    data = yaml.safe_load((module.folder / "module.yaml").read_text(encoding="utf-8"))
+    texts = _french_strings({k: v for k, v in data.items() if k != "title"})
+    nb = nbformat.read(module.notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            texts += [_TAG.sub("", t) for t in _SPAN_FR.findall(cell.source)]
+    return [t.strip() for t in texts if t.strip()]
+
+
+def sentences(texts: list[str]) -> list[str]:
+    return [s.strip() for text in texts for s in _SENTENCE_END.split(text) if _WORD.search(s)]
+
+
+def words(sentence: str) -> int:
+    return sum(1 for token in sentence.split() if _WORD.search(token))
+
+
+def reading_ease(texts: list[str]) -> float:
+    import textstat
+
+    textstat.set_lang("fr")
+    return float(textstat.flesch_reading_ease(" ".join(
+        t if t.rstrip().endswith((".", "!", "?")) else t + "." for t in texts)))
+
+
+@dataclass
+class Report:
+    module: str
+    scenarios: int
+    questions: int
+    facts: int
+    unsourced: list[str] = field(default_factory=list)
+    median_words: float = 0.0
+    longest: tuple[int, str] = (0, "")
+    ease: float = 0.0
+
+    @property
+    def problems(self) -> list[str]:
+        out = [f"{item}: source missing or not a recognised reference ({source!r}). Fix: "
+               "name a Code du travail or Code de la sécurité sociale article, an INRS ED "
+               "reference or a standard, or leave the fact out" for item, source in
+               self.unsourced_items]
+        if self.median_words > MEDIAN_WORDS:
+            out.append(f"French sentences are {self.median_words:g} words long in the middle "
+                       f"(at most {MEDIAN_WORDS}). Fix: one idea a sentence")
+        if self.longest[0] > MAX_WORDS:
+            out.append(f"a French sentence has {self.longest[0]} words (at most {MAX_WORDS}): "
+                       f"{self.longest[1]!r}. Fix: cut it in two")
+        if self.ease < MIN_READING_EASE:
+            out.append(f"French reading ease {self.ease:.0f} (at least {MIN_READING_EASE}). "
+                       "Fix: shorter sentences, everyday words")
+        return out
+
+    unsourced_items: list[tuple[str, str]] = field(default_factory=list)
+
+
+def check(module: Module) -> Report:
+    """Measure one module against the course rules (nothing is written)."""
+    bad = [(item, source) for item, source in facts(module) if not source_ok(source)]
+    texts = french_texts(module)
+    lengths = [(words(s), s) for s in sentences(texts)]
+    return Report(
+        module=module.id, scenarios=len(module.scenarios), questions=len(module.quiz),
+        facts=len(facts(module)), unsourced=[item for item, _ in bad], unsourced_items=bad,
+        median_words=statistics.median(n for n, _ in lengths) if lengths else 0.0,
+        longest=max(lengths) if lengths else (0, ""), ease=reading_ease(texts) if texts else 0.0)

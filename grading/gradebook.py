@@ -1,0 +1,128 @@
+"""nbgrader's gradebook on one SQLAlchemy engine for the life of a grading process.
+
+nbgrader opens a new :class:`~nbgrader.api.Gradebook` nine times in one
+autograde (five in ``Autograde.init_assignment``, one in each of
+``OverwriteKernelspec``, ``OverwriteCells``, ``SaveAutoGrades`` and
+``AssignLatePenalties``), and each one is a new engine: a new connection, the
+schema inspected and ``create_all`` run again, and every statement compiled
+again because SQLAlchemy caches compiled statements per engine. That was
+about half of a grade's time.
+
+:class:`SharedGradebook` is nbgrader's Gradebook whose engine is opened once
+per process and URL (by nbgrader's own constructor, so the schema is created
+exactly as nbgrader creates it); each ``with SharedGradebook(...) as gb:``
+still gets a session of its own, closed on exit, so no ORM state outlives a
+step. The steps below are nbgrader's own classes whose methods are nbgrader's
+own code, with the name ``Gradebook`` bound to :class:`SharedGradebook`: no
+line of nbgrader is copied or patched, and stock nbgrader in the same process
+(the CLI, the benchmark's API path) keeps opening its own engines.
+"""
+
+from __future__ import annotations
+
+import types
+
+from nbgrader import preprocessors as stock
+from nbgrader.api import Gradebook
+from nbgrader.apps import NbGraderAPI
+from nbgrader.converters import Autograde
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+# One engine per database URL, for the process's life; emptied by dispose_engines().
+_engines: dict[str, Engine] = {}
+
+
+def _engine(db_url: str) -> Engine:
+    engine = _engines.get(db_url)
+    if engine is None:
+        first = Gradebook(db_url)       # nbgrader's own first open: schema, alembic version
+        first.db.remove()
+        engine = _engines[db_url] = first.engine
+        if engine.dialect.name == "sqlite":
+            # WAL, as Balise's store: a commit writes the log once instead of a
+            # journal and the file, and the server reads while the worker writes.
+            # The mode is kept in the file, so every process gets it.
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    return engine
+
+
+def dispose_engines() -> None:
+    """Close every shared engine; the next SharedGradebook opens a new one.
+
+    The grading worker calls this when a grade fails (a database restarted
+    under it leaves dead connections in the pool) and when it stops.
+    """
+    while _engines:
+        _engines.popitem()[1].dispose()
+
+
+class SharedGradebook(Gradebook):
+    """nbgrader's Gradebook on the process's engine for ``db_url``; a new session each time."""
+
+    def __init__(self, db_url: str, course_id: str = "default_course", authenticator=None):
+        self.engine = _engine(db_url)
+        self.db = scoped_session(sessionmaker(autoflush=True, bind=self.engine, future=True))
+        self.check_course(course_id=course_id)
+        self.course_id = course_id
+        self.authenticator = authenticator
+
+    def close(self) -> None:
+        """End this gradebook's session; the engine stays open for the next one."""
+        self.db.remove()
+
+
+def rebound(function: types.FunctionType, **names) -> types.FunctionType:
+    """nbgrader's ``function`` itself (the same code object), reading ``names`` as given.
+
+    ``rebound(SaveAutoGrades.preprocess, Gradebook=SharedGradebook)`` is
+    SaveAutoGrades' own method in which the global name ``Gradebook`` means
+    SharedGradebook. nbgrader's module is left as it is.
+    """
+    bound = types.FunctionType(function.__code__, {**function.__globals__, **names},
+                               function.__name__, function.__defaults__, function.__closure__)
+    bound.__kwdefaults__ = function.__kwdefaults__
+    bound.__qualname__, bound.__doc__ = function.__qualname__, function.__doc__
+    return bound
+
+
+def on_shared_gradebook(function: types.FunctionType) -> types.FunctionType:
+    return rebound(function, Gradebook=SharedGradebook)
+
+
+class SharedOverwriteKernelspec(stock.OverwriteKernelspec):
+    preprocess = on_shared_gradebook(stock.OverwriteKernelspec.preprocess)
+
+
+class SharedOverwriteCells(stock.OverwriteCells):
+    preprocess = on_shared_gradebook(stock.OverwriteCells.preprocess)
+
+
+class SharedSaveAutoGrades(stock.SaveAutoGrades):
+    preprocess = on_shared_gradebook(stock.SaveAutoGrades.preprocess)
+
+
+class SharedAssignLatePenalties(stock.AssignLatePenalties):
+    preprocess = on_shared_gradebook(stock.AssignLatePenalties.preprocess)
+
+
+class SharedAutograde(Autograde):
+    """nbgrader's Autograde converter, its start-of-grade gradebook work on the shared engine."""
+
+    init_assignment = on_shared_gradebook(Autograde.init_assignment)
+
+
+class SharedGradebookAPI(NbGraderAPI):
+    """nbgrader's API whose ``autograde`` runs :class:`SharedAutograde`."""
+
+    autograde = rebound(NbGraderAPI.autograde, Autograde=SharedAutograde)
+
+
+# nbgrader's steps and their shared-engine versions, for nbgrader_config to swap.
+SHARED_STEPS = {
+    stock.OverwriteKernelspec: SharedOverwriteKernelspec,
+    stock.OverwriteCells: SharedOverwriteCells,
+    stock.SaveAutoGrades: SharedSaveAutoGrades,
+    stock.AssignLatePenalties: SharedAssignLatePenalties,
+}

@@ -1,0 +1,93 @@
+"""The worker's nbgrader steps: nbgrader's own code, on one gradebook engine per process."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbgrader import preprocessors as stock
+from nbgrader.api import Gradebook
+from nbgrader.converters import Autograde
+from nbgrader.nbgraderformat import ValidationError
+from sqlalchemy import text
+
+from balise.grading.cell_metadata import CheckCellMetadataOnce
+from balise.grading.coursedir import ensure_tools_on_path
+from balise.grading.gradebook import (
+    SHARED_STEPS,
+    SharedAutograde,
+    SharedGradebook,
+    dispose_engines,
+)
+
+
+@pytest.fixture
+def gradebook_url(tmp_path):
+    ensure_tools_on_path()
+    yield f"sqlite:///{tmp_path / 'gradebook.db'}"
+    dispose_engines()
+
+
+def test_shared_steps_run_nbgraders_own_code():
+    """An nbgrader upgrade changes these steps too: nothing of nbgrader is copied."""
+    for nbgrader_step, ours in SHARED_STEPS.items():
+        assert issubclass(ours, nbgrader_step)
+        assert ours.preprocess.__code__ is nbgrader_step.preprocess.__code__
+        assert ours.preprocess is not nbgrader_step.preprocess
+    assert SharedAutograde.init_assignment.__code__ is Autograde.init_assignment.__code__
+    assert CheckCellMetadataOnce.preprocess.__code__ is stock.CheckCellMetadata.preprocess.__code__
+
+
+def test_stock_nbgrader_keeps_its_own_gradebook(gradebook_url):
+    """The stock path (CLI, benchmark) still opens a new engine each time."""
+    assert stock.SaveAutoGrades.preprocess.__globals__["Gradebook"] is Gradebook
+    with Gradebook(gradebook_url) as one, Gradebook(gradebook_url) as two:
+        assert one.engine is not two.engine
+
+
+def test_one_engine_and_a_session_of_its_own_each_time(gradebook_url):
+    with SharedGradebook(gradebook_url, "balise") as one:
+        one.add_student("lea")
+        engine = one.engine
+    with SharedGradebook(gradebook_url, "balise") as two:
+        assert two.engine is engine
+        assert [s.id for s in two.students] == ["lea"]
+        assert two.db() is not one.db()
+    with Gradebook(gradebook_url) as stock_gb:       # another process's view: committed
+        assert [s.id for s in stock_gb.students] == ["lea"]
+        mode = stock_gb.db.execute(text("PRAGMA journal_mode"))
+        assert mode.scalar() == "wal"
+
+
+def test_disposed_engines_are_opened_again(gradebook_url):
+    with SharedGradebook(gradebook_url) as gb:
+        first = gb.engine
+    dispose_engines()
+    with SharedGradebook(gradebook_url) as gb:
+        assert gb.engine is not first
+
+
+def _cell(meta: dict):
+    cell = nbformat.v4.new_code_cell("x = 1")
+    cell.metadata["nbgrader"] = meta
+    return cell
+
+
+@pytest.mark.parametrize("meta", [
+    {"schema_version": 3, "grade": True, "solution": False, "locked": True,
+     "grade_id": "q1", "points": "one"},                          # schema: points not a number
+    {"schema_version": 3, "grade": True, "solution": False, "locked": True,
+     "grade_id": "q1"},                                            # nbgrader: no points
+])
+def test_metadata_check_still_refuses_what_nbgrader_refuses(meta):
+    nb = nbformat.v4.new_notebook(cells=[_cell(meta)])
+    for step in (stock.CheckCellMetadata(), CheckCellMetadataOnce(), CheckCellMetadataOnce()):
+        with pytest.raises(ValidationError):
+            step.preprocess(nb, {})
+
+
+def test_metadata_check_passes_what_nbgrader_passes():
+    meta = {"schema_version": 3, "grade": True, "solution": False, "locked": True,
+            "grade_id": "q1", "points": 1}
+    nb = nbformat.v4.new_notebook(cells=[_cell(meta)])
+    stock.CheckCellMetadata().preprocess(nb, {})
+    CheckCellMetadataOnce().preprocess(nb, {})
