@@ -195,19 +195,19 @@ class SubmitPanel(w.VBox):
         self.module, self.quiz = module, quiz
         self.submission_id = uuid.uuid4().hex
         self.state = "ready"
-        self.button = w.Button(description=both("submit"), button_style="success",
-                               layout=w.Layout(min_height="44px", width="auto"))
-        self.button.add_class("balise-submit")
+        from balise.widgets.submit import SubmitButton
+
+        # Its click carries the answers the page shows (see balise.widgets.submit).
+        self.button = SubmitButton(label=both("submit"), on_submit=self._on_submit)
         self.again = w.Button(description=both("try_again"),
                               layout=w.Layout(min_height="44px", width="auto", display="none"))
         self.again.add_class("balise-again")
         self.output = w.HTML()
         self.output.add_class("balise-result")
-        self.button.on_click(self._on_submit)
         self.again.on_click(self._on_again)
         self.children = [self.button, self.output, self.again]
 
-    def _on_submit(self, _=None) -> None:
+    def _on_submit(self, shown: dict | None = None) -> None:
         if self.state != "ready":
             return
         if not _session:
@@ -217,7 +217,9 @@ class SubmitPanel(w.VBox):
         self.button.disabled = True
         self.quiz.lock(True)
         self.output.value = f'<p role="status">{html.escape(both("grading"))}</p>'
-        result = post_submission(self.module, self.submission_id, dict(self.quiz.answer))
+        # What the page shows checked wins over state updates still on their way.
+        answers = {**self.quiz.answer, **self.quiz.shown_answers(shown or {})}
+        result = post_submission(self.module, self.submission_id, answers)
         self.output.value = render_result(result)
         if result.get("status") == "graded":
             self.state = "done"

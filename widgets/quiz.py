@@ -79,6 +79,18 @@ class Quiz(w.VBox):
             if self._on_answer_hook:
                 self._on_answer_hook(question_id, change["new"])
 
+    def shown_answers(self, positions: dict) -> dict:
+        """{question id: option id} from what the page shows checked, as positions.
+
+        Positions outside a question's options, and questions not asked, are left out.
+        """
+        out = {}
+        for q in self._questions:
+            n = positions.get(q["id"])
+            if isinstance(n, int) and 0 <= n < len(q["options"]):
+                out[q["id"]] = q["options"][n]["id"]
+        return out
+
     def lock(self, locked: bool = True) -> None:
         """Freeze the answers while a submission is graded."""
         for radio in self._radios.values():
