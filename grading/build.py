@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import pprint
 import shutil
@@ -97,27 +96,18 @@ def picture_uri(path: Path) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode()
 
 
-def instructions_cell(module: Module) -> nbformat.NotebookNode:
-    """The key instructions, each a picture drawn for the project, its words and its source.
+def public_instructions(module: Module) -> list[dict]:
+    """The key instructions as the page gets them, each picture inlined."""
+    return [{"id": i.id, "fr": i.text["fr"], "en": i.text["en"], "picture": picture_uri(i.picture),
+             "alt": i.alt, "source": i.source} for i in module.instructions]
 
-    The picture's alternative text holds both languages, French first, so a
-    screen reader says it whatever the page's language.
-    """
-    parts = []
-    for item in module.instructions:
-        alt = html.escape(f"{item.alt['fr']} / {item.alt['en']}", quote=True)
-        parts.append(
-            f'<div class="balise-instruction" id="{item.id}" style="display:flex;gap:12px;'
-            'align-items:center;margin:8px 0">'
-            f'<img src="{picture_uri(item.picture)}" alt="{alt}" width="96" height="96" '
-            'style="flex:none">'
-            f'<div><strong><span lang="fr">{html.escape(item.text["fr"])}</span></strong>'
-            f'<br><span lang="en" class="balise-second">{html.escape(item.text["en"])}</span>'
-            f'<br><small>Source : {html.escape(item.source)}</small></div></div>')
-    heading = ('## <span lang="fr">Les consignes clés</span> '
-               '<span lang="en" class="balise-second">Key instructions</span>\n\n')
-    return nbformat.v4.new_markdown_cell(heading + "\n".join(parts),
-                                         metadata={"balise": {"instructions": True}})
+
+def instructions_cell(module: Module) -> nbformat.NotebookNode:
+    """The key instructions: picture, words and source, each with its Listen button."""
+    return nbformat.v4.new_code_cell(
+        "from balise.widgets.instructions import Instructions\n"
+        f"Instructions({pprint.pformat(public_instructions(module), sort_dicts=False, width=96)})",
+        metadata=_meta("instructions"))
 
 
 def source_notebook(module: Module) -> nbformat.NotebookNode:
@@ -203,8 +193,12 @@ def spoken_texts(module: Module) -> list[tuple[str, str]]:
     """Every (text, language) a read-aloud button of the module's scenarios can play."""
     from balise.widgets.factory import make
     from balise.widgets.i18n import LANGS
+    from balise.widgets.instructions import Instructions
 
     texts = []
+    cards = Instructions(public_instructions(module))
+    texts += [(text, lang) for lang in LANGS for text in cards.all_spoken(lang)]
+    cards.close()
     for scenario in module.scenarios:
         widget = make(scenario.public(), assets=module.folder / "assets")
         texts += [(text, lang) for lang in LANGS for text in widget.all_spoken(lang)]

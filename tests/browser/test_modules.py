@@ -85,6 +85,15 @@ def test_module_fails_with_wrong_answers_and_passes_with_right_ones(server, lear
     expect(submit).to_be_visible(timeout=RENDER)
     total = len(module.grade_names)
 
+    # The key instructions: a card each, its picture described in both languages, read aloud.
+    cards = page.locator(".balise-instruction")
+    expect(cards).to_have_count(len(module.instructions))
+    for item, n in zip(module.instructions, range(len(module.instructions))):
+        alt = cards.nth(n).locator("img").get_attribute("alt")
+        assert item.alt["fr"] in alt and item.alt["en"] in alt
+    cards.nth(0).locator("button.balise-listen").click()
+    expect(cards.nth(0).locator("audio")).to_have_count(1)
+
     first = answer_quiz(page, module, right=False)
     page.wait_for_timeout(300)           # the last choice reaches the kernel before the click
     submit.click()
