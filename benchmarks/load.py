@@ -2,7 +2,20 @@
 
 Loopback only, bounded in count (``--learners``, at most ``--concurrency`` at a time)
 and in time (``--deadline`` seconds for the whole run). Each simulated learner, with
-httpx and a kernel websocket, does what her browser would:
+httpx and a kernel websocket, does what her browser would, arriving and taking her
+time as a person would (the arrival model, printed at the start of a run):
+
+- arrivals spread evenly over ``--ramp`` seconds (default 120: a group of 100 starting
+  a session over two minutes);
+- once her page is open, she reads and answers for a think time drawn evenly between
+  ``--think`` MIN and MAX seconds (default 30 to 90), spread over her answers, then
+  submits. A real module takes 10-20 minutes: the default compresses that about
+  tenfold, so a run lasts minutes and the server sees about ten times the real rate
+  of submissions from a group this size.
+
+``--ramp 0 --think 0 0 --concurrency 20`` is the old all-at-once model: everyone
+arrives together, twenty at a time are let in, and each submits the moment her page
+is open (a stress test, no one works like that).
 
 1. signs in (``/login`` form with its ``_xsrf`` cookie) and lands on her page;
 2. opens the module: Voila starts her kernel, runs the release notebook, sends the
@@ -17,11 +30,15 @@ httpx and a kernel websocket, does what her browser would:
 
 While they run, the grading worker is killed with SIGKILL ``--kills`` times, spaced
 by the count of submissions sent (at 1/4, 2/4, 3/4 of them for 3 kills), each time
-while an attempt is pending. Afterwards the store and nbgrader's gradebook must hold,
+while an attempt is pending (or after 30 s without one). The worker killed is the one
+grading, the holder of the grading lease (``grading.lock`` in the data folder), not a
+warm standby. p95 is over every submission, those made around the kills included.
+Afterwards the store and nbgrader's gradebook must hold,
 for every accepted submission, one graded attempt and one gradebook submission with
 all its grades, all right. Errors: learners who failed a step (a call refused or
 timed out, a page incomplete, a result not graded in full) or were not done in time.
-``--stagger`` spreads arrivals out; ``--config`` serves with another configuration.
+``--config`` serves with another configuration. The server runs in a session of its
+own, as it would on its own machine: the load driver does not share its CPU share.
 
 Last line: RESULT learners=... errors=... p95_s=... median_s=... mb_per_learner=...
 kills=... lost=... (mb_per_learner: mean RSS of a learner's kernel, page open).
@@ -33,6 +50,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -126,7 +144,8 @@ def start_server(data: Path, log: Path, config: Path) -> tuple[subprocess.Popen,
     proc = subprocess.Popen(
         [str(BIN / "balise"), "--config", str(config), "serve",
          "--data", str(data), "--courses", str(REPO / "courses"), "--port", str(port),
-         "--no-demo"], cwd=REPO, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+         "--no-demo"], cwd=REPO, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+        start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -247,12 +266,18 @@ async def post_json(http: httpx.AsyncClient, path: str, token: str, payload: dic
     return r.json()
 
 
-async def answer_all(run: Run, http: httpx.AsyncClient, token: str, name: str) -> None:
-    for item, answer in run.right(name).items():
+async def answer_all(run: Run, http: httpx.AsyncClient, token: str, name: str,
+                     think: float) -> None:
+    """Each answer after her share of ``think`` seconds; the last share before she submits."""
+    answers = run.right(name)
+    pause = think / (len(answers) + 1)
+    for item, answer in answers.items():
+        await asyncio.sleep(pause)
         reply = await post_json(http, "balise/api/answer", token,
                                 {"module": MODULE, "item": item, "answer": answer})
         if not reply.get("saved"):
             raise RuntimeError(f"{item} not saved: {reply}")
+    await asyncio.sleep(pause)
 
 
 async def submit(run: Run, http: httpx.AsyncClient, token: str, me: Learner) -> dict:
@@ -278,7 +303,8 @@ async def close_page(http: httpx.AsyncClient, ws, kernel: str) -> None:
         raise RuntimeError(f"HTTP {r.status_code}")
 
 
-async def learner(run: Run, name: str, gate: asyncio.Semaphore, delay: float) -> Learner:
+async def learner(run: Run, name: str, gate: asyncio.Semaphore, delay: float,
+                  think: float) -> Learner:
     from balise.tokens import sign
 
     me = Learner(name)
@@ -294,7 +320,7 @@ async def learner(run: Run, name: str, gate: asyncio.Semaphore, delay: float) ->
             ws = await me.step("kernel websocket", connect_kernel(run, http, kernel))
             me.kernel_rss_mb, me.kernel_uss_mb = kernel_memory(run, kernel)
             token = sign(run.secret, name, MODULE, 240)
-            await me.step("answers", answer_all(run, http, token, name))
+            await me.step("think and answer", answer_all(run, http, token, name, think))
             await me.step("submit -> score", submit(run, http, token, me))
         except Exception as err:
             me.error = str(err)
@@ -322,9 +348,13 @@ def pending_count(store) -> int:
 
 
 def live_worker(run: Run) -> psutil.Process | None:
+    """The worker that grades: the lease holder, if alive and a worker of this server."""
+    from balise.grading.lease import holder
+
+    pid = holder(run.data)
     for proc in run.server.children():
         try:
-            if "balise.grading.worker" in " ".join(proc.cmdline()):
+            if proc.pid == pid and "balise.grading.worker" in " ".join(proc.cmdline()):
                 return proc
         except psutil.NoSuchProcess:
             continue
@@ -392,12 +422,15 @@ async def sampler(run: Run, stop: asyncio.Event) -> None:
 
 
 async def drive(run: Run, store, names: list[str], concurrency: int, kills: int,
-                deadline: float, stagger: float) -> list[Learner]:
+                deadline: float, ramp: float, think: tuple[float, float],
+                seed: int) -> list[Learner]:
     gate = asyncio.Semaphore(concurrency)
     stop = asyncio.Event()
     watch = asyncio.create_task(sampler(run, stop))
     kill = asyncio.create_task(killer(run, store, len(names), kills))
-    tasks = [asyncio.create_task(learner(run, name, gate, i * stagger))
+    draw = random.Random(seed)
+    tasks = [asyncio.create_task(learner(run, name, gate, i * ramp / len(names),
+                                         draw.uniform(*think)))
              for i, name in enumerate(names)]
     done, late = await asyncio.wait(tasks, timeout=deadline)
     for task in late:
@@ -502,11 +535,17 @@ def stop_everything(proc: subprocess.Popen, run: Run | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=100)
-    parser.add_argument("--concurrency", type=int, default=20,
-                        help="learners in flight at once (default 20)")
-    parser.add_argument("--stagger", type=float, default=0,
-                        help="seconds between two learners' arrivals (default 0: all at once, "
-                             "the gate lets --concurrency in)")
+    parser.add_argument("--concurrency", type=int, default=100,
+                        help="learners in flight at once (default 100: no one waits to start)")
+    parser.add_argument("--ramp", type=float, default=120,
+                        help="seconds over which arrivals are spread evenly (default 120; "
+                             "0: all at once)")
+    parser.add_argument("--think", type=float, nargs=2, default=(30, 90),
+                        metavar=("MIN", "MAX"),
+                        help="seconds a learner reads and answers before submitting, drawn "
+                             "evenly (default 30 90, a 10-20 minute module compressed about "
+                             "tenfold; 0 0: she submits at once)")
+    parser.add_argument("--seed", type=int, default=8, help="seed of the think times")
     parser.add_argument("--kills", type=int, default=3, help="SIGKILLs of the grading worker")
     parser.add_argument("--deadline", type=float, default=900,
                         help="seconds for all learners (default 900); late ones count as errors")
@@ -534,12 +573,13 @@ def main() -> None:
                   secret=load_secret(data / "secret.key"),
                   module=module)
         asyncio.run(probe(run, "probe"))
-        print(f"{args.learners} learners, at most {args.concurrency} at once, "
-              f"{args.kills} worker kills, on {url}; a whole page has {run.views} widgets",
-              flush=True)
+        print(f"{args.learners} learners, at most {args.concurrency} at once, arriving over "
+              f"{args.ramp:.0f} s, thinking {args.think[0]:.0f}-{args.think[1]:.0f} s before "
+              f"submitting; {args.kills} worker kills, on {url}; a whole page has "
+              f"{run.views} widgets", flush=True)
         t0 = time.monotonic()
         learners = asyncio.run(drive(run, store, names, args.concurrency, args.kills,
-                                     args.deadline, args.stagger))
+                                     args.deadline, args.ramp, tuple(args.think), args.seed))
         wall = time.monotonic() - t0
         sample(run)                                     # the worker restarted last, too
         counts = check_once(run, store, learners, wait=120)

@@ -5,6 +5,11 @@ grading worker (:mod:`balise.grading.worker`, kept alive by
 :class:`~balise.grading.supervisor.WorkerSupervisor`) grades it. A repeated
 submission, or a second click while grading runs, gets the first one's
 result instead of a second attempt.
+
+Learners waiting for a score share one poller per event loop: every
+``poll_seconds`` it reads the status of all awaited attempts in one query and
+wakes those graded, so a hundred waiting learners cost the server's event loop
+what one does.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -34,8 +38,11 @@ from balise.store import Attempt, Store
 class GradingService:
     def __init__(self, store: Store, catalogue: dict[str, Module], course_root: Path,
                  archive: Path, timeout: float, log: logging.Logger | None = None,
-                 max_attempts: int = 0):
+                 max_attempts: int = 0, poll_seconds: float = 0.005):
         self.store, self.catalogue = store, catalogue
+        # One indexed read on a local file per poll, for all waiters: cheap enough to ask often.
+        self.poll_seconds = poll_seconds
+        self._waiters: dict[asyncio.AbstractEventLoop, dict[str, list[asyncio.Future]]] = {}
         self.course_root, self.archive, self.timeout = course_root, archive, timeout
         self.log = log or logging.getLogger("balise.grading")
         self.max_attempts = max_attempts
@@ -93,11 +100,49 @@ class GradingService:
 
     async def wait(self, attempt_id: str, timeout: float | None = None) -> dict:
         """The result once graded, or the pending result after ``timeout`` seconds."""
-        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
-        while self.status(attempt_id) == "pending" and time.monotonic() < deadline:
-            # One indexed read on a local file: cheap enough to ask often.
-            await asyncio.sleep(0.005)
+        if self.status(attempt_id) != "pending":
+            return self.result(attempt_id)
+        loop = asyncio.get_running_loop()
+        waiting = self._waiters.get(loop)
+        if waiting is None:
+            waiting = self._waiters[loop] = {}
+            loop.create_task(self._poll(loop, waiting))
+        done = loop.create_future()
+        waiting.setdefault(attempt_id, []).append(done)
+        try:
+            await asyncio.wait_for(done, self.timeout if timeout is None else timeout)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            others = [f for f in waiting.get(attempt_id, []) if f is not done]
+            if others:
+                waiting[attempt_id] = others
+            else:
+                waiting.pop(attempt_id, None)
         return self.result(attempt_id)
+
+    async def _poll(self, loop: asyncio.AbstractEventLoop,
+                    waiting: dict[str, list[asyncio.Future]]) -> None:
+        """Wake the waiters of attempts no longer pending; end when none waits."""
+        try:
+            while waiting:
+                await asyncio.sleep(self.poll_seconds)
+                try:
+                    with self.store.session() as s:
+                        settled = set(s.scalars(select(Attempt.id).where(
+                            Attempt.id.in_(list(waiting)), Attempt.status != "pending")))
+                except Exception:
+                    self.log.exception("Could not read the status of %d awaited attempts; "
+                                       "trying again", len(waiting))
+                    await asyncio.sleep(1)
+                    continue
+                for attempt_id in settled:
+                    for done in waiting.get(attempt_id, []):
+                        if not done.done():
+                            done.set_result(None)
+        finally:
+            if self._waiters.get(loop) is waiting:
+                del self._waiters[loop]
 
     def result(self, attempt_id: str) -> dict:
         """What the learner's page shows: total, pass or not, each question with its practice."""

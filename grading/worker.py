@@ -6,6 +6,11 @@ Execute step swapped for :class:`PooledExecute` through configuration) and
 records the grades. Killed at any moment, it loses nothing: an attempt is
 marked graded only after nbgrader has saved its grades, so whatever was in
 flight is still pending when the worker starts again.
+
+Only the holder of the grading lease (:mod:`balise.grading.lease`) grades. A
+second, standby worker started beside it warms up (imports, kernel pool) and
+waits for the lease; when the holder dies, even by SIGKILL, the standby grades
+the next attempt, the killed worker's unfinished one first, within a poll.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import tempfile
@@ -20,15 +26,17 @@ import time
 from pathlib import Path
 
 from sqlalchemy import select
-from traitlets import Float, Integer
+from traitlets import Bool, Float, Integer
 from traitlets.config import Config, LoggingConfigurable
 
 from balise.grading.answer_sheet import inspect
 from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
 from balise.grading.feedback import FeedbackMaker
 from balise.grading.gradebook import SharedGradebook, SharedGradebookAPI, dispose_engines
+from balise.grading.lease import GradingLease
 from balise.grading.pool import KernelPool
 from balise.grading.submissions import read_notebook, restore_submission
+from balise.grading.warm_up import warm_up
 from balise.store import Attempt, Store, utcnow
 
 
@@ -43,6 +51,19 @@ class GradingWorker(LoggingConfigurable):
         help="""Times grading of one attempt may fail (crash, malformed notebook)
         before it is marked failed for a trainer to look at. The submission is kept.""",
     ).tag(config=True)
+    standby_poll_seconds = Float(
+        0.01,
+        help="""Seconds between two tries of a standby worker to take the grading lease: a
+        system call on a local file, so a short wait costs nothing and keeps the hand-over
+        after a crash (the lock is freed when its holder dies) to about this long.""",
+    ).tag(config=True)
+    warm_up = Bool(
+        True,
+        help="""A worker that starts as the standby (another holds the grading lease)
+        first grades a blank sheet once per pooled kernel in a scratch course, so its
+        first real grade after a takeover costs what any grade costs (a fresh worker's
+        first grade takes 1-2 s more on a busy 2-core machine). Nothing is recorded.""",
+    ).tag(config=True)
 
     def __init__(self, store: Store, course_root: Path, gradebook_url: str, archive: Path,
                  user_config: Config | None = None, **kwargs):
@@ -56,9 +77,12 @@ class GradingWorker(LoggingConfigurable):
         cfg.merge(user_config or Config())
         cfg.PooledExecute.pool = self.pool
         self.nbgrader_config = cfg
+        self.user_config = user_config or Config()
         self._stop = False
         self.feedback = FeedbackMaker(course_root, gradebook_url)
         self._releases: dict[str, tuple[int, object]] = {}
+        self.lease = GradingLease(Path(course_root).resolve().parent)
+        self._parent = os.getppid()
 
     def pending(self) -> list[Attempt]:
         with self.store.session() as s:
@@ -128,9 +152,22 @@ class GradingWorker(LoggingConfigurable):
                              "(apt-get install bubblewrap) to hide it from them.")
         self.pool.start()
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "_stop", True))
+        if not self.lease.try_acquire() and self.warm_up:
+            warm_up(self.course_root, self.gradebook_url, self.user_config, self.pool,
+                    self.pool.size, self.log)
+            self.pending()
         print("balise grading worker ready", flush=True)
         try:
             while not self._stop:
+                if os.getppid() != self._parent:
+                    self.log.warning("The supervisor is gone: the grading worker stops.")
+                    break
+                if not self.lease.held:
+                    if not self.lease.try_acquire():
+                        time.sleep(self.standby_poll_seconds)
+                        continue
+                    self.log.warning("Worker %d holds the grading lease: it grades now.",
+                                     os.getpid())
                 batch = self.pending()
                 if not batch:
                     time.sleep(self.poll_seconds)
@@ -144,6 +181,7 @@ class GradingWorker(LoggingConfigurable):
                         self.log.exception("Grading %s crashed", attempt.id)
                         self._failed(attempt.id, f"{type(err).__name__}: {err}")
         finally:
+            self.lease.release()
             self.pool.shutdown()
             self.feedback.close()
             dispose_engines()

@@ -2,7 +2,8 @@
 
 A smaller run of ``benchmarks/load.py`` (which `make bench` runs at 100 learners):
 learners sign in, open the module in Voila, answer and submit over loopback while the
-worker is SIGKILLed twice.
+worker is SIGKILLed twice. Arrivals over 20 s and 5-15 s of thinking: the benchmark's
+model of a group at work, compressed to keep the suite short.
 """
 
 import subprocess
@@ -19,7 +20,8 @@ pytestmark = [pytest.mark.load, pytest.mark.slow]
 def test_ten_learners_submit_while_the_worker_is_killed_and_none_is_lost():
     run = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "load.py"), "--learners", "10",
-         "--concurrency", "5", "--kills", "2", "--deadline", "400"],
+         "--concurrency", "5", "--kills", "2", "--deadline", "400",
+         "--ramp", "20", "--think", "5", "15"],
         cwd=REPO, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     last = run.stdout.strip().splitlines()[-1]

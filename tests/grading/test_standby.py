@@ -1,0 +1,75 @@
+"""A warm standby worker: killing the grading worker hands over at once, nothing graded twice."""
+
+import os
+import signal
+import time
+
+from sqlalchemy import func, select
+
+from balise.grading import WorkerSupervisor
+from balise.grading.lease import GradingLease, holder
+from balise.grading.results import grades_frame
+from balise.store import Attempt
+
+from submitting import TOTAL, add_learners, right, run
+
+
+def graded(store) -> int:
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(Attempt)
+                        .where(Attempt.status == "graded"))
+
+
+def test_lease_is_held_by_one_process_and_freed_when_released(tmp_path):
+    first, second = GradingLease(tmp_path), GradingLease(tmp_path)
+    assert first.try_acquire() and holder(tmp_path) == os.getpid()
+    assert not second.try_acquire()          # flock: one holder per open file
+    first.release()
+    assert second.try_acquire()
+    second.release()
+
+
+def test_killing_the_grading_worker_hands_over_to_the_standby_within_a_second(service, data):
+    balise, store = data
+    learners = add_learners(store, [f"learner{i:02d}" for i in range(6)])
+    supervisor = WorkerSupervisor(balise.data_path)
+    assert supervisor.standby
+    supervisor.start()
+    try:
+        first = service.accept(learners[0], "postures", "s0", right(learners[0]))
+        assert run(service.wait(first, timeout=120))["status"] == "graded"
+        active = supervisor.proc
+        assert active.pid == holder(balise.data_path)
+        standby = next(p for p in supervisor.procs if p is not active)
+        assert supervisor.wait_ready(120)              # the standby is warm
+        attempts = [service.accept(pid, "postures", f"s{i}", right(pid))
+                    for i, pid in enumerate(learners[1:], start=1)]
+        while graded(store) < 2:                     # the holder is busy with the queue
+            time.sleep(0.005)
+        before = graded(store)
+        os.kill(active.pid, signal.SIGKILL)
+        killed = time.monotonic()
+        while graded(store) == before and time.monotonic() - killed < 30:
+            time.sleep(0.005)
+        handover = time.monotonic() - killed
+        results = [run(service.wait(a, timeout=120)) for a in attempts]
+        assert holder(balise.data_path) == standby.pid
+        assert handover < 1.0, f"next grade {handover:.2f} s after the kill"
+        assert [r["status"] for r in results] == ["graded"] * len(attempts)
+        assert all(r["percent"] == 100 for r in results)
+        deadline = time.monotonic() + 30
+        while supervisor.restarts < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert supervisor.restarts == 1
+        assert sum(p.poll() is None for p in supervisor.procs) == 2   # a new standby
+    finally:
+        supervisor.stop()
+    with store.session() as s:
+        rows = s.execute(select(Attempt.learner_id, Attempt.status, Attempt.failures)).all()
+    assert sorted(r.learner_id for r in rows) == sorted(learners)     # one attempt each
+    assert {(r.status, r.failures) for r in rows} == {("graded", 0)}
+    book = grades_frame(balise.gradebook_url)
+    per_learner = book.groupby("learner").question.count()
+    assert sorted(per_learner.index) == sorted(learners)
+    assert (per_learner == TOTAL).all()                  # one graded submission each
+    assert (book.score == book.max_score).all()
