@@ -34,6 +34,19 @@ c.VoilaConfiguration.show_tracebacks = False
 c.VoilaExecutor.iopub_timeout = 30
 c.VoilaExporter.language_code = "fr"   # <html lang="fr">: the modules are French first
 
+# --- Grading first when the CPU is short ------------------------------------
+# A page kernel yields to grading: started at niceness 10 (and its session too,
+# for Linux's autogroup scheduling), so a learner waiting for her score goes
+# before a page being opened (balise/kernel_priority.py). This is the class of each
+# kernel's own manager; the server's kernel_manager_class (all kernels) is set below.
+c.MappingKernelManager.kernel_manager_class = "balise.kernel_priority.LowPriorityKernelManager"
+c.LowPriorityKernelManager.nice = 10
+# A second grading worker, started and warmed up (it grades a blank sheet in a
+# scratch course), takes over within ~10 ms when the one grading dies: a killed
+# worker costs a learner well under a second instead of 5-9 s (about 250 MB more).
+c.WorkerSupervisor.standby = True
+c.GradingWorker.warm_up = True
+
 # --- Headers on every page: no framing, no sniffing, no leaking referrers ---
 c.ServerApp.tornado_settings = {
     "headers": {
@@ -44,3 +57,11 @@ c.ServerApp.tornado_settings = {
         "Referrer-Policy": "same-origin",
     },
 }
+
+# --- Kernels of module pages (issue 9): each one its learner's alone, and a page
+# may send widget messages only, never code (balise/kernels.py) ---------------
+c.ServerApp.kernel_manager_class = "balise.kernels.PageKernelManager"
+c.ServerApp.kernel_websocket_connection_class = "balise.kernels.PageKernelConnection"
+# No request body above 8 MB reaches a handler (Jupyter's default is 512 MB);
+# Balise's API refuses more than c.Balise.api_body_kb with a plain message.
+c.ServerApp.max_body_size = 8 * 1024 * 1024

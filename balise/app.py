@@ -14,6 +14,8 @@ from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinja
 from balise.config import Balise
 from balise.context import BaliseContext
 from balise.dashboard import DashboardHandler
+from balise.files import release_files_route
+from balise.kernels import PageKernelShutdownHandler
 from balise.pages import (
     CoordinatorHandler,
     FeedbackHandler,
@@ -64,6 +66,10 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/verify/([^/]*)", VerifyHandler),
             (r"/balise/certificate/([^/]+)\.pdf", CertificatePdfHandler),
             (r"/balise/refresher/([0-9]{1,10})", RefresherHandler),
+            # Two of Voila's routes, taken first (Balise's handlers are added before
+            # Voila's): a page shuts down its own kernel only; no file through a link.
+            (r"/voila/api/shutdown/(.*)", PageKernelShutdownHandler),
+            release_files_route(self.serverapp),
         ])
 
     async def _start_jupyter_server_extension(self, serverapp):

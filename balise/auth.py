@@ -16,8 +16,10 @@ from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.auth.login import LoginFormHandler
+from tornado import web
 from traitlets import default
 
+from balise.kernels import owns
 from balise.passwords import check_password
 
 
@@ -41,7 +43,14 @@ class SignInHandler(LoginFormHandler):
 
     @allow_unauthenticated
     def post(self):
-        """Refuse, without checking the password, after too many recent failures."""
+        """Refuse, without checking the password, after too many recent failures.
+
+        The form's XSRF token is checked here: Jupyter skips it for a visitor not
+        yet signed in, which would let another site sign her in as someone else.
+        """
+        if not self.check_origin():
+            raise web.HTTPError(403)
+        web.RequestHandler.check_xsrf_cookie(self)
         throttle = self.settings["balise"].throttle
         name = self.get_argument("username", default="").strip()[:64]
         address = self.request.remote_ip or ""
@@ -62,6 +71,11 @@ class SignInHandler(LoginFormHandler):
 
 class BaliseIdentityProvider(IdentityProvider):
     """Sign-in against Balise's store; no Jupyter token is ever accepted or printed."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # (person, sign-in time) of each session signed out, with when: its cookie is dead.
+        self._signed_out: dict[tuple[str, float], float] = {}
 
     @default("login_handler_class")
     def _login_handler_class_default(self):
@@ -91,7 +105,8 @@ class BaliseIdentityProvider(IdentityProvider):
     def user_to_cookie(self, user: User) -> str:
         return json.dumps({"id": user.username, "at": time.time()})
 
-    def get_user_cookie(self, handler):
+    def _signed_in(self, handler) -> tuple[str, float] | None:
+        """The person and sign-in time the request's signed cookie carries, if it is valid."""
         raw = handler.get_secure_cookie(self.get_cookie_name(handler),
                                         max_age_days=self._context(handler).config.session_hours
                                         / 24)
@@ -99,12 +114,28 @@ class BaliseIdentityProvider(IdentityProvider):
             return None
         try:
             data = json.loads(raw)
-            person_id, signed_in = str(data["id"]), float(data["at"])
+            return str(data["id"]), float(data["at"])
         except (ValueError, KeyError, TypeError):
             return None
-        if time.time() - signed_in > self._context(handler).config.session_hours * 3600:
+
+    def get_user_cookie(self, handler):
+        signed = self._signed_in(handler)
+        if signed is None or signed in self._signed_out:
             return None
-        return self._user(handler, person_id)
+        if time.time() - signed[1] > self._context(handler).config.session_hours * 3600:
+            return None
+        return self._user(handler, signed[0])
+
+    def clear_login_cookie(self, handler) -> None:
+        """Sign out: the cookie is cleared here, and a copy of it kept elsewhere is refused."""
+        signed = self._signed_in(handler)
+        if signed is not None:
+            now, hours = time.time(), self._context(handler).config.session_hours
+            # Forget sign-outs of cookies that have expired anyway: the set stays small.
+            for old in [k for k, at in self._signed_out.items() if now - at > hours * 3600]:
+                del self._signed_out[old]
+            self._signed_out[signed] = now
+        super().clear_login_cookie(handler)
 
     def process_login_form(self, handler) -> BaliseUser | None:
         """The same None for an unknown name and a wrong password: no hint which."""
@@ -121,11 +152,15 @@ class BaliseAuthorizer(Authorizer):
 
     Balise's own pages check roles themselves (:func:`balise.pages.require`).
     Contents, files, terminals and sessions are refused to everyone, so no
-    notebook, gradebook or data file is reachable through Jupyter's APIs.
+    notebook, gradebook or data file is reachable through Jupyter's APIs. A
+    kernel is reachable by the person whose page started it, and by nobody
+    else: not even listed (:mod:`balise.kernels`).
     """
 
     allowed = {("kernels", "read"), ("kernels", "execute"), ("kernelspecs", "read"),
                ("api", "read")}
 
     def is_authorized(self, handler, user, action, resource) -> bool:
-        return isinstance(user, BaliseUser) and (resource, action) in self.allowed
+        if not isinstance(user, BaliseUser) or (resource, action) not in self.allowed:
+            return False
+        return resource != "kernels" or owns(handler)

@@ -72,6 +72,14 @@ class Balise(LoggingConfigurable):
     signin_window_minutes = Float(
         5.0, help="Minutes over which failed sign-ins are counted.").tag(config=True)
 
+    api_body_kb = Integer(
+        256,
+        help="""Kilobytes a module page's kernel may send in one request to Balise's
+        API (an answer, a submission). A whole answer sheet is a few kilobytes; a
+        larger body is refused with a plain message before it is read as JSON.
+        Example: c.Balise.api_body_kb = 512""",
+    ).tag(config=True)
+
     config_file = Unicode(
         "",
         help="""The configuration file the server was started with, handed on to

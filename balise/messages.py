@@ -32,6 +32,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                     "en": "No detailed feedback for this module yet."},
     "not_you": {"fr": "Vous ne pouvez envoyer que vos propres réponses.",
                 "en": "You can only submit your own answers."},
+    "too_big": {"fr": "Envoi trop gros : rechargez la page et réessayez.",
+                "en": "Too much sent at once: reload the page and try again."},
     "sign_in_again": {"fr": "Votre session a expiré : rechargez la page.",
                       "en": "Your session has expired: reload the page."},
 }

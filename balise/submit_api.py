@@ -21,6 +21,15 @@ class KernelAPIHandler(JupyterHandler):
     def check_xsrf_cookie(self):
         return None
 
+    async def prepare(self):
+        """Refuse, before reading it as JSON, a body larger than any answer sheet."""
+        await super().prepare()
+        size, limit = len(self.request.body or b""), self.balise.config.api_body_kb * 1024
+        if size > limit:
+            self.log.warning("Refused a %d-byte request to %s (limit %d)", size,
+                             self.request.path, limit)
+            self.reply(413, {"error": both("too_big")})
+
     @property
     def balise(self):
         return self.settings["balise"]
@@ -53,7 +62,7 @@ class KernelAPIHandler(JupyterHandler):
         """The JSON body and the learner it is from; identity None once refused (replied)."""
         try:
             body = json.loads(self.request.body or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
         if not isinstance(body, dict):
             self.reply(400, {"error": "malformed request / requête mal formée"})

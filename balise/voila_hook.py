@@ -15,6 +15,7 @@ from tornado import web
 
 from balise import tokens
 from balise.auth import BaliseUser
+from balise.kernels import page_owner
 
 GALLERY = "gallery"
 
@@ -23,6 +24,7 @@ def prelaunch(handler, notebook, cwd):
     user = handler.current_user
     if not isinstance(user, BaliseUser):
         raise web.HTTPError(403, "sign in first")
+    page_owner.set(user.username)     # the kernel Voila starts next is hers alone
     context = handler.settings["balise"]
     module = Path(cwd).name
     if module == GALLERY:

@@ -39,7 +39,7 @@ def check_answer(module: Module, item: object, answer: object):
     if question is None and scenario is None:
         raise BaliseError(f"unknown question / question inconnue: {str(item)[:40]!r}")
     if question is not None:
-        if answer not in {o["id"] for o in question.options}:
+        if not isinstance(answer, str) or answer not in {o["id"] for o in question.options}:
             raise BaliseError(f"unknown option for {item} / option inconnue pour {item}")
         return answer
     try:
