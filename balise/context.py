@@ -43,7 +43,8 @@ class BaliseContext:
         return cls(config=config, store=store, catalogue=catalogue,
                    routes=load_routes(config.courses_path / "routes.yaml", set(catalogue)),
                    secret=load_secret(config.secret_path), grading=grading,
-                   worker=WorkerSupervisor(config.data_path, config_file, log),
+                   worker=WorkerSupervisor(config.data_path, config_file, log,
+                                           courses_dir=config.courses_path),
                    answers=grading.answers,
                    throttle=SignInThrottle(config.signin_max_failures,
                                            config.signin_window_minutes * 60))

@@ -37,8 +37,14 @@ class DrawQuiz(NbGraderPreprocessor):
         module_id, learner = info.get("assignment"), info.get("student")
         attempt = nb.metadata.get("balise", {}).get("attempt")
         folder = Path(self.courses) / str(module_id)
-        if not self.courses or not (folder / "module.yaml").exists():
-            return nb, resources
+        slotted = any(str(c.metadata.get("nbgrader", {}).get("grade_id", "")).startswith(
+            SLOT_PREFIX) for c in nb.cells)
+        if not slotted:
+            return nb, resources                  # not a Balise quiz: nothing to draw
+        if not (folder / "module.yaml").exists():
+            # Never grade a quiz without its draw: that would score every answer 0.
+            raise FileNotFoundError(f"{folder / 'module.yaml'}: the module's bank is missing, "
+                                    "so its quiz cannot be graded (c.DrawQuiz.courses)")
         module = _module(folder, (folder / "module.yaml").stat().st_mtime_ns)
         slots = slot_questions(module, str(learner), int(attempt)) if isinstance(
             attempt, int) else {}

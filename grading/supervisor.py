@@ -50,7 +50,7 @@ class WorkerSupervisor(LoggingConfigurable):
 
     def __init__(self, data_dir: Path, config_file: str | None = None,
                  log: logging.Logger | None = None, restart_delay: float | None = None,
-                 **kwargs):
+                 courses_dir: Path | None = None, **kwargs):
         if config_file and "config" not in kwargs:
             from balise.cli import load_config
 
@@ -61,6 +61,9 @@ class WorkerSupervisor(LoggingConfigurable):
         if restart_delay is not None:
             self.restart_delay = restart_delay
         self.data_dir, self.config_file = data_dir, config_file
+        # The server's courses folder, whatever the worker's working directory
+        # (JupyterHub starts the service elsewhere): grading re-draws quizzes from it.
+        self.courses_dir = courses_dir
         self.procs: list[subprocess.Popen | None] = []
         self.ready: list[threading.Event] = []
         self.restarts = 0
@@ -79,6 +82,8 @@ class WorkerSupervisor(LoggingConfigurable):
         cmd = [sys.executable, "-m", "balise.grading.worker", "--data", str(self.data_dir)]
         if self.config_file:
             cmd += ["--config", self.config_file]
+        if self.courses_dir:
+            cmd += ["--courses", str(self.courses_dir)]
         return cmd
 
     def _spawn(self, slot: int) -> None:

@@ -194,6 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Balise's grading worker.")
     parser.add_argument("--config")
     parser.add_argument("--data", required=True)
+    parser.add_argument("--courses", help="the courses folder (default: the config's)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="[%(levelname).1s %(asctime)s balise.grading] %(message)s")
@@ -201,6 +202,8 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("traitlets").setLevel(logging.WARNING)
     user_config = load_config(args.config) if args.config else Config()
     user_config.Balise.data_dir = args.data
+    if args.courses:
+        user_config.Balise.courses_dir = args.courses
     balise = Balise(config=user_config)
     user_config.DrawQuiz.courses = str(balise.courses_path)
     store = Store(balise.store_url)
