@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from shared import BIN, free_port  # noqa: F401  (free_port: tests import it from here)
+from shared import ARGS, BIN, CHROMIUM, free_port  # noqa: F401  (free_port: tests import it)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -19,6 +20,19 @@ REPO = Path(__file__).resolve().parents[1]
 def venv_on_path():
     """nbgrader runs `alembic` from PATH: the venv's, as `make` sets it."""
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, for the browser, security and accessibility tests."""
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from balise.programme import Refresher, Team
 from balise.store import Person, Site, Store
@@ -25,6 +24,16 @@ def store(server):
     store = Store(f"sqlite:///{server.data / 'balise.db'}")
     yield store
     store.dispose()
+
+
+def refresher_for(store, learner: str) -> int:
+    """A postures refresher due today for ``learner``: its id."""
+    with store.session() as s:
+        row = Refresher(learner_id=learner, module_id="postures", reason="spaced",
+                        due_on=date.today(), questions='["q1"]')
+        s.add(row)
+        s.flush()
+        return row.id
 
 
 @pytest.fixture(scope="module")
@@ -97,12 +106,7 @@ def test_a_forged_cross_site_form_is_refused(server, path, elsewhere):
 
 
 def test_a_forged_cross_site_refresher_answer_is_refused(server, store):
-    with store.session() as s:
-        s.add(Refresher(learner_id="lea", module_id="postures", reason="spaced",
-                        due_on=date.today(), questions='["q1"]'))
-        s.flush()
-        rid = s.scalar(select(Refresher.id).where(Refresher.learner_id == "lea")
-                       .order_by(Refresher.id.desc()))
+    rid = refresher_for(store, "lea")
     s = server.session("lea")
     with unchanged(server):
         r = s.post(server.url + f"balise/refresher/{rid}", data={"q1": "b"},
@@ -123,12 +127,7 @@ def test_a_forged_cross_site_sign_in_is_refused(server):
 
 
 def test_anothers_refresher_is_not_found(server, store):
-    with store.session() as s:
-        s.add(Refresher(learner_id="amina", module_id="postures", reason="spaced",
-                        due_on=date.today(), questions='["q1"]'))
-        s.flush()
-        rid = s.scalar(select(Refresher.id).where(Refresher.learner_id == "amina")
-                       .order_by(Refresher.id.desc()))
+    rid = refresher_for(store, "amina")
     yusuf = server.session("yusuf")
     with unchanged(server):
         page = yusuf.get(server.url + f"balise/refresher/{rid}")
