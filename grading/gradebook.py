@@ -31,6 +31,8 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 # One engine per database URL, for the process's life; emptied by dispose_engines().
 _engines: dict[str, Engine] = {}
+# (URL, course id) whose course row this process has seen: nbgrader never deletes one.
+_courses: set[tuple[str, str]] = set()
 
 
 def _engine(db_url: str) -> Engine:
@@ -54,6 +56,7 @@ def dispose_engines() -> None:
     The grading worker calls this when a grade fails (a database restarted
     under it leaves dead connections in the pool) and when it stops.
     """
+    _courses.clear()
     while _engines:
         _engines.popitem()[1].dispose()
 
@@ -64,7 +67,11 @@ class SharedGradebook(Gradebook):
     def __init__(self, db_url: str, course_id: str = "default_course", authenticator=None):
         self.engine = _engine(db_url)
         self.db = scoped_session(sessionmaker(autoflush=True, bind=self.engine, future=True))
-        self.check_course(course_id=course_id)
+        # nbgrader's check (a query and a commit) on every open, ten times a grade, for a
+        # row that, once there, stays: checked once per process and engine.
+        if (db_url, course_id) not in _courses:
+            self.check_course(course_id=course_id)
+            _courses.add((db_url, course_id))
         self.course_id = course_id
         self.authenticator = authenticator
 

@@ -33,7 +33,8 @@ class WorkerSupervisor(LoggingConfigurable):
         True,
         help="""Keep a second grading worker started and warm (imports, kernel pool)
         beside the one that grades. A killed or crashed worker then costs a learner
-        about `GradingWorker.standby_poll_seconds` instead of the 5-9 s a new worker
+        next to nothing (the standby waits on the lock and takes it when the holder
+        dies) instead of the 5-9 s a new worker
         takes to start on a busy 2-core machine; the price is one more worker and its
         kernel pool in memory (about 250 MB). Example: c.WorkerSupervisor.standby = False""",
     ).tag(config=True)

@@ -10,7 +10,7 @@ flight is still pending when the worker starts again.
 Only the holder of the grading lease (:mod:`balise.grading.lease`) grades. A
 second, standby worker started beside it warms up (imports, kernel pool) and
 waits for the lease; when the holder dies, even by SIGKILL, the standby grades
-the next attempt, the killed worker's unfinished one first, within a poll.
+the next attempt, the killed worker's unfinished one first, at once.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import signal
 import sys
 import tempfile
 import time
+from datetime import timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import select
@@ -51,11 +52,17 @@ class GradingWorker(LoggingConfigurable):
         help="""Times grading of one attempt may fail (crash, malformed notebook)
         before it is marked failed for a trainer to look at. The submission is kept.""",
     ).tag(config=True)
-    standby_poll_seconds = Float(
-        0.01,
-        help="""Seconds between two tries of a standby worker to take the grading lease: a
-        system call on a local file, so a short wait costs nothing and keeps the hand-over
-        after a crash (the lock is freed when its holder dies) to about this long.""",
+    feedback_idle_seconds = Float(
+        0.5,
+        help="""Feedback pages (nbgrader's generate_feedback, about as long as a grade) are
+        made once no attempt has waited for this long, so they never take the CPU from the
+        next learner's score; the score and each question's verdict are on her page
+        already, the feedback page is for later.""",
+    ).tag(config=True)
+    feedback_max_wait = Float(
+        20.0,
+        help="""Seconds after which a feedback page is made even if grading never goes
+        idle (a long rush of submissions).""",
     ).tag(config=True)
     warm_up = Bool(
         True,
@@ -80,6 +87,8 @@ class GradingWorker(LoggingConfigurable):
         self.user_config = user_config or Config()
         self._stop = False
         self.feedback = FeedbackMaker(course_root, gradebook_url)
+        self._feedback_due: dict[tuple[str, str], float] = {}   # (module, learner): since
+        self._last_grade = 0.0
         self._releases: dict[str, tuple[int, object]] = {}
         self.lease = GradingLease(Path(course_root).resolve().parent)
         self._parent = os.getppid()
@@ -98,9 +107,31 @@ class GradingWorker(LoggingConfigurable):
         result = api.autograde(attempt.module_id, attempt.learner_id, force=True, create=True)
         if result.get("success"):
             self._record(attempt.id, self._grades(attempt))
-            self.feedback.request(attempt.module_id, attempt.learner_id)
+            # One page per learner and module, from her latest grades, made when idle.
+            self._feedback_due.setdefault((attempt.module_id, attempt.learner_id),
+                                          time.monotonic())
         else:
             self._failed(attempt.id, result.get("error") or result.get("log") or "")
+
+    def _send_feedback(self, idle: bool) -> None:
+        """Hand due feedback pages to the feedback process: all when idle, else the overdue."""
+        now = time.monotonic()
+        for key, since in list(self._feedback_due.items()):
+            if idle or now - since >= self.feedback_max_wait:
+                del self._feedback_due[key]
+                self.feedback.request(*key)
+
+    def _feedback_left(self, within_s: float = 600) -> None:
+        """Feedback a killed holder had not made yet: graded lately, its page missing or older."""
+        since = utcnow() - timedelta(seconds=within_s)
+        with self.store.session() as s:
+            rows = s.execute(select(Attempt.module_id, Attempt.learner_id, Attempt.graded_at)
+                             .where(Attempt.status == "graded", Attempt.graded_at >= since)).all()
+        for module, learner, graded_at in rows:
+            page = self.course_root / "feedback" / learner / module / f"{module}.html"
+            made = page.stat().st_mtime if page.exists() else 0
+            if made < graded_at.replace(tzinfo=timezone.utc).timestamp():
+                self._feedback_due.setdefault((module, learner), time.monotonic())
 
     def _release(self, module: str):
         path = self.course_root / "release" / module / f"{module}.ipynb"
@@ -152,7 +183,9 @@ class GradingWorker(LoggingConfigurable):
                              "(apt-get install bubblewrap) to hide it from them.")
         self.pool.start()
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "_stop", True))
-        if not self.lease.try_acquire() and self.warm_up:
+        if self.lease.try_acquire():
+            self._feedback_left()
+        elif self.warm_up:
             warm_up(self.course_root, self.gradebook_url, self.user_config, self.pool,
                     self.pool.size, self.log)
             self.pending()
@@ -163,13 +196,16 @@ class GradingWorker(LoggingConfigurable):
                     self.log.warning("The supervisor is gone: the grading worker stops.")
                     break
                 if not self.lease.held:
-                    if not self.lease.try_acquire():
-                        time.sleep(self.standby_poll_seconds)
+                    if not self.lease.wait(0.2):    # stop and supervisor looked at between
                         continue
                     self.log.warning("Worker %d holds the grading lease: it grades now.",
                                      os.getpid())
+                    self._feedback_left()
                 batch = self.pending()
                 if not batch:
+                    if self._feedback_due:
+                        self._send_feedback(
+                            time.monotonic() - self._last_grade >= self.feedback_idle_seconds)
                     time.sleep(self.poll_seconds)
                     continue
                 for attempt in batch:
@@ -180,7 +216,12 @@ class GradingWorker(LoggingConfigurable):
                     except Exception as err:
                         self.log.exception("Grading %s crashed", attempt.id)
                         self._failed(attempt.id, f"{type(err).__name__}: {err}")
+                    self._last_grade = time.monotonic()
+                if self._feedback_due:
+                    self._send_feedback(idle=False)
         finally:
+            for key in self._feedback_due:      # stopping: what is due is made before the end
+                self.feedback.request(*key)
             self.lease.release()
             self.pool.shutdown()
             self.feedback.close()

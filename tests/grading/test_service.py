@@ -133,3 +133,28 @@ def test_nbgrader_feedback_is_generated_after_the_score(service, data, worker):
     text = page.read_text()
     total = TOTAL
     assert f"{total - 1}.0" in text and f"{total}.0" in text  # nbgrader's own score line
+
+
+def test_feedback_a_killed_worker_had_not_made_is_made_by_the_next(service, data):
+    """Feedback pages wait for grading to be idle; a worker killed first leaves them to the next."""
+    balise, _ = data
+    config = balise.data_path / "slow_feedback.py"
+    config.write_text("c.GradingWorker.feedback_idle_seconds = 600\n"
+                      "c.GradingWorker.feedback_max_wait = 600\n")
+    page = balise.course_root / "feedback" / "amina" / "postures" / "postures.html"
+    supervisor = WorkerSupervisor(balise.data_path, str(config), standby=False)
+    supervisor.start()
+    try:
+        result = run(service.submit("amina", "postures", "fb-kill", right("amina")))
+        assert result["status"] == "graded"
+        time.sleep(1)
+        assert not page.exists()                 # held back: grading has not been idle long
+        killed = supervisor.proc
+        killed.kill()                            # SIGKILL; the supervisor starts another
+        deadline = time.time() + 90
+        while not page.exists() and time.time() < deadline:
+            time.sleep(0.1)
+        assert supervisor.restarts == 1 and supervisor.proc is not killed
+        assert page.exists()
+    finally:
+        supervisor.stop()

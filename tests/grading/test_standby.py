@@ -29,6 +29,17 @@ def test_lease_is_held_by_one_process_and_freed_when_released(tmp_path):
     second.release()
 
 
+def test_a_waiting_standby_takes_the_lease_when_the_holder_lets_go(tmp_path):
+    first, second = GradingLease(tmp_path), GradingLease(tmp_path)
+    assert first.try_acquire()
+    assert not second.wait(0.05) and not second.held      # blocked in flock, not polling
+    first.release()
+    assert second.wait(5) and second.held and not first.try_acquire()
+    second.release()
+    assert first.try_acquire()
+    first.release()
+
+
 def test_killing_the_grading_worker_hands_over_to_the_standby_within_a_second(service, data):
     balise, store = data
     learners = add_learners(store, [f"learner{i:02d}" for i in range(6)])
