@@ -49,12 +49,17 @@ class BaliseContext:
                    throttle=SignInThrottle(config.signin_max_failures,
                                            config.signin_window_minutes * 60))
 
-    def grades(self, attempts: pd.DataFrame | None = None) -> pd.DataFrame:
-        """nbgrader's grades, each quiz slot named by the question its attempt drew."""
+    def grades(self, attempts: pd.DataFrame | None = None,
+               learner: str | None = None) -> pd.DataFrame:
+        """nbgrader's grades, each quiz slot named by the question its attempt drew.
+
+        ``learner``: hers only (a learner's page reads her rows, not the group's).
+        """
         from balise.draw import name_questions
 
-        return name_questions(grades_frame(self.config.gradebook_url),
-                              self.attempts() if attempts is None else attempts, self.catalogue)
+        return name_questions(grades_frame(self.config.gradebook_url, learner),
+                              self.attempts(learner) if attempts is None else attempts,
+                              self.catalogue)
 
     def scores(self, grades: pd.DataFrame | None = None,
                attempts: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -87,8 +92,12 @@ class BaliseContext:
 
     def assign_refreshers(self, today: date | None = None, grades: pd.DataFrame | None = None,
                           attempts: pd.DataFrame | None = None,
-                          people: pd.DataFrame | None = None) -> pd.DataFrame:
+                          people: pd.DataFrame | None = None,
+                          learner: str | None = None) -> pd.DataFrame:
         """Record every refresher the programme's data call for; all refreshers recorded.
+
+        ``learner``: hers only, from frames of hers (her page's visit does not
+        assign the whole group's); the rules are per person, so she gets the same.
 
         Expired passes, visits and accidents linked to a module (for the team), and
         wrong questions spaced out; each recorded once (the table's unique key).
@@ -97,15 +106,21 @@ class BaliseContext:
 
         programme = models_module.programme
         people = self.store.frame(models_module.Person) if people is None else people
-        grades = self.grades() if grades is None else grades
-        status, _ = self.status(today, attempts, people, grades)
+        grades = self.grades(learner=learner) if grades is None else grades
+        if learner is not None:
+            people = people[people.id == learner]
+            grades, attempts = grades[grades.learner == learner], (
+                None if attempts is None else attempts[attempts.learner_id == learner])
+        status, _ = self.status(today, attempts if attempts is not None else
+                                self.attempts(learner), people, grades)
         wanted = pd.concat([
             rules.expired(status),
             rules.from_events(people, self.store.frame(programme.SafetyVisit), "visit"),
             rules.from_events(people, self.store.frame(programme.Accident), "accident"),
             rules.spaced(grades),
         ], ignore_index=True)
-        have = self.store.frame(programme.Refresher)
+        hers = [] if learner is None else [programme.Refresher.learner_id == learner]
+        have = self.store.frame(programme.Refresher, *hers)
         known = set(zip(have.learner_id, have.module_id, have.reason,
                         pd.to_datetime(have.due_on).dt.date))
         with self.store.session() as s:
@@ -116,7 +131,7 @@ class BaliseContext:
                     s.add(programme.Refresher(learner_id=row.learner, module_id=row.module,
                                               reason=row.reason, due_on=key[3],
                                               questions=row.questions))
-        return self.store.frame(programme.Refresher).rename(
+        return self.store.frame(programme.Refresher, *hers).rename(
             columns={"learner_id": "learner", "module_id": "module"})
 
     def due_refreshers(self, learner: str, today: date | None = None,
@@ -126,9 +141,11 @@ class BaliseContext:
         from balise.progress import refreshers as rules
 
         today = today or date.today()
-        grades = self.grades() if grades is None else grades
-        attempts = self.attempts() if attempts is None else attempts
-        recorded = self.assign_refreshers(today, grades, attempts, people)
+        grades = self.grades(learner=learner) if grades is None else grades
+        attempts = self.attempts(learner) if attempts is None else attempts
+        people = (self.store.frame(models_module.Person, models_module.Person.id == learner)
+                  if people is None else people)
+        recorded = self.assign_refreshers(today, grades, attempts, people, learner)
         mine = recorded[recorded.learner == learner]
         scores = self.scores(grades, attempts)
         wrong = (grades[grades.score < grades.max_score].groupby(["learner", "module"])
@@ -136,8 +153,12 @@ class BaliseContext:
         scores = scores.merge(wrong, on=["learner", "module"], how="left")
         return rules.due(mine, scores[scores.learner == learner], today)
 
-    def attempts(self) -> pd.DataFrame:
-        return self.store.frame(models_module.Attempt)
+    def attempts(self, learner: str | None = None) -> pd.DataFrame:
+        """Every attempt, or one learner's."""
+        if learner is None:
+            return self.store.frame(models_module.Attempt)
+        return self.store.frame(models_module.Attempt,
+                                models_module.Attempt.learner_id == learner)
 
     def api_url(self, handler) -> str:
         """Where the page's kernel reaches this server: always loopback, never the Host header."""

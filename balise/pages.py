@@ -102,13 +102,13 @@ class HomeHandler(Page):
 class LearnerHandler(Page):
     @require("learner", "trainer", "coordinator")
     def get(self):
-        ctx = self.balise
-        # Read once: the module list, certification and refreshers all use them.
-        attempts = ctx.attempts()
-        grades = ctx.grades(attempts)
-        people = ctx.store.frame(ctx.models.Person)
+        ctx, me = self.balise, self.current_user.username
+        # Read once, hers only: the module list, certification and refreshers all use them.
+        attempts = ctx.attempts(me)
+        grades = ctx.grades(attempts, learner=me)
+        people = ctx.store.frame(ctx.models.Person, ctx.models.Person.id == me)
         scores = ctx.scores(grades, attempts)
-        mine = scores[scores.learner == self.current_user.username].set_index("module")
+        mine = scores[scores.learner == me].set_index("module")
         modules = []
         for module in ctx.catalogue.values():
             row = mine.loc[module.id] if module.id in mine.index else None
@@ -117,8 +117,8 @@ class LearnerHandler(Page):
                                          self.current_user.username / module.id).is_dir(),
                             "passed": False if row is None else bool(row.passed)})
         # Issued here, where she looks, so a route certified since her last visit shows at once.
-        me, today = self.current_user.username, date.today()
-        status, cert = ctx.status(today, attempts, people[people.id == me], grades)
+        today = date.today()
+        status, cert = ctx.status(today, attempts, people, grades)
         issue_certificates(ctx.store, cert, ctx.routes, status, today)
         due = ctx.due_refreshers(me, today, grades, attempts, people)
         refreshers = [{"id": int(r.id), "reason": r.reason, "module": ctx.catalogue[r.module]}

@@ -135,11 +135,11 @@ class Store:
         with self.session() as s:
             return s.scalar(select(Person.id).limit(1)) is None
 
-    def frame(self, model: type[Base]) -> pd.DataFrame:
-        """A whole table as a frame, columns named as in the model."""
+    def frame(self, model: type[Base], *where) -> pd.DataFrame:
+        """A table as a frame, columns named as in the model; ``where``: its rows that match."""
         columns = [c.name for c in model.__table__.columns]
         with self.engine.connect() as conn:
-            rows = conn.execute(select(model.__table__)).all()
+            rows = conn.execute(select(model.__table__).where(*where)).all()
         return pd.DataFrame(rows, columns=columns)
 
     def dispose(self) -> None:

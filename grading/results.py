@@ -3,25 +3,46 @@
 from __future__ import annotations
 
 import pandas as pd
+from sqlalchemy import or_, select
 
 from balise.grading.coursedir import ensure_tools_on_path
 
 GRADE_COLUMNS = ["learner", "module", "question", "score", "max_score", "timestamp"]
 
 
-def grades_frame(gradebook_url: str) -> pd.DataFrame:
-    """One row per learner, module and graded question, from the latest graded submission."""
-    ensure_tools_on_path()
-    from nbgrader.api import Gradebook
+def grades_frame(gradebook_url: str, learner: str | None = None) -> pd.DataFrame:
+    """One row per learner, module and graded question, from the latest graded submission.
 
-    rows = []
-    with Gradebook(gradebook_url) as gb:
-        for assignment in gb.assignments:
-            for sub in assignment.submissions:
-                for nb in sub.notebooks:
-                    for grade in nb.grades:
-                        if grade.auto_score is None and grade.manual_score is None:
-                            continue
-                        rows.append((sub.student_id, assignment.name, grade.name,
-                                     float(grade.score), float(grade.max_score), sub.timestamp))
+    One query, with nbgrader's own ``Grade.score`` and ``Grade.max_score``
+    expressions, on the process's shared engine. Walking nbgrader's objects
+    instead (assignments, submissions, notebooks, grades) loads them one by
+    one, and a learner's page read the whole gradebook that way on every
+    visit: a tenth of the server's time with a hundred learners. ``learner``
+    reads one learner's rows only.
+    """
+    ensure_tools_on_path()
+    from nbgrader.api import (
+        Assignment,
+        BaseCell,
+        Grade,
+        SubmittedAssignment,
+        SubmittedNotebook,
+    )
+
+    from balise.grading.gradebook import SharedGradebook
+
+    query = (select(SubmittedAssignment.student_id, Assignment.name, BaseCell.name, Grade.score,
+                    Grade.max_score, SubmittedAssignment.timestamp)
+             .select_from(Grade)
+             .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+             .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+             .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+             .join(BaseCell, Grade.cell_id == BaseCell.id)
+             .where(or_(Grade.auto_score.is_not(None), Grade.manual_score.is_not(None)))
+             .order_by(Assignment.name, SubmittedAssignment.student_id, BaseCell.name))
+    if learner is not None:
+        query = query.where(SubmittedAssignment.student_id == learner)
+    with SharedGradebook(gradebook_url) as gb:
+        rows = [(who, module, name, float(score), float(top), when)
+                for who, module, name, score, top, when in gb.db.execute(query)]
     return pd.DataFrame(rows, columns=GRADE_COLUMNS)
