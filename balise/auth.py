@@ -17,6 +17,7 @@ from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.auth.login import LoginFormHandler
+from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 from traitlets import default
 
@@ -70,6 +71,29 @@ class SignInHandler(LoginFormHandler):
         self._redirect_safe(self.get_argument("next", default=self.base_url))
 
 
+class SignOutHandler(JupyterHandler):
+    """Sign-out at /logout: a button that posts, never a link that signs out.
+
+    Jupyter signs out on any GET of /logout, so another site could sign a
+    learner out in the middle of a module with one hidden image. Here a GET
+    only shows the button; the POST carries the form's XSRF token and comes
+    from this site, else it is refused and she stays signed in.
+    """
+
+    @allow_unauthenticated
+    def get(self):
+        self.write(self.render_template("logout.html", signed_in=self.current_user is not None,
+                                        user=None))
+
+    @allow_unauthenticated
+    def post(self):
+        if not self.check_origin():
+            raise web.HTTPError(403)
+        web.RequestHandler.check_xsrf_cookie(self)
+        self.identity_provider.clear_login_cookie(self)
+        self.write(self.render_template("logout.html", signed_in=False, user=None))
+
+
 class BaliseIdentityProvider(IdentityProvider):
     """Sign-in against Balise's store; no Jupyter token is ever accepted or printed."""
 
@@ -81,6 +105,10 @@ class BaliseIdentityProvider(IdentityProvider):
     @default("login_handler_class")
     def _login_handler_class_default(self):
         return SignInHandler
+
+    @default("logout_handler_class")
+    def _logout_handler_class_default(self):
+        return SignOutHandler
 
     @default("token")
     def _token_default(self):

@@ -111,12 +111,40 @@ def test_a_session_cookie_replayed_after_sign_out_is_refused(server, person):
     s = server.session(*person)
     copied = s.cookies.get("balise-session")
     assert s.get(server.url + "balise/learner").status_code == 200
-    s.get(server.url + "logout")
+    assert sign_out(server, s).status_code == 200
     replay = requests.Session()
     replay.cookies.set("balise-session", copied)
     r = replay.get(server.url + "balise/learner")
     assert r.url.startswith(server.url + "login"), r.url
     assert server.session(*person).get(server.url + "balise/learner").status_code == 200
+
+
+def sign_out(server, s):
+    """What the sign-out button does: post the form, with its XSRF token, from this site."""
+    return s.post(server.url + "logout", data={"_xsrf": s.cookies.get("_xsrf")})
+
+
+def still_signed_in(server, s) -> bool:
+    return s.get(server.url + "balise/learner", allow_redirects=False).status_code == 200
+
+
+def test_signing_out_needs_the_button_of_this_site(server, person):
+    """Another site cannot sign a learner out mid-module (a hidden image, a forged form)."""
+    s = server.session(*person)
+    page = s.get(server.url + "logout")          # an <img src=".../logout"> on any site
+    assert page.status_code == 200 and 'id="sign-out"' in page.text
+    assert still_signed_in(server, s)
+    forged = s.post(server.url + "logout")                          # no XSRF token
+    forged.encoding = "utf-8"        # Jupyter's error page says so in <meta>, not its header
+    bilingual(refused(forged, 403), "Accès refusé", "Access refused")
+    assert still_signed_in(server, s)
+    cross = s.post(server.url + "logout", data={"_xsrf": s.cookies.get("_xsrf")},
+                   headers={"Origin": "https://evil.example"})
+    refused(cross, 403, 404)                 # Jupyter answers a cross-site request 404
+    assert still_signed_in(server, s)
+    done = sign_out(server, s)
+    assert done.status_code == 200 and "You are signed out" in done.text
+    assert not still_signed_in(server, s)
 
 
 def test_guessing_a_password_is_stopped_even_for_the_right_one(server, person):
