@@ -7,10 +7,16 @@ top-level `tests` package of its own (textstat 0.7.13's wheel does).
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -21,3 +27,50 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, url: str, data: Path, proc: subprocess.Popen, log: Path):
+        self.url, self.data, self.proc, self.log = url, data, proc, log
+
+    def session(self, who: str | None = None, password: str | None = None) -> requests.Session:
+        """A requests session, signed in as ``who`` (demo password unless given)."""
+        s = requests.Session()
+        if who:
+            r = self.sign_in(s, who, password or f"demo-{who}")
+            assert r.status_code == 200, r.text[:300]
+        return s
+
+    def sign_in(self, s: requests.Session, who: str, password: str) -> requests.Response:
+        s.get(self.url + "login")
+        return s.post(self.url + "login", data={"username": who, "password": password,
+                                                "_xsrf": s.cookies.get("_xsrf")})
+
+
+def start_server(data: Path, log: Path, courses: Path = REPO / "courses") -> Server:
+    port = free_port()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.Popen(
+        [str(BIN / "balise"), "--config", str(REPO / "jupyter_config.py"), "serve",
+         "--data", str(data), "--courses", str(courses), "--port", str(port)],
+        cwd=REPO, stdout=open(log, "w"), stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"balise serve exited: {log.read_text()[-3000:]}")
+        try:
+            if requests.get(url + "login", timeout=2).status_code == 200:
+                return Server(url, data, proc, log)
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"balise serve did not start: {log.read_text()[-3000:]}")
+
+
+def stop_server(server: Server) -> None:
+    server.proc.terminate()
+    try:
+        server.proc.wait(20)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from a11y import assert_accessible
-from conftest import ARGS, CHROMIUM
 from playwright.sync_api import expect
+from shared import ARGS, CHROMIUM
 from test_journey import sign_in
 
 from balise.catalogue import load_module
