@@ -22,7 +22,8 @@ FOLDERS = ("course", "attempts")
 FILES = ("secret.key",)
 
 
-def _copy_sqlite(source: Path, target: Path) -> None:
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of an SQLite file that others may be writing (online backup API)."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
@@ -48,7 +49,7 @@ def backup(data: Path, into: Path, store_url: str, gradebook_url: str) -> Path:
         staging.mkdir()
         for name in DATABASES:
             if (data / name).exists():
-                _copy_sqlite(data / name, staging / name)
+                copy_sqlite(data / name, staging / name)
         for name in FOLDERS:
             if (data / name).is_dir():
                 shutil.copytree(data / name, staging / name)

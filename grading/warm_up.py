@@ -16,13 +16,13 @@ Nothing of the rehearsal reaches the real course folder, gradebook or store.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 
 from traitlets.config import Config
 
 from balise import BaliseError
+from balise.backup import copy_sqlite
 from balise.grading.coursedir import nbgrader_config
 from balise.grading.gradebook import SharedGradebook, SharedGradebookAPI, dispose_engines
 from balise.grading.submissions import now_utc, submission_notebook, write_submission
@@ -62,13 +62,7 @@ def _scratch_gradebook(gradebook_url: str, target: Path) -> bool:
     """Copy an SQLite gradebook (online backup: the grading worker may be writing); False else."""
     if not gradebook_url.startswith("sqlite:///"):
         return False
-    source = sqlite3.connect(gradebook_url[len("sqlite:///"):])
-    copy = sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+    copy_sqlite(Path(gradebook_url[len("sqlite:///"):]), target)
     return True
 
 
