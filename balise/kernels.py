@@ -1,7 +1,7 @@
 """Kernels of module pages: whose each one is, and what a page may say to it.
 
 Voila starts one kernel per open page and lets the page's browser talk to it
-over Jupyter's kernel websocket. Two things Jupyter does not check are
+over Jupyter's kernel websocket. Three things Jupyter does not check are
 checked here:
 
 * ownership: the person whose page started a kernel is recorded with it
@@ -9,7 +9,21 @@ checked here:
   the kernel REST API or Voila's shutdown route (:func:`owns`);
 * messages: a page needs widget comms and ``kernel_info`` only, so
   :class:`PageKernelConnection` refuses ``execute_request`` and every other
-  message that would run code or read the kernel, with a plain message back.
+  message that would run code or read the kernel, with a plain message back;
+* widgets: a ``comm_msg`` or ``comm_close`` naming a comm this kernel does not
+  have (another learner's widget, read from her page, or a made-up id) is
+  refused the same way. The kernel would only ignore it, silently: the page
+  gets a plain answer instead, and the log says who tried.
+
+Knowing a kernel's comms without slowing widgets: Voila runs the notebook
+before the page connects, so the comm_open of its widgets never crosses the
+websocket, and a page may send a ``comm_msg`` for a widget embedded in its HTML
+before it ever asks ``comm_info``. The connection therefore remembers what it
+sees (the kernel's ``comm_open`` and ``comm_info_reply``, the page's own
+``comm_open``, closes from either side) and, for an id it has not seen, asks the
+kernel itself on a shell socket of its own, so the answer never reaches the
+page. The page's later messages wait behind that question so the kernel
+still gets them in the page's order; no answer in time means refused.
 
 Set in ``jupyter_config.py``::
 
@@ -19,7 +33,9 @@ Set in ``jupyter_config.py``::
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections import deque
 from contextvars import ContextVar
 
 from jupyter_server.services.kernels.connection.base import (
@@ -29,6 +45,7 @@ from jupyter_server.services.kernels.connection.base import (
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
+from tornado.websocket import WebSocketClosedError
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 
 # Set by Voila's prelaunch hook (:mod:`balise.voila_hook`) in the request that
@@ -40,9 +57,16 @@ page_owner: ContextVar[str | None] = ContextVar("balise_page_owner", default=Non
 # handshake. Nothing else reaches a kernel.
 PAGE_MESSAGES = frozenset({"kernel_info_request", "comm_info_request", "comm_open",
                            "comm_msg", "comm_close"})
+# Those that name an existing comm, so must name one of this kernel's.
+TO_A_COMM = frozenset({"comm_msg", "comm_close"})
 REFUSED = ("Refusé : cette page ne peut pas exécuter de code. / "
            "Refused: this page cannot run code.")
+NOT_ON_PAGE = ("Refusé : ce widget n'est pas sur cette page. / "
+               "Refused: this widget is not on this page.")
 NOT_YOURS = {"error": "Cette session n'est pas la vôtre. / This session is not yours."}
+# A kernel answers comm_info at once unless a widget callback is running; one
+# slower than this is stuck, and the widget message waiting for it is refused.
+COMM_INFO_TIMEOUT = 10.0
 
 
 def owner_of(kernel_manager, kernel_id: str | None) -> str | None:
@@ -72,29 +96,151 @@ class PageKernelManager(AsyncMappingKernelManager):
 class PageKernelConnection(ZMQChannelsWebsocketConnection):
     """The websocket between a page and its kernel, passing only what a page needs."""
 
-    def message_type(self, incoming) -> tuple[str | None, dict | None]:
-        """The message's type and header, for both of Jupyter's websocket protocols."""
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._comms: set[str] = set()   # comm ids this kernel is known to have
+        self._held: deque = deque()     # page messages waiting for the kernel's comm list
+        self._arrived = 0               # page messages so far
+        self._asked = -1                # how many had arrived when the kernel was last asked
+        self._draining: asyncio.Future | None = None
+
+    def _read(self, incoming) -> tuple[str | None, dict | None, object]:
+        """Type, header and comm id, for both of Jupyter's websocket protocols.
+
+        In the binary v1 protocol only the header is parsed, and the content of
+        comm messages: widget traffic is most of what a page sends."""
         try:
             if self.subprotocol == "v1.kernel.websocket.jupyter.org":
                 _, parts = deserialize_msg_from_ws_v1(incoming)
                 header = json.loads(parts[0])
-            elif isinstance(incoming, bytes):
-                header = deserialize_binary_message(incoming)["header"]
+                msg_type = str(header.get("msg_type"))
+                content = json.loads(parts[3]) if msg_type.startswith("comm_") else {}
             else:
-                header = json.loads(incoming)["header"]
-            return str(header.get("msg_type")), header
+                msg = (deserialize_binary_message(incoming) if isinstance(incoming, bytes)
+                       else json.loads(incoming))
+                header, content = msg["header"], msg.get("content")
+                msg_type = str(header.get("msg_type"))
         except (ValueError, TypeError, IndexError, KeyError, AttributeError):
-            return None, None
+            return None, None, None
+        comm_id = content.get("comm_id") if isinstance(content, dict) else None
+        return msg_type, header, comm_id
 
     def handle_incoming_message(self, incoming_msg) -> None:
-        msg_type, header = self.message_type(incoming_msg)
-        if msg_type in PAGE_MESSAGES:
-            return super().handle_incoming_message(incoming_msg)
+        self._arrived += 1
+        msg_type, header, comm_id = self._read(incoming_msg)
+        unknown = (msg_type in TO_A_COMM and isinstance(comm_id, str)
+                   and comm_id not in self._comms)
+        if self._held or unknown:
+            self._held.append((self._arrived, incoming_msg, msg_type, header, comm_id))
+            if self._draining is None or self._draining.done():
+                self._draining = asyncio.ensure_future(self._drain())
+            return
+        self._pass_or_refuse(incoming_msg, msg_type, header, comm_id)
+
+    def _pass_or_refuse(self, incoming_msg, msg_type, header, comm_id) -> None:
+        if msg_type not in PAGE_MESSAGES:
+            return self._refuse(REFUSED, header, repr(msg_type))
+        if msg_type in TO_A_COMM and comm_id not in self._comms:
+            return self._refuse(NOT_ON_PAGE, header, msg_type,
+                                f": comm {comm_id!r} is not one of this kernel's")
+        if msg_type == "comm_open" and isinstance(comm_id, str):
+            self._comms.add(comm_id)
+        elif msg_type == "comm_close":
+            self._comms.discard(comm_id)
+        return super().handle_incoming_message(incoming_msg)
+
+    def _refuse(self, text: str, header: dict | None, what: str, why: str = "") -> None:
         user = getattr(self.websocket_handler.current_user, "username", "?")
-        self.log.warning("Refused %r from %s's page to kernel %s", msg_type, user,
-                         self.kernel_id)
+        self.log.warning("Refused %s from %s's page to kernel %s%s", what, user,
+                         self.kernel_id, why)
         if self.channels:
-            self.write_stderr(REFUSED, header or {})
+            try:
+                self.write_stderr(text, header or {})
+            except WebSocketClosedError:
+                pass
+
+    async def _drain(self) -> None:
+        """Pass or refuse held messages in order, asking the kernel about unseen comm ids."""
+        while self._held:
+            arrived, incoming_msg, msg_type, header, comm_id = self._held[0]
+            try:
+                # A question asked after this message arrived already covers it.
+                if (msg_type in TO_A_COMM and isinstance(comm_id, str)
+                        and comm_id not in self._comms and arrived > self._asked):
+                    await self._ask_kernel_comms()
+                self._held.popleft()
+                self._pass_or_refuse(incoming_msg, msg_type, header, comm_id)
+            except Exception:       # never let one message stop the page's others
+                self.log.exception("Widget message check failed on kernel %s", self.kernel_id)
+                if self._held and self._held[0][1] is incoming_msg:
+                    self._held.popleft()
+
+    async def _ask_kernel_comms(self) -> None:
+        """Learn the kernel's comms with a comm_info_request on a shell socket of our own."""
+        self._asked = self._arrived
+        if not self.channels:
+            return
+        try:
+            shell = self.kernel_manager.connect_shell()
+        except Exception:       # kernel gone or restarting: the id stays unknown, so refused
+            self.log.warning("Cannot ask kernel %s for its comms", self.kernel_id, exc_info=True)
+            return
+        request = self.session.msg("comm_info_request", {})
+        answer: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        def on_reply(msg_list):
+            try:
+                _, msg_list = self.session.feed_identities(msg_list)
+                reply = self.session.deserialize(msg_list)
+            except Exception:
+                return
+            if (reply["parent_header"].get("msg_id") == request["header"]["msg_id"]
+                    and not answer.done()):
+                answer.set_result(reply["content"])
+
+        shell.on_recv(on_reply)
+        try:
+            self.session.send(shell, request)
+            comms = (await asyncio.wait_for(answer, COMM_INFO_TIMEOUT)).get("comms") or {}
+            self._comms.update(comms)
+            self.log.debug("Kernel %s has %d comms", self.kernel_id, len(comms))
+        except asyncio.TimeoutError:
+            self.log.warning("No comm_info_reply from kernel %s in %ss", self.kernel_id,
+                             COMM_INFO_TIMEOUT)
+        finally:
+            shell.close()
+
+    def handle_outgoing_message(self, stream, outgoing_msg) -> None:
+        self._learn_comms(stream, outgoing_msg)
+        super().handle_outgoing_message(stream, outgoing_msg)
+
+    def _learn_comms(self, stream, outgoing_msg) -> None:
+        """Note comms the kernel opens, lists or closes; other messages cost a substring test."""
+        channel = stream if isinstance(stream, str) else getattr(stream, "channel", None)
+        if channel not in ("iopub", "shell"):
+            return
+        try:
+            _, parts = self.session.feed_identities(outgoing_msg)
+            raw_header = bytes(parts[1])
+            if b"comm_" not in raw_header:
+                return
+            msg_type = self.session.unpack(raw_header).get("msg_type")
+            if msg_type not in ("comm_open", "comm_close", "comm_info_reply"):
+                return
+            content = self.session.unpack(bytes(parts[4]))
+        except Exception:
+            return
+        if msg_type == "comm_info_reply":
+            self._comms.update(content.get("comms") or {})
+        elif isinstance(content.get("comm_id"), str):
+            if msg_type == "comm_open":
+                self._comms.add(content["comm_id"])
+            else:
+                self._comms.discard(content["comm_id"])
+
+    def on_kernel_restarted(self):
+        self._comms.clear()       # a restarted kernel has none of its former widgets
+        super().on_kernel_restarted()
 
 
 class PageKernelShutdownHandler(VoilaShutdownKernelHandler):
@@ -109,4 +255,3 @@ class PageKernelShutdownHandler(VoilaShutdownKernelHandler):
             self.set_header("Content-Type", "application/json")
             return self.finish(json.dumps(NOT_YOURS, ensure_ascii=False))
         await super().post(kernel_id)
-

@@ -26,6 +26,9 @@ from probe import (
 pytestmark = pytest.mark.slow
 
 REFUSAL = ("cette page ne peut pas exécuter de code", "this page cannot run code")
+NOT_ON_PAGE = ("Refusé : ce widget n'est pas sur cette page.",
+               "Refused: this widget is not on this page.")
+V1 = "v1.kernel.websocket.jupyter.org"
 
 
 def marker(tmp_path: Path) -> Path:
@@ -107,16 +110,71 @@ def check_button(states: dict) -> str:
                 and "balise-check" in st["state"].get("_dom_classes", []))
 
 
+def assert_refused_widget(received, *sent: dict):
+    """Each of ``sent`` answered by the plain refusal, and no widget message back."""
+    refusals = [m for m in received if m["header"]["msg_type"] == "stream"
+                and all(part in m["content"]["text"] for part in NOT_ON_PAGE)]
+    assert sorted(m["parent_header"].get("msg_id") for m in refusals) == sorted(
+        m["header"]["msg_id"] for m in sent), texts(received)
+    assert all(m["content"]["name"] == "stderr" for m in refusals)
+    refused_ids = {m["content"]["comm_id"] for m in sent}
+    assert not [m for m in received if m["header"]["msg_type"].startswith("comm_")
+                and m["content"].get("comm_id") in refused_ids]
+
+
 def test_comm_messages_naming_another_sessions_widgets_change_nothing(server):
     amina = server.session("amina")
-    her_button = check_button(widget_states(server, amina, open_page(amina, server)))
+    her_kernel = open_page(amina, server)
+    her_states = widget_states(server, amina, her_kernel)
+    her_button = check_button(her_states)
     yusuf = server.session("yusuf")
     his_kernel = open_page(yusuf, server)
     click = message("comm_msg", {"comm_id": her_button,
                                  "data": {"method": "custom", "content": {"event": "click"}}})
     with unchanged(server, settle=2):
         received = run(converse(server, yusuf, his_kernel, [click]))
+    assert_refused_widget(received, click)
     assert not [m for m in received if m["header"]["msg_type"] == "comm_msg"]
+    assert widget_states(server, amina, her_kernel) == her_states
+
+
+@pytest.mark.parametrize("subprotocol", [None, V1])
+def test_a_made_up_comm_id_is_refused_and_the_page_keeps_working(server, subprotocol):
+    """Refused without stalling the page: its next messages, held while the kernel was
+    asked for its comms, still reach it in order (the control comm answers)."""
+    s = server.session("lea")
+    kernel = open_page(s, server)
+    update = message("comm_msg", {"comm_id": uuid.uuid4().hex, "data": {
+        "method": "update", "state": {"value": "x"}, "buffer_paths": []}})
+    close = message("comm_close", {"comm_id": uuid.uuid4().hex, "data": {}})
+    control = uuid.uuid4().hex
+    with unchanged(server, settle=1):
+        received = run(converse(server, s, kernel, [
+            update, close,
+            message("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
+                                  "data": {}}, metadata={"version": "1.0.0"}),
+            message("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}),
+        ], listen=4, subprotocol=subprotocol))
+    assert_refused_widget(received, update, close)
+    assert [m for m in received if m["header"]["msg_type"] == "comm_msg"
+            and m["content"]["comm_id"] == control and m["content"]["data"].get("states")]
+    assert s.get(server.url + f"api/kernels/{kernel}").status_code == 200     # still alive
+
+
+@pytest.mark.parametrize("subprotocol", [None, V1])
+def test_a_page_reaches_its_own_widgets_before_asking_comm_info(server, subprotocol):
+    """Voila made the page's widgets before the websocket opened, and a page may address
+    one embedded in its HTML first thing: the kernel is asked, the message passes."""
+    s = server.session("lea")
+    kernel = open_page(s, server)
+    html_widget = next(cid for cid, st in widget_states(server, s, kernel).items()
+                       if st["model_name"] == "HTMLModel")
+    ask = message("comm_msg", {"comm_id": html_widget, "data": {"method": "request_state"}})
+    received = run(converse(server, s, kernel, [ask], subprotocol=subprotocol))
+    assert NOT_ON_PAGE[1] not in texts(received)
+    assert [m for m in received if m["header"]["msg_type"] == "comm_msg"
+            and m["content"]["comm_id"] == html_widget
+            and m["content"]["data"].get("method") == "update"]
 
 
 def test_a_kernel_of_another_learner_is_unreachable(server):
