@@ -8,6 +8,8 @@ used from one thread, the worker's.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from traitlets import CaselessStrEnum, Integer, List, Unicode
 from traitlets.config import LoggingConfigurable
 
 from balise import BaliseError
-from balise.grading.sandbox import HiddenPathsKernelManager, bwrap_path
+from balise.grading.sandbox import HiddenPathsKernelManager, bwrap_path, ipc_address
 
 # A grading kernel has no front-end: widgets would send hundreds of comm
 # messages to nobody (and nbclient would save their state in the graded
@@ -117,6 +119,7 @@ class KernelPool(LoggingConfigurable):
         super().__init__(**kwargs)
         self._idle: deque[PooledKernel] = deque()
         self.replaced = 0
+        self._ipc: str | None = None
 
     def __deepcopy__(self, memo):
         """traitlets deep-copies config values: the pool is shared, not copied."""
@@ -139,12 +142,20 @@ class KernelPool(LoggingConfigurable):
             path == hidden or path.startswith(hidden.rstrip("/") + "/")
             for hidden in self.hidden_paths)
 
+    def _ipc_folder(self) -> str:
+        if self._ipc is None:
+            self._ipc = tempfile.mkdtemp(prefix="balise-ipc-")
+        return self._ipc
+
     def start(self) -> None:
         managers = []
         for _ in range(self.size - len(self._idle)):
+            sealed = self.sealed
+            # A sealed kernel has no network: it reaches the worker over Unix sockets.
+            where = {"transport": "ipc", "ip": ipc_address(self._ipc_folder())} if sealed else {}
             km = HiddenPathsKernelManager(
                 kernel_name=self.kernel_name, hidden_paths=list(self.hidden_paths),
-                bwrap=(bwrap_path() or "") if self.sealed else "")
+                bwrap=(bwrap_path() or "") if sealed else "", **where)
             run_sync(km.start_kernel)(cwd=self.home,
                                       extra_arguments=["--HistoryManager.hist_file=:memory:"])
             managers.append(km)
@@ -200,3 +211,6 @@ class KernelPool(LoggingConfigurable):
     def shutdown(self) -> None:
         while self._idle:
             self._stop(self._idle.popleft())
+        if self._ipc is not None:
+            shutil.rmtree(self._ipc, ignore_errors=True)
+            self._ipc = None

@@ -1,7 +1,11 @@
 """Code run while grading cannot read the gradebook, submissions or the data folder."""
 
+import secrets
 import shutil
+import socket
+import time
 
+import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -29,20 +33,60 @@ def data(tmp_path):
     return data
 
 
-def grade_probes(data, sandbox):
+def grade_probes(data, sandbox, probes=PROBES, **values):
     if sandbox == "on" and shutil.which("bwrap") is None:
         pytest.fail("bwrap is missing: apt-get install bubblewrap (.ci/run does it)")
     pool = KernelPool(size=1, home=str(data.parent), hidden_paths=[str(data)], sandbox=sandbox)
     pool.start()
     try:
-        nb = new_notebook(cells=[new_code_cell(code.format(data=str(data)))
-                                 for code in PROBES.values()])
+        nb = new_notebook(cells=[new_code_cell(code.format(data=str(data), **values))
+                                 for code in probes.values()])
         where = {"metadata": {"path": str(data / "course" / "autograded" / "amina" / "postures")}}
         PooledExecute(pool=pool).preprocess(nb, where)
     finally:
         pool.shutdown()
     return {name: "".join(str(o.get("text", "")) + str(o.get("evalue", "")) for o in cell.outputs)
-            for name, cell in zip(PROBES, nb.cells)}
+            for name, cell in zip(probes, nb.cells)}
+
+
+# Reaching a server on the machine (a database, Balise's API), and leaving a process
+# behind that has left the kernel's process group and session.
+ESCAPES = {
+    "network": "import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), 2)"
+               ".sendall(b'reached')\n    print('CONNECTED')\nexcept OSError as e:\n"
+               "    print('refused', e)",
+    "detached": "import subprocess\nsubprocess.Popen(['setsid', 'sleep', '{mark}'])\n"
+                "print('started')",
+}
+
+
+def leftovers(mark: str) -> list:
+    return [p for p in psutil.process_iter(["cmdline"]) if mark in (p.info["cmdline"] or [])]
+
+
+@pytest.mark.parametrize("sandbox", ["off", "on"])
+def test_a_sealed_kernel_reaches_no_server_and_leaves_no_process(data, sandbox):
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    mark = f"{1000 + secrets.randbelow(10**6)}.5"     # sleep's argument: seconds, unique
+    try:
+        seen = grade_probes(data, sandbox, ESCAPES, port=listener.getsockname()[1], mark=mark)
+        try:
+            reached = listener.accept()[0].recv(16) == b"reached"
+        except (TimeoutError, OSError):
+            reached = False
+        time.sleep(0.5)
+        left = leftovers(mark)
+    finally:
+        listener.close()
+        for proc in leftovers(mark):
+            proc.kill()
+    assert "started" in seen["detached"]
+    if sandbox == "off":        # the probes work: without the seal, both escape
+        assert reached and "CONNECTED" in seen["network"] and left
+    else:
+        assert not reached and "refused" in seen["network"], seen
+        assert left == [], "a process outlived its grading kernel"
 
 
 def test_without_the_sandbox_the_probes_do_read(data):
