@@ -76,8 +76,11 @@ class SignOutHandler(JupyterHandler):
 
     Jupyter signs out on any GET of /logout, so another site could sign a
     learner out in the middle of a module with one hidden image. Here a GET
-    only shows the button; the POST carries the form's XSRF token and comes
-    from this site, else it is refused and she stays signed in.
+    (the header's link) only shows the button; the POST carries the form's XSRF
+    token and comes from this site, else it is refused and she stays signed in.
+    The form is on this page only: a token in every page's header would make
+    each page differ from the next (Tornado masks it anew each time), and a
+    refusal must read the same whatever was asked.
     """
 
     @allow_unauthenticated

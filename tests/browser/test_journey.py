@@ -120,7 +120,8 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
 
     # The trainer sees the score and a single attempt.
     trainer = desk
-    trainer.get_by_role("button", name="Se déconnecter").click()      # the header's button
+    trainer.get_by_role("link", name="Se déconnecter").click()        # the header's link,
+    trainer.locator("#sign-out").click()                               # then the button
     expect(trainer.locator("h1")).to_contain_text("You are signed out")
     sign_in(trainer, server, "formatrice")
     expect(trainer).to_have_url(re.compile(r"/balise/trainer$"))
@@ -133,7 +134,8 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     expect(trainer.locator("#failure-rates")).to_contain_text(WRONG_ON_PURPOSE)
 
     # The coordinator sees one more route complete.
-    trainer.get_by_role("button", name="Se déconnecter").click()      # the header's button
+    trainer.get_by_role("link", name="Se déconnecter").click()        # the header's link,
+    trainer.locator("#sign-out").click()                               # then the button
     expect(trainer.locator("h1")).to_contain_text("You are signed out")
     sign_in(trainer, server, "coordinateur")
     assert routes_complete(trainer) == before + 1
