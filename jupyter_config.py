@@ -15,6 +15,13 @@ c.Balise.session_hours = 12         # a sign-in lasts one working day
 c.Balise.kernel_token_minutes = 240
 c.Balise.grading_timeout = 120      # seconds for one autograde
 
+# --- Grading: nbgrader's autograde on started kernels (balise/grading) -------
+c.KernelPool.size = 2               # grading kernels kept started, ~50 MB each
+c.Execute.timeout = 30              # seconds one graded cell may run (nbgrader's Execute)
+c.KernelPool.max_processes = 256    # processes and threads a grading kernel may have
+c.Balise.max_attempts = 0           # attempts per module and learner; 0: no limit
+c.Balise.score_policy = "best"      # the score that counts: "best" or "last" attempt
+
 # --- Server: loopback only, Balise's sign-in and roles ----------------------
 c.ServerApp.ip = "127.0.0.1"
 c.ServerApp.port = 8866

@@ -72,6 +72,12 @@ def inspect(nb, release) -> list[str]:
                 "nbgrader"):
             flags.append(f"points or checksum of {gid} were edited / points ou somme de "
                          f"contrôle de {gid} modifiés")
+    present = {_grade_id(cell) for cell in nb.cells}
+    missing = [gid for gid, cell in expected.items() if gid not in present
+               and (gid == SHEET_ID or cell.metadata.get("nbgrader", {}).get("grade"))]
+    if missing:
+        flags.append(f"cells missing: {', '.join(missing)} / cellules manquantes : "
+                     f"{', '.join(missing)}")
     return flags
 
 

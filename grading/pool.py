@@ -20,6 +20,7 @@ from traitlets import CaselessStrEnum, Integer, List, Unicode
 from traitlets.config import LoggingConfigurable
 
 from balise import BaliseError
+from balise.grading.process_limit import ProcessLimit
 from balise.grading.sandbox import HiddenPathsKernelManager, bwrap_path, ipc_address
 
 # A grading kernel has no front-end: widgets would send hundreds of comm
@@ -115,9 +116,21 @@ class KernelPool(LoggingConfigurable):
         installed, 'on' to refuse to start without it, 'off' never.""",
     ).tag(config=True)
 
+    max_processes = Integer(
+        256,
+        help="""Processes and threads one grading kernel may have at once (the pids.max
+        of a cgroup of its own; a kernel alone uses about 10). A fork bomb in a submission
+        then stops there instead of using up the machine's process ids until its cell
+        times out. 0 for no limit. Example: c.KernelPool.max_processes = 128""",
+    ).tag(config=True)
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._idle: deque[PooledKernel] = deque()
+        self._limit = ProcessLimit(self.max_processes)
+        if self.max_processes and not self._limit.available:
+            self.log.warning("No writable pids cgroup: grading kernels run without a process "
+                             "limit (a fork bomb lasts until its cell's timeout)")
         self.replaced = 0
         self._ipc: str | None = None
 
@@ -155,7 +168,8 @@ class KernelPool(LoggingConfigurable):
             where = {"transport": "ipc", "ip": ipc_address(self._ipc_folder())} if sealed else {}
             km = HiddenPathsKernelManager(
                 kernel_name=self.kernel_name, hidden_paths=list(self.hidden_paths),
-                bwrap=(bwrap_path() or "") if sealed else "", **where)
+                bwrap=(bwrap_path() or "") if sealed else "",
+                cgroup=str(self._limit.new_group()) if self._limit.available else "", **where)
             run_sync(km.start_kernel)(cwd=self.home,
                                       extra_arguments=["--HistoryManager.hist_file=:memory:"])
             managers.append(km)
@@ -169,6 +183,7 @@ class KernelPool(LoggingConfigurable):
             run_sync(kc.wait_for_ready)(timeout=self.startup_timeout)
         except RuntimeError as err:
             run_sync(km.shutdown_kernel)(now=True)
+            self._limit.remove(km.cgroup)
             raise BaliseError(f"a grading kernel did not start: {err}") from None
         kernel = PooledKernel(km=km, kc=kc, home=self.home)
         if not kernel.run(INIT_CODE, timeout=self.startup_timeout):
@@ -207,6 +222,7 @@ class KernelPool(LoggingConfigurable):
             run_sync(kernel.km.shutdown_kernel)(now=True)
         except Exception:
             self.log.exception("Could not stop a grading kernel cleanly")
+        self._limit.remove(getattr(kernel.km, "cgroup", ""))
 
     def shutdown(self) -> None:
         while self._idle:
@@ -214,3 +230,4 @@ class KernelPool(LoggingConfigurable):
         if self._ipc is not None:
             shutil.rmtree(self._ipc, ignore_errors=True)
             self._ipc = None
+        self._limit.remove_all()

@@ -9,7 +9,9 @@ loopback server, no database, no internet), so it talks to the worker over
 Unix sockets (ZeroMQ's ``ipc`` transport) in a folder it can see. It is the
 first process of a process namespace of its own: when it is killed (a cell past
 its time, a pool replacing it), every process it started dies with it, however
-it detached itself (a fork bomb lasts at most one cell's timeout).
+it detached itself (a fork bomb lasts at most one cell's timeout), and its
+group of processes has a ceiling (:mod:`balise.grading.process_limit`), so
+until then it cannot use up the machine's process ids either.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 import uuid
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import List, Unicode
+
+from balise.grading.process_limit import ProcessLimit
 
 
 def bwrap_path() -> str | None:
@@ -29,9 +34,13 @@ def bwrap_path() -> str | None:
 class HiddenPathsKernelManager(AsyncKernelManager):
     hidden_paths = List(Unicode(), help="Folders the kernel sees as empty.")
     bwrap = Unicode("", help="Path of the bwrap program; '' runs the kernel as is.")
+    cgroup = Unicode("", help="A pids-limited cgroup folder the kernel runs in; '' for none.")
 
     def format_kernel_cmd(self, extra_arguments=None):
-        cmd = super().format_kernel_cmd(extra_arguments)
+        cmd = self._sealed_cmd(super().format_kernel_cmd(extra_arguments))
+        return ProcessLimit.wrap(Path(self.cgroup), cmd) if self.cgroup else cmd
+
+    def _sealed_cmd(self, cmd: list[str]) -> list[str]:
         if not (self.bwrap and self.hidden_paths):
             return cmd
         # A signal to the process group would reach bwrap first, and bwrap dies

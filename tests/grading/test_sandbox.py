@@ -11,6 +11,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from balise.grading.execute import PooledExecute
 from balise.grading.pool import KernelPool
+from balise.grading.process_limit import PREFIX, ProcessLimit
 
 pytestmark = pytest.mark.slow
 
@@ -33,10 +34,11 @@ def data(tmp_path):
     return data
 
 
-def grade_probes(data, sandbox, probes=PROBES, **values):
+def grade_probes(data, sandbox, probes=PROBES, max_processes=256, **values):
     if sandbox == "on" and shutil.which("bwrap") is None:
         pytest.fail("bwrap is missing: apt-get install bubblewrap (.ci/run does it)")
-    pool = KernelPool(size=1, home=str(data.parent), hidden_paths=[str(data)], sandbox=sandbox)
+    pool = KernelPool(size=1, home=str(data.parent), hidden_paths=[str(data)], sandbox=sandbox,
+                      max_processes=max_processes)
     pool.start()
     try:
         nb = new_notebook(cells=[new_code_cell(code.format(data=str(data), **values))
@@ -115,3 +117,40 @@ def test_worker_pool_hides_the_data_folder(tmp_path):
     assert worker.pool.sealed
     assert not worker.pool.hides(worker.pool.home)
     store.dispose()
+
+
+# At most 300 sleeping processes, so the probe is safe where no limit holds.
+BOMB = {"bomb": "import subprocess\nstarted = 0\nfor _ in range(300):\n    try:\n"
+                "        subprocess.Popen(['sleep', '{mark}'])\n    except OSError:\n"
+                "        break\n    started += 1\nprint('started', started)"}
+
+
+@pytest.mark.parametrize("limit", [0, 40])
+def test_a_fork_bomb_stops_at_the_kernels_process_limit(data, limit):
+    """Without a limit a kernel starts all it asks for; with one, it stops at the ceiling
+    (threads of the kernel included), and nothing it started outlives the kernel."""
+    if limit and not ProcessLimit(limit).available:
+        pytest.fail("no writable pids cgroup on this machine: the limit cannot hold")
+    mark = f"{1000 + secrets.randbelow(10**6)}.5"
+    try:
+        seen = grade_probes(data, "on", BOMB, max_processes=limit, mark=mark)
+        time.sleep(0.5)
+        left = leftovers(mark)
+    finally:
+        for proc in leftovers(mark):
+            proc.kill()
+    started = int(seen["bomb"].split()[-1])
+    if limit:
+        assert 0 < started < limit, seen
+    else:
+        assert started == 300, seen
+    assert left == [], "a process outlived its grading kernel"
+
+
+def test_no_group_of_a_stopped_pool_is_left_behind(data):
+    limit = ProcessLimit(40)
+    if not limit.available:
+        pytest.fail("no writable pids cgroup on this machine")
+    before = set(limit.root.glob(f"{PREFIX}*"))
+    grade_probes(data, "on", {"hello": "print('hello')"}, max_processes=40)
+    assert set(limit.root.glob(f"{PREFIX}*")) <= before

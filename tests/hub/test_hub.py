@@ -62,8 +62,11 @@ def wait_for_service(hub: Hub) -> None:
     raise RuntimeError(f"balise hub did not start in time:\n{hub.tail()}")
 
 
-def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM: the hub stops its service and proxy; what is left of the group is killed."""
+def stop(proc: subprocess.Popen, folder: Path) -> None:
+    """SIGTERM: the hub stops its service and proxy; what is left of the group is killed.
+
+    JupyterHub starts the proxy in a session of its own: a hub killed before its
+    clean-up leaves it running, so its pid file (in the hub's folder) says what to end."""
     proc.terminate()
     try:
         proc.wait(10)
@@ -74,6 +77,13 @@ def stop(proc: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     proc.wait(5)
+    pid_file = folder / "jupyterhub-proxy.pid"
+    try:
+        pid = int(pid_file.read_text().strip())
+        if b"configurable-http-proxy" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            os.kill(pid, signal.SIGKILL)
+    except (OSError, ValueError):
+        pass        # no pid file, or the proxy already ended with the hub
 
 
 @pytest.fixture(scope="module")
@@ -102,10 +112,10 @@ def hub(postgres, tmp_path_factory):
     try:
         wait_for_service(hub)
     except RuntimeError:
-        stop(proc)
+        stop(proc, folder)
         raise
     yield hub
-    stop(proc)
+    stop(proc, folder)
 
 
 @pytest.fixture(scope="module")
