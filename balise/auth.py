@@ -17,11 +17,13 @@ from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.auth.login import LoginFormHandler
-from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from jupyter_server.services.api.handlers import IdentityHandler
 from tornado import web
 from traitlets import default
 
 from balise.kernels import owns
+from balise.messages import both
 from balise.passwords import check_password
 
 
@@ -207,6 +209,12 @@ class BaliseAuthorizer(Authorizer):
                ("api", "read")}
 
     def is_authorized(self, handler, user, action, resource) -> bool:
-        if not isinstance(user, BaliseUser) or (resource, action) not in self.allowed:
-            return False
-        return resource != "kernels" or owns(handler)
+        allowed = (isinstance(user, BaliseUser) and (resource, action) in self.allowed
+                   and (resource != "kernels" or owns(handler)))
+        if not allowed and isinstance(handler, APIHandler) and not isinstance(
+                handler, IdentityHandler):
+            # Jupyter would answer "User is not authorized to read on resource: kernels."
+            # in its JSON: the same refusal, in Balise's words. (Jupyter's identity
+            # endpoint asks about every permission to list them: it gets False.)
+            raise web.HTTPError(403, both("not_allowed"))
+        return allowed

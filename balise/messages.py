@@ -26,6 +26,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                   "en": "Wrong name or password."},
     "bad_request": {"fr": "Cette réponse n'existe pas. Rechargez la page.",
                     "en": "This answer does not exist. Reload the page."},
+    "not_allowed": {"fr": "Accès refusé : ceci n'est pas pour vous.",
+                    "en": "Access refused: this is not for you."},
     "forbidden": {"fr": "Cette page n'est pas pour votre rôle.",
                   "en": "This page is not for your role."},
     "no_feedback": {"fr": "Pas encore de correction détaillée pour ce module.",

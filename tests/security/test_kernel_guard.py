@@ -4,6 +4,7 @@ Each case opens a real Voila page on the shared server, then talks to its
 kernel over Jupyter's websocket the way a poking learner would.
 """
 
+import json
 import uuid
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import requests
 import websockets
 
 from probe import (
+    bilingual,
     converse,
     execute,
     kinds,
@@ -186,9 +188,10 @@ def test_a_kernel_of_another_learner_is_unreachable(server):
         with pytest.raises(websockets.InvalidStatus) as err:
             run(converse(server, yusuf, kernel, [execute("1")]))
         assert err.value.response.status_code == 403
-        refused(yusuf.get(server.url + f"api/kernels/{kernel}"), 403)
-        refused(yusuf.post(server.url + f"api/kernels/{kernel}/restart", headers=xsrf), 403)
-        refused(yusuf.post(server.url + f"api/kernels/{kernel}/interrupt", headers=xsrf), 403)
+        for r in (yusuf.get(server.url + f"api/kernels/{kernel}"),
+                  yusuf.post(server.url + f"api/kernels/{kernel}/restart", headers=xsrf),
+                  yusuf.post(server.url + f"api/kernels/{kernel}/interrupt", headers=xsrf)):
+            bilingual(json.loads(refused(r, 403))["message"], "Accès refusé", "Access refused")
         text = refused(yusuf.post(server.url + f"voila/api/shutdown/{kernel}", headers=xsrf),
                        403)
         assert "not yours" in text and "pas la vôtre" in text
@@ -199,7 +202,7 @@ def test_nobody_lists_the_running_kernels(server):
     open_page(server.session("amina"), server)
     for who in ("yusuf", "formatrice", "coordinateur"):
         r = server.session(who).get(server.url + "api/kernels")
-        refused(r, 403)
+        bilingual(json.loads(refused(r, 403))["message"], "Accès refusé", "Access refused")
         assert "kernelId" not in r.text and '"id"' not in r.text
     assert requests.get(server.url + "api/kernels").status_code in (302, 403)
 
