@@ -21,6 +21,7 @@ import uuid
 import ipywidgets as w
 
 from balise.messages import both, tagged, text
+from balise.widgets.shown import ShownHTML
 
 _session: dict[str, str] = {}
 
@@ -202,7 +203,7 @@ class SubmitPanel(w.VBox):
         self.again = w.Button(description=both("try_again"),
                               layout=w.Layout(min_height="44px", width="auto", display="none"))
         self.again.add_class("balise-again")
-        self.output = w.HTML()
+        self.output = ShownHTML()
         self.output.add_class("balise-result")
         self.again.on_click(self._on_again)
         self.children = [self.button, self.output, self.again]

@@ -16,6 +16,7 @@ from traitlets import Dict, Unicode
 
 from balise.widgets import i18n
 from balise.widgets.i18n import LANGUAGE, rich, say
+from balise.widgets.shown import ShownHTML
 from balise.widgets.speech import ReadAloud
 from balise.widgets.style import style
 
@@ -45,9 +46,9 @@ class Scenario(w.VBox):
 
     def __init__(self, prompt: dict[str, str], check: Check | None = None,
                  on_change: Callable[[object], None] | None = None, **kwargs):
-        self._feedback = w.HTML(layout=w.Layout(min_height="1em"))
+        self._feedback = ShownHTML(layout=w.Layout(min_height="1em"))
         self._feedback.add_class("balise-feedback")
-        self._header = w.HTML()
+        self._header = ShownHTML()
         self._header.add_class("balise-prompt")
         self._check = check
         self._on_change = on_change

@@ -9,6 +9,7 @@ from traitlets import List, Unicode
 
 from balise.widgets.base import Scenario, labelled
 from balise.widgets.i18n import plain, rich, say
+from balise.widgets.shown import ShownHTML
 
 
 def card(option: dict, caption: bool = True) -> str:
@@ -45,7 +46,7 @@ class Choice(Scenario):
     def __init__(self, prompt, options, check=None, answer="", **kwargs):
         super().__init__(prompt=prompt, check=check, **kwargs)
         self._options = options
-        self._cards = [w.HTML(layout=w.Layout(width="160px")) for _ in options]
+        self._cards = [ShownHTML(layout=w.Layout(width="160px")) for _ in options]
         ids = [o["id"] for o in options]
         self._buttons = w.ToggleButtons(
             options=[(i.upper(), i) for i in ids],
@@ -97,7 +98,7 @@ class MultiChoice(Scenario):
         chosen = set(answer or [])
         self._cards, self._toggles, columns = [], [], []
         for option in options:
-            picture = w.HTML(layout=w.Layout(width="150px"))
+            picture = ShownHTML(layout=w.Layout(width="150px"))
             toggle = w.ToggleButton(value=option["id"] in chosen,
                                     layout=w.Layout(min_height="44px", width="150px"))
             toggle.add_class(f"balise-option-{option['id']}")

@@ -17,6 +17,7 @@ from traitlets import Dict, List, Unicode
 
 from balise.widgets.base import Scenario, labelled
 from balise.widgets.i18n import plain, say
+from balise.widgets.shown import ShownHTML
 
 JS = Path(__file__).parent / "js"
 BOX = ("x", "y", "width", "height")
@@ -71,7 +72,7 @@ class HazardHunt(Scenario):
         self._syncing = False
         self._map = SceneMap(svg=svg)
         self._map.add_class("balise-scene-map")
-        self._caption = w.HTML()
+        self._caption = ShownHTML()
         self._toggles = []
         for zone in zones:
             toggle = w.ToggleButton(layout=w.Layout(width="auto", max_width="640px",

@@ -20,6 +20,8 @@ from pathlib import Path
 import ipywidgets as w
 from traitlets import Enum, HasTraits
 
+from balise.widgets.shown import ShownHTML
+
 LANGS = ("fr", "en")
 MODES = ("both", "fr", "en")
 LOCALE = Path(__file__).parent / "locale"
@@ -101,7 +103,7 @@ class LanguageSwitch(w.HBox):
             value=LANGUAGE.mode, description="Langue / Language",
             style={"description_width": "initial", "button_width": "80px"},
             tooltips=["Français et anglais / French and English", "Français", "English"])
-        self._rules = w.HTML(layout=w.Layout(display="none"))
+        self._rules = ShownHTML(layout=w.Layout(display="none"))
         super().__init__([self.buttons, self._rules], **kwargs)
         self.add_class("balise-language")
         self.buttons.observe(lambda change: setattr(LANGUAGE, "mode", change["new"]),

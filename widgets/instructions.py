@@ -13,6 +13,7 @@ import html
 import ipywidgets as w
 
 from balise.widgets.i18n import LANGUAGE, rich
+from balise.widgets.shown import ShownHTML
 from balise.widgets.speech import ReadAloud
 from balise.widgets.style import style
 
@@ -35,11 +36,11 @@ class Instructions(w.VBox):
         super().__init__(**kwargs)
         self.add_class("balise-instructions")
         self._items = items
-        self._heading = w.HTML()
+        self._heading = ShownHTML()
         self._cards = []
         boxes = []
         for item in items:
-            text = w.HTML()
+            text = ShownHTML()
             listen = ReadAloud(lambda lang, it=item: it[lang])
             box = w.VBox([text, listen])
             box.add_class("balise-instruction")

@@ -18,6 +18,7 @@ from balise.widgets import niosh
 from balise.widgets.base import Scenario, labelled
 from balise.widgets.i18n import LANGS, LANGUAGE, say
 from balise.widgets.measure import Measure
+from balise.widgets.shown import ShownHTML
 
 # Widget words are gettext message ids (the English text); French comes from the catalogue.
 SLIDER_WORDS = {
@@ -96,9 +97,9 @@ class LiftCalculator(Scenario):
             slider.observe(self._on_move, names="value")
             self._sliders[name] = slider
         self.answer = self._values()
-        self._about = w.HTML()
+        self._about = ShownHTML()
         self._about.add_class("balise-lift-task")
-        self._readout = w.HTML()
+        self._readout = ShownHTML()
         self._readout.add_class("balise-lift-readout")
         self._check_button = w.Button(button_style="primary",
                                       layout=w.Layout(min_height="44px", width="auto"))

@@ -8,6 +8,7 @@ from traitlets import Dict
 from balise.widgets.base import Scenario, labelled
 from balise.widgets.choice import card
 from balise.widgets.i18n import plain
+from balise.widgets.shown import ShownHTML
 
 
 class Matching(Scenario):
@@ -36,7 +37,7 @@ class Matching(Scenario):
         saved = {k: v for k, v in (answer or {}).items() if v in ids}
         self._pictures, self._lists, rows = [], [], []
         for item in items:
-            picture = w.HTML(layout=w.Layout(width="110px"))
+            picture = ShownHTML(layout=w.Layout(width="110px"))
             # The list under its item's name (28 px), 44 px high: on a phone a long name
             # beside it would push it off the screen.
             chooser = w.Dropdown(value=None, style={"description_width": "initial"},

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as w
-
 from balise.widgets.choice import MultiChoice
 from balise.widgets.i18n import plain, rich, say
+from balise.widgets.shown import ShownHTML
 
 WORKER = """<svg viewBox="0 0 80 160" width="80" height="160" aria-hidden="true">
 <circle cx="40" cy="22" r="14" fill="#f0c8a0" stroke="#333"/>
@@ -27,7 +26,7 @@ class PPEPicker(MultiChoice):
 
     def __init__(self, prompt, options, check=None, answer=None, task=None, **kwargs):
         self._task = task
-        self._worker = w.HTML()
+        self._worker = ShownHTML()
         self._worker.add_class("balise-worker")
         super().__init__(prompt, options, check=check, answer=answer, **kwargs)
         children = list(self.children)

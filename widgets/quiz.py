@@ -6,6 +6,7 @@ import ipywidgets as w
 from traitlets import Dict
 
 from balise.widgets.i18n import LANGUAGE, plain, rich, say
+from balise.widgets.shown import ShownHTML
 from balise.widgets.style import style
 
 
@@ -42,7 +43,7 @@ class Quiz(w.VBox):
         self.answer = {}
         children = [style()]
         for q in questions:
-            head = w.HTML()
+            head = ShownHTML()
             ids = [o["id"] for o in q["options"]]
             saved = (answers or {}).get(q["id"])
             radio = w.RadioButtons(options=[(plain(o), o["id"]) for o in q["options"]],

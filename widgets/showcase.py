@@ -12,6 +12,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from balise.widgets.i18n import LanguageSwitch
+from balise.widgets.shown import ShownHTML
 
 KIND_NAMES = {
     "choice": {"fr": "Choix unique", "en": "Choice"},
@@ -47,7 +48,7 @@ def show(folder: Path | str = ".") -> w.VBox:
     parts: list[w.Widget] = [LanguageSwitch()]
     for scenario in module.scenarios:
         name = KIND_NAMES[scenario.kind]
-        title = w.HTML(f'<h2 id="kind-{scenario.kind}"><span lang="fr">{name["fr"]}</span> / '
+        title = ShownHTML(f'<h2 id="kind-{scenario.kind}"><span lang="fr">{name["fr"]}</span> / '
                        f'<span lang="en">{name["en"]}</span></h2>')
         widget = make(scenario.public(), check=local_check(scenario),
                       assets=folder / "assets")

@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 import ipywidgets as w
 
 from balise.widgets.i18n import LANGS, LANGUAGE, say
+from balise.widgets.shown import ShownHTML
 
 VOICES = {"fr": "fr", "en": "en-gb"}
 # The folder a page's kernel reads speech from: set by whoever launches it,
@@ -107,7 +108,7 @@ class ReadAloud(w.VBox):
         folder = audio_dir()
         paths = [folder / key(text, lang) for text, lang in self.texts()]
         if not all(p.exists() for p in paths):
-            note = w.HTML(f'<p role="status">{say("No recording for this text")}</p>')
+            note = ShownHTML(f'<p role="status">{say("No recording for this text")}</p>')
             self._slot.children = [note]
             return
         player = w.Audio(value=joined(paths), format="wav", autoplay=True, controls=True,

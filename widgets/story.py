@@ -7,6 +7,7 @@ from traitlets import List, Unicode
 
 from balise.widgets.base import Scenario, labelled
 from balise.widgets.i18n import plain, rich
+from balise.widgets.shown import ShownHTML
 
 
 class Story(Scenario):
@@ -34,7 +35,7 @@ class Story(Scenario):
         super().__init__(prompt=prompt, check=check, **kwargs)
         self._nodes = {n["id"]: n for n in nodes}
         self._start = start
-        self._scene = w.HTML()
+        self._scene = ShownHTML()
         self._scene.add_class("balise-story-scene")
         self._choices = w.VBox()
         # One button per place, reused from step to step: the one just pressed stays in the

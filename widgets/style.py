@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from balise.widgets.shown import ShownHTML
+
 CSS = """
 <style>
 .balise-scenario, .balise-quiz, .balise-submit, .balise-again, .balise-result, .balise-language {
@@ -44,4 +46,4 @@ CSS = """
 
 def style() -> w.HTML:
     """A fresh style element; repeating it on a page is harmless."""
-    return w.HTML(CSS, layout=w.Layout(display="none"))
+    return ShownHTML(CSS, layout=w.Layout(display="none"))

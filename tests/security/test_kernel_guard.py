@@ -214,17 +214,24 @@ def test_a_signed_out_visitor_cannot_open_a_kernel_websocket(server):
     assert err.value.response.status_code in (302, 403)
 
 
-def test_a_learner_supplied_html_value_stays_in_her_page(server):
-    """She may set an HTML widget's value in her own page (her browser is hers), but it is
-    stored nowhere and reaches nobody else: the trainer's page does not carry it."""
+def test_a_learner_supplied_html_value_is_refused(server):
+    """An HTML widget's value sent by hand from her page (script in her own prompt or
+    result) is refused in plain words: the widget keeps Balise's text, nothing is stored,
+    and the trainer's page does not carry it."""
     s = server.session("lea")
     kernel = open_page(s, server)
     states = widget_states(server, s, kernel)
     html_widget = next(cid for cid, st in states.items() if st["model_name"] == "HTMLModel")
+    before = states[html_widget]["state"].get("value")
     payload = '<img src=x onerror="window.__pwned=1">'
     update = message("comm_msg", {"comm_id": html_widget, "data": {
         "method": "update", "state": {"value": payload}, "buffer_paths": []}})
     with unchanged(server, settle=1):
-        run(converse(server, s, kernel, [update]))
+        received = run(converse(server, s, kernel, [update]))
+    bilingual(texts(received), "Refusé : ce texte est écrit par Balise",
+              "Refused: this text is written by Balise")
+    assert payload not in json.dumps([m["content"] for m in received])
+    after = widget_states(server, s, kernel)[html_widget]["state"].get("value")
+    assert after == before and payload not in (after or "")
     trainer = server.session("formatrice").get(server.url + "balise/trainer")
     assert payload not in trainer.text and "__pwned" not in trainer.text
