@@ -25,6 +25,7 @@ from balise import BaliseError
 from balise.catalogue import Module
 from balise.draw import drawn, name_items
 from balise.grading.answers import Answers
+from balise.grading.doorbell import ring
 from balise.grading.submissions import (
     check_id,
     keep_answers,
@@ -44,6 +45,7 @@ class GradingService:
         self.poll_seconds = poll_seconds
         self._waiters: dict[asyncio.AbstractEventLoop, dict[str, list[asyncio.Future]]] = {}
         self.course_root, self.archive, self.timeout = course_root, archive, timeout
+        self.data_dir = Path(course_root).resolve().parent
         self.log = log or logging.getLogger("balise.grading")
         self.max_attempts = max_attempts
         self.answers = Answers(store, catalogue)
@@ -88,6 +90,7 @@ class GradingService:
                              submission_notebook(release, clean, number), when)
             s.add(Attempt(id=attempt_id, learner_id=learner, module_id=module.id,
                           number=number, status="pending", submitted_at=when.replace(tzinfo=None)))
+        ring(self.data_dir)       # committed: the idle worker looks now
         return attempt_id
 
     async def submit(self, learner: str, module_id: str, submission_id: object,

@@ -32,6 +32,7 @@ from traitlets.config import Config, LoggingConfigurable
 
 from balise.grading.answer_sheet import inspect
 from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
+from balise.grading.doorbell import Doorbell
 from balise.grading.feedback import FeedbackMaker
 from balise.grading.gradebook import SharedGradebook, SharedGradebookAPI, dispose_engines
 from balise.grading.lease import GradingLease
@@ -44,8 +45,15 @@ from balise.store import Attempt, Store, utcnow
 class GradingWorker(LoggingConfigurable):
     poll_seconds = Float(
         0.005,
-        help="""Seconds between two looks for pending attempts when idle: one indexed
-        read of a local table, so a short wait costs little and a learner waits less.""",
+        help="""Seconds between two looks for pending attempts when idle, where the
+        doorbell (a named pipe in the data folder) cannot be made: one indexed read of a
+        local table, so a short wait costs little and a learner waits less.""",
+    ).tag(config=True)
+    doorbell_wait = Float(
+        0.5,
+        help="""Longest idle sleep, in seconds, of a worker listening on the doorbell the
+        server rings at each submission: it looks for pending attempts at least this
+        often anyway (and makes due feedback pages), at no cost to a learner's wait.""",
     ).tag(config=True)
     max_failures = Integer(
         3,
@@ -91,6 +99,8 @@ class GradingWorker(LoggingConfigurable):
         self._last_grade = 0.0
         self._releases: dict[str, tuple[int, object]] = {}
         self.lease = GradingLease(Path(course_root).resolve().parent)
+        self.doorbell = Doorbell(Path(course_root).resolve().parent)
+        self._listening = False
         self._parent = os.getppid()
 
     def pending(self) -> list[Attempt]:
@@ -184,6 +194,7 @@ class GradingWorker(LoggingConfigurable):
         self.pool.start()
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "_stop", True))
         if self.lease.try_acquire():
+            self._listening = self.doorbell.open()
             self._feedback_left()
         elif self.warm_up:
             warm_up(self.course_root, self.gradebook_url, self.user_config, self.pool,
@@ -200,13 +211,17 @@ class GradingWorker(LoggingConfigurable):
                         continue
                     self.log.warning("Worker %d holds the grading lease: it grades now.",
                                      os.getpid())
+                    self._listening = self.doorbell.open()
                     self._feedback_left()
                 batch = self.pending()
                 if not batch:
                     if self._feedback_due:
                         self._send_feedback(
                             time.monotonic() - self._last_grade >= self.feedback_idle_seconds)
-                    time.sleep(self.poll_seconds)
+                    if self._listening:
+                        self.doorbell.wait(self.doorbell_wait)
+                    else:
+                        time.sleep(self.poll_seconds)
                     continue
                 for attempt in batch:
                     if self._stop:
@@ -222,6 +237,7 @@ class GradingWorker(LoggingConfigurable):
         finally:
             for key in self._feedback_due:      # stopping: what is due is made before the end
                 self.feedback.request(*key)
+            self.doorbell.close()
             self.lease.release()
             self.pool.shutdown()
             self.feedback.close()
