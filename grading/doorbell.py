@@ -1,7 +1,7 @@
 """A named pipe the server rings when it records a submission, so an idle worker sleeps.
 
 Without it the grading worker looked for pending attempts every 5 ms, all day:
-about 7 % of a core on a machine where nobody submits. The worker holding the
+7-17 % of a core (by machine) where nobody submits. The worker holding the
 grading lease keeps ``grading.bell`` (a FIFO in the data folder) open and waits
 on it; :meth:`Doorbell.ring` writes a byte into it after the attempt is
 committed. A ring is never lost while a worker listens: the byte waits in the
@@ -49,6 +49,10 @@ class Doorbell:
         self.path = bell_path(data_dir)
         self._read: int | None = None
         self._keep: int | None = None
+
+    @property
+    def listening(self) -> bool:
+        return self._read is not None
 
     def open(self) -> bool:
         """Listen; False where no FIFO can be made (the worker then polls)."""

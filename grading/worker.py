@@ -86,8 +86,8 @@ class GradingWorker(LoggingConfigurable):
         self.store, self.course_root, self.archive = store, course_root, archive
         self.gradebook_url = gradebook_url
         scratch = tempfile.mkdtemp(prefix="balise-grading-")
-        data_dir = str(Path(course_root).resolve().parent)
-        self.pool = KernelPool(parent=self, home=scratch, hidden_paths=[data_dir])
+        data_dir = Path(course_root).resolve().parent
+        self.pool = KernelPool(parent=self, home=scratch, hidden_paths=[str(data_dir)])
         cfg = nbgrader_config(course_root, gradebook_url)
         cfg.merge(user_config or Config())
         cfg.PooledExecute.pool = self.pool
@@ -98,9 +98,8 @@ class GradingWorker(LoggingConfigurable):
         self._feedback_due: dict[tuple[str, str], float] = {}   # (module, learner): since
         self._last_grade = 0.0
         self._releases: dict[str, tuple[int, object]] = {}
-        self.lease = GradingLease(Path(course_root).resolve().parent)
-        self.doorbell = Doorbell(Path(course_root).resolve().parent)
-        self._listening = False
+        self.lease = GradingLease(data_dir)
+        self.doorbell = Doorbell(data_dir)
         self._parent = os.getppid()
 
     def pending(self) -> list[Attempt]:
@@ -194,7 +193,7 @@ class GradingWorker(LoggingConfigurable):
         self.pool.start()
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "_stop", True))
         if self.lease.try_acquire():
-            self._listening = self.doorbell.open()
+            self.doorbell.open()
             self._feedback_left()
         elif self.warm_up:
             warm_up(self.course_root, self.gradebook_url, self.user_config, self.pool,
@@ -211,14 +210,14 @@ class GradingWorker(LoggingConfigurable):
                         continue
                     self.log.warning("Worker %d holds the grading lease: it grades now.",
                                      os.getpid())
-                    self._listening = self.doorbell.open()
+                    self.doorbell.open()
                     self._feedback_left()
                 batch = self.pending()
                 if not batch:
                     if self._feedback_due:
                         self._send_feedback(
                             time.monotonic() - self._last_grade >= self.feedback_idle_seconds)
-                    if self._listening:
+                    if self.doorbell.listening:
                         self.doorbell.wait(self.doorbell_wait)
                     else:
                         time.sleep(self.poll_seconds)

@@ -19,7 +19,10 @@ REFUSED = ("Refusé : ce texte est écrit par Balise, pas par la page. / "
 
 
 class ShownHTML(w.HTML):
-    """``ipywidgets.HTML`` whose value, layout and style only the kernel sets."""
+    """``ipywidgets.HTML`` whose state (its value above all) only the kernel sets.
+
+    Its layout and style are widgets of their own, outside this refusal: they
+    change how it looks, not what it says."""
 
     def _handle_msg(self, msg):
         if (msg.get("content", {}).get("data") or {}).get("method") == "update":

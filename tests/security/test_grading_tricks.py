@@ -23,6 +23,7 @@ import pytest
 from shared import start_server, stop_server
 
 from balise.config import Balise
+from balise.grading.answer_sheet import SHEET_ID
 from balise.grading.submissions import check_answers, submission_notebook
 from balise.store import Attempt, Store
 
@@ -75,14 +76,18 @@ def release(balise) -> Path:
     return balise.course_root / "release" / "postures" / "postures.ipynb"
 
 
+def sheet(nb):
+    """The answer sheet cell of a submission."""
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                == SHEET_ID)
+
+
 def notebook(case: str, balise, srv, learner: str):
     """The hostile submission for ``case``, built on postures' release notebook."""
     if case in SHEET_TRICKS:
         nb = submission_notebook(release(balise), {}, 1)
-        sheet = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
-                     == "answers")
-        sheet.source = SHEET_TRICKS[case].format(key=full_key(learner), data=str(srv.data),
-                                                 url=srv.url)
+        sheet(nb).source = SHEET_TRICKS[case].format(key=full_key(learner),
+                                                     data=str(srv.data), url=srv.url)
         return nb
     if case in EXTRA_CELLS:
         nb = submission_notebook(release(balise), {}, 1)
@@ -94,14 +99,12 @@ def notebook(case: str, balise, srv, learner: str):
         for cell in graded:
             cell.source = "pass  # the test is gone"
         # and the sheet answers nothing, so only an edited test could give points
-        next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
-             == "answers").source = "ANSWERS = {}"
+        sheet(nb).source = "ANSWERS = {}"
     elif case == "checksums_and_points_edited":
         for cell in graded:
             cell.metadata.nbgrader["checksum"] = "0" * 32
             cell.metadata.nbgrader["points"] = 100
-        next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
-             == "answers").source = "ANSWERS = {}"
+        sheet(nb).source = "ANSWERS = {}"
     return nb
 
 
