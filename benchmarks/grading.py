@@ -4,7 +4,8 @@
 2. stock nbgrader in-process (`NbGraderAPI.autograde`, a new kernel each time);
 3. Balise: submission taken in by the server's GradingService, graded by the
    worker's pooled kernels, time until the score is in the gradebook and the
-   attempt is marked graded.
+   attempt is marked graded; measured once both workers (the grading one and
+   its standby) have started, as on a server in service.
 
 Reports median and p95 in seconds. Last line:
 RESULT balise_median_s=... api_median_s=... cli_median_s=... ratio_api=...
@@ -55,6 +56,9 @@ def main() -> None:
     config.write_text(f"c.Balise.courses_dir = {str(balise.courses_path)!r}\n")
     supervisor = WorkerSupervisor(balise.data_path, str(config))
     supervisor.start()
+    # A server in service: both workers up (the standby's warm-up grades blank sheets
+    # and would otherwise share the two cores with the first measured grades).
+    assert supervisor.wait_ready(300), "the grading workers did not start"
 
     def right() -> dict:
         """Full marks on amina's next attempt: its scenarios and the questions it draws."""
@@ -78,6 +82,7 @@ def main() -> None:
     stock_config = nbgrader_config(balise.course_root, balise.gradebook_url)
     del stock_config.Autograde["autograde_preprocessors"]   # nbgrader's own steps: stock
     del stock_config.Autograde["sanitize_preprocessors"]
+    del stock_config.NotebookExporter["optimistic_validation"]
     api_times = []
     for _ in range(RUNS):
         api = NbGraderAPI(config=stock_config)

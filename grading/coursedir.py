@@ -26,6 +26,10 @@ def nbgrader_config(course_root: Path, gradebook_url: str, cell_timeout: int = 3
     c.CourseDirectory.course_id = COURSE_ID
     c.ClearSolutions.code_stub = {"python": ANSWER_SHEET_STUB}
     c.Execute.timeout = cell_timeout
+    # nbconvert checks the notebook against nbformat's schema after every step
+    # (twelve times a grade, 4 ms); nbconvert's own option checks it once, after
+    # the last step: a notebook left invalid is refused all the same.
+    c.NotebookExporter.optimistic_validation = True
     # nbgrader's own lists with its Execute step swapped for the pooled one, its
     # gradebook steps for the same steps on one engine (grading/gradebook.py) and
     # its metadata check for one that checks its schema once; set here so the

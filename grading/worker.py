@@ -34,9 +34,10 @@ from balise.grading.answer_sheet import inspect
 from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
 from balise.grading.doorbell import Doorbell
 from balise.grading.feedback import FeedbackMaker
-from balise.grading.gradebook import SharedGradebook, SharedGradebookAPI, dispose_engines
+from balise.grading.gradebook import SharedGradebookAPI, dispose_engines
 from balise.grading.lease import GradingLease
 from balise.grading.pool import KernelPool
+from balise.grading.results import notebook_grades
 from balise.grading.submissions import read_notebook, restore_submission
 from balise.grading.warm_up import warm_up
 from balise.store import Attempt, Store, utcnow
@@ -115,7 +116,8 @@ class GradingWorker(LoggingConfigurable):
         api = SharedGradebookAPI(config=self.nbgrader_config)
         result = api.autograde(attempt.module_id, attempt.learner_id, force=True, create=True)
         if result.get("success"):
-            self._record(attempt.id, self._grades(attempt))
+            self._record(attempt.id, notebook_grades(self.gradebook_url, attempt.module_id,
+                                                         attempt.learner_id))
             # One page per learner and module, from her latest grades, made when idle.
             self._feedback_due.setdefault((attempt.module_id, attempt.learner_id),
                                           time.monotonic())
@@ -158,12 +160,6 @@ class GradingWorker(LoggingConfigurable):
             self.log.warning("Attempt %s (%s) flagged: %s", attempt.id, attempt.learner_id, flags)
             with self.store.session() as s:
                 s.get(Attempt, attempt.id).flags = json.dumps(flags)
-
-    def _grades(self, attempt: Attempt) -> dict[str, list[float]]:
-        with SharedGradebook(self.gradebook_url) as gb:
-            nb = gb.find_submission_notebook(attempt.module_id, attempt.module_id,
-                                             attempt.learner_id)
-            return {g.name: [float(g.score), float(g.max_score)] for g in nb.grades}
 
     def _record(self, attempt_id: str, grades: dict[str, list[float]]) -> None:
         with self.store.session() as s:

@@ -56,9 +56,10 @@ def test_submission_is_written_in_nbgrader_layout(tmp_path, built_course):
     assert not list(folder.glob(".*tmp"))
 
 
-def test_unreadable_release_is_a_plain_error(tmp_path, module):
+@pytest.mark.parametrize("text", ["{ not json", "[]", '{"cells": 3}', '{"cells": [1]}'])
+def test_unreadable_release_is_a_plain_error(tmp_path, module, text):
     broken = tmp_path / "postures.ipynb"
-    broken.write_text("{ not json")
+    broken.write_text(text)
     with pytest.raises(BaliseError, match="cannot be read"):
         submission_notebook(broken, {"q1": "b"})
 
