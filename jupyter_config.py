@@ -53,6 +53,10 @@ c.LowPriorityKernelManager.nice = 10
 # worker costs a learner well under a second instead of 5-9 s (about 250 MB more).
 c.WorkerSupervisor.standby = True
 c.GradingWorker.warm_up = True
+# The standby started behind it after a crash warms up at niceness 10, its kernels
+# too, and grades at 0 once it takes over (balise/grading/priority.py; needs root
+# or CAP_SYS_NICE to come back to 0, else it warms up at 0).
+c.GradingWorker.standby_nice = 10
 
 # --- Headers on every page: no framing, no sniffing, no leaking referrers ---
 c.ServerApp.tornado_settings = {

@@ -20,6 +20,7 @@ from traitlets import CaselessStrEnum, Integer, List, Unicode
 from traitlets.config import LoggingConfigurable
 
 from balise import BaliseError
+from balise.grading.priority import set_nice
 from balise.grading.process_limit import ProcessLimit
 from balise.grading.sandbox import HiddenPathsKernelManager, bwrap_path, ipc_address
 
@@ -154,6 +155,8 @@ class KernelPool(LoggingConfigurable):
                              "limit (a fork bomb lasts until its cell's timeout)")
         self.replaced = 0
         self._ipc: str | None = None
+        # Niceness of the kernels' sessions; a standby worker raises it while it waits.
+        self.nice = 0
 
     def __deepcopy__(self, memo):
         """traitlets deep-copies config values: the pool is shared, not copied."""
@@ -193,6 +196,8 @@ class KernelPool(LoggingConfigurable):
                 cgroup=str(self._limit.new_group()) if self._limit.available else "", **where)
             run_sync(km.start_kernel)(cwd=self.home,
                                       extra_arguments=KERNEL_ARGUMENTS)
+            if self.nice:
+                set_nice(km.provisioner.pid, self.nice)
             managers.append(km)
         for km in managers:
             self._idle.append(self._connect(km))
@@ -210,6 +215,12 @@ class KernelPool(LoggingConfigurable):
         if not kernel.run(INIT_CODE, timeout=self.startup_timeout):
             raise BaliseError("a grading kernel did not accept its set-up code")
         return kernel
+
+    def renice(self, nice: int) -> None:
+        """Set the niceness of every kernel's session, and of kernels started from now on."""
+        self.nice = nice
+        for kernel in self._idle:
+            set_nice(kernel.km.provisioner.pid, nice)
 
     def acquire(self) -> PooledKernel:
         """A kernel with a wiped namespace; one whose wipe failed is replaced first."""

@@ -35,8 +35,9 @@ from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
 from balise.grading.doorbell import Doorbell
 from balise.grading.feedback import FeedbackMaker
 from balise.grading.gradebook import SharedGradebookAPI, dispose_engines
-from balise.grading.lease import GradingLease
+from balise.grading.lease import GradingLease, holder
 from balise.grading.pool import KernelPool
+from balise.grading.priority import can_come_back, set_nice
 from balise.grading.results import notebook_grades
 from balise.grading.submissions import read_notebook, restore_submission
 from balise.grading.warm_up import warm_up
@@ -81,6 +82,17 @@ class GradingWorker(LoggingConfigurable):
         first grade takes 1-2 s more on a busy 2-core machine). Nothing is recorded.""",
     ).tag(config=True)
 
+    standby_nice = Integer(
+        10,
+        min=0,
+        max=19,
+        help="""Niceness of a worker, and of its kernels, started while another worker
+        grades (a standby started after a crash or a kill): its warm-up then yields the
+        CPU to the scores being graded and to pages. It grades at niceness 0 once it
+        takes over. Used only where the worker may raise its priority back (root,
+        CAP_SYS_NICE or RLIMIT_NICE 20). 0 to warm up at full priority.""",
+    ).tag(config=True)
+
     def __init__(self, store: Store, course_root: Path, gradebook_url: str, archive: Path,
                  user_config: Config | None = None, **kwargs):
         super().__init__(config=user_config or Config(), **kwargs)
@@ -102,6 +114,8 @@ class GradingWorker(LoggingConfigurable):
         self.lease = GradingLease(data_dir)
         self.doorbell = Doorbell(data_dir)
         self._parent = os.getppid()
+        self._data_dir = data_dir
+        self._lowered = False
 
     def pending(self) -> list[Attempt]:
         with self.store.session() as s:
@@ -181,14 +195,42 @@ class GradingWorker(LoggingConfigurable):
                            attempt.learner_id, attempt.module_id, attempt.failures,
                            self.max_failures, error[-2000:])
 
+    def _another_grades(self) -> bool:
+        pid = holder(self._data_dir)
+        if pid is None or pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
+    def _yield_cpu(self) -> None:
+        """A standby started while another worker grades warms up at a low priority."""
+        if self.standby_nice and self._another_grades() and can_come_back():
+            self._lowered = set_nice(os.getpid(), self.standby_nice)
+            if self._lowered:
+                self.pool.nice = self.standby_nice
+
+    def _take_cpu(self) -> None:
+        """Holding the lease: back to the normal priority, with the kernels."""
+        if self._lowered:
+            set_nice(os.getpid(), 0)
+            self.pool.renice(0)
+            self._lowered = False
+
     def run(self) -> None:
         ensure_tools_on_path()
         if not self.pool.sealed:
             self.log.warning("Grading kernels can see the data folder: install bubblewrap "
                              "(apt-get install bubblewrap) to hide it from them.")
+        self._yield_cpu()
         self.pool.start()
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "_stop", True))
         if self.lease.try_acquire():
+            self._take_cpu()
             self.doorbell.open()
             self._feedback_left()
         elif self.warm_up:
@@ -204,6 +246,7 @@ class GradingWorker(LoggingConfigurable):
                 if not self.lease.held:
                     if not self.lease.wait(0.2):    # stop and supervisor looked at between
                         continue
+                    self._take_cpu()
                     self.log.warning("Worker %d holds the grading lease: it grades now.",
                                      os.getpid())
                     self.doorbell.open()
