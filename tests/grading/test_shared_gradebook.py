@@ -8,12 +8,13 @@ from nbgrader import preprocessors as stock
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde
 from nbgrader.nbgraderformat import ValidationError
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from balise.grading.cell_metadata import CheckCellMetadataOnce
 from balise.grading.coursedir import ensure_tools_on_path
 from balise.grading.gradebook import (
     SHARED_STEPS,
+    OneCommitGradebook,
     SharedAutograde,
     SharedGradebook,
     dispose_engines,
@@ -64,6 +65,33 @@ def test_disposed_engines_are_opened_again(gradebook_url):
     dispose_engines()
     with SharedGradebook(gradebook_url) as gb:
         assert gb.engine is not first
+
+
+def test_saving_grades_commits_once_at_the_end_of_the_step(gradebook_url):
+    with SharedGradebook(gradebook_url, "balise"):
+        pass                                    # the engine and the course row
+    commits = []
+    event.listen(SharedGradebook(gradebook_url).engine, "commit", lambda conn: commits.append(1))
+    with OneCommitGradebook(gradebook_url, "balise") as gb:
+        gb.add_student("lea")                   # nbgrader commits in there: a flush now
+        gb.add_student("ali")
+        gb.db.commit()
+        assert sorted(s.id for s in gb.students) == ["ali", "lea"]   # read back in the step
+        assert commits == []
+        with Gradebook(gradebook_url) as elsewhere:             # not committed yet
+            assert elsewhere.students == []
+    assert commits == [1]
+    with Gradebook(gradebook_url) as elsewhere:
+        assert sorted(s.id for s in elsewhere.students) == ["ali", "lea"]
+
+
+def test_a_step_that_fails_saves_nothing(gradebook_url):
+    with pytest.raises(RuntimeError):
+        with OneCommitGradebook(gradebook_url, "balise") as gb:
+            gb.add_student("lea")
+            raise RuntimeError("the step failed")
+    with Gradebook(gradebook_url) as elsewhere:
+        assert elsewhere.students == []
 
 
 def _cell(meta: dict):
