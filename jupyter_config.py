@@ -48,6 +48,11 @@ c.VoilaExporter.language_code = "fr"   # <html lang="fr">: the modules are Frenc
 # kernel's own manager; the server's kernel_manager_class (all kernels) is set below.
 c.MappingKernelManager.kernel_manager_class = "balise.kernel_priority.LowPriorityKernelManager"
 c.LowPriorityKernelManager.nice = 10
+# Page kernels talk to the server over Unix sockets in Jupyter's runtime folder, not
+# loopback TCP ports: a port chosen free for a kernel could be taken (by an outgoing
+# connection's ephemeral port) before the kernel bound it, and that page never came
+# (seen once in a 100-learner load run: "Address already in use", a page hung).
+c.LowPriorityKernelManager.transport = "ipc"
 # A second grading worker, started and warmed up (it grades a blank sheet in a
 # scratch course), takes over within ~10 ms when the one grading dies: a killed
 # worker costs a learner well under a second instead of 5-9 s (about 250 MB more).

@@ -57,6 +57,9 @@ def nbgrader_config(course_root: Path, gradebook_url: str, cell_timeout: int = 3
 
     c.Autograde.sanitize_preprocessors = [*sanitize, SealAnswerSheet, DrawQuiz]
     c.SealAnswerSheet.release_root = str(course_root / "release")
+    from balise.grading.templates import FeedbackExporter
+
+    c.GenerateFeedback.exporter_class = FeedbackExporter
     return c
 
 
