@@ -115,13 +115,9 @@ class OneCommitGradebook(SharedGradebook):
             if exc_type is None:
                 self.db._session.commit()
             else:
-                self.db._session.rollback()
+                self.db.rollback()
         finally:
-            self.close()
-
-    def close(self) -> None:
-        session = self.db._session if isinstance(self.db, _FlushOnCommit) else self.db
-        session.remove()
+            self.close()           # SharedGradebook's: the session's remove, passed through
 
 
 def rebound(function: types.FunctionType, **names) -> types.FunctionType:

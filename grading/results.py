@@ -10,6 +10,23 @@ from balise.grading.coursedir import ensure_tools_on_path
 GRADE_COLUMNS = ["learner", "module", "question", "score", "max_score", "timestamp"]
 
 
+def _graded(*columns):
+    """``columns`` of each grade, joined to its cell, submitted notebook and assignment.
+
+    nbgrader's tables and its own ``Grade.score`` and ``Grade.max_score``
+    expressions; imported here, where nbgrader's gradebook is first needed.
+    """
+    ensure_tools_on_path()
+    from nbgrader.api import Assignment, BaseCell, Grade, SubmittedAssignment, SubmittedNotebook
+
+    return (select(*columns)
+            .select_from(Grade)
+            .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+            .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+            .join(BaseCell, Grade.cell_id == BaseCell.id))
+
+
 def grades_frame(gradebook_url: str, learner: str | None = None) -> pd.DataFrame:
     """One row per learner, module and graded question, from the latest graded submission.
 
@@ -21,23 +38,12 @@ def grades_frame(gradebook_url: str, learner: str | None = None) -> pd.DataFrame
     reads one learner's rows only.
     """
     ensure_tools_on_path()
-    from nbgrader.api import (
-        Assignment,
-        BaseCell,
-        Grade,
-        SubmittedAssignment,
-        SubmittedNotebook,
-    )
+    from nbgrader.api import Assignment, BaseCell, Grade, SubmittedAssignment
 
     from balise.grading.gradebook import SharedGradebook
 
-    query = (select(SubmittedAssignment.student_id, Assignment.name, BaseCell.name, Grade.score,
-                    Grade.max_score, SubmittedAssignment.timestamp)
-             .select_from(Grade)
-             .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-             .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-             .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-             .join(BaseCell, Grade.cell_id == BaseCell.id)
+    query = (_graded(SubmittedAssignment.student_id, Assignment.name, BaseCell.name,
+                     Grade.score, Grade.max_score, SubmittedAssignment.timestamp)
              .where(or_(Grade.auto_score.is_not(None), Grade.manual_score.is_not(None)))
              .order_by(Assignment.name, SubmittedAssignment.student_id, BaseCell.name))
     if learner is not None:
@@ -55,6 +61,7 @@ def notebook_grades(gradebook_url: str, module: str, learner: str) -> dict[str, 
     nbgrader's objects loaded one by one (the notebook, then each grade and its
     cell: about 7 ms of a 130 ms grade here).
     """
+    ensure_tools_on_path()
     from nbgrader.api import (
         Assignment,
         BaseCell,
@@ -66,13 +73,8 @@ def notebook_grades(gradebook_url: str, module: str, learner: str) -> dict[str, 
 
     from balise.grading.gradebook import SharedGradebook
 
-    query = (select(BaseCell.name, Grade.score, Grade.max_score)
-             .select_from(Grade)
-             .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+    query = (_graded(BaseCell.name, Grade.score, Grade.max_score)
              .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-             .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-             .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-             .join(BaseCell, Grade.cell_id == BaseCell.id)
              .where(Assignment.name == module, Notebook.name == module,
                     SubmittedAssignment.student_id == learner))
     with SharedGradebook(gradebook_url) as gb:
