@@ -1,8 +1,8 @@
 # Balise: the whole platform's configuration (Jupyter Server, Voila, Balise).
 # `balise serve` reads this file; every option below is a traitlets trait
 # whose help says its unit and default (`balise serve --help-all` lists more).
-from balise.auth import BaliseAuthorizer, BaliseIdentityProvider
-from balise.voila_hook import prelaunch
+from balise.web.auth import BaliseAuthorizer, BaliseIdentityProvider
+from balise.web.voila_hook import prelaunch
 from pathlib import Path
 import balise
 
@@ -31,7 +31,7 @@ c.ServerApp.default_url = "/balise"
 # c.ServerApp.custom_display_url = "https://balise.example.org/"
 c.ServerApp.identity_provider_class = BaliseIdentityProvider
 c.ServerApp.authorizer_class = BaliseAuthorizer
-c.ServerApp.extra_template_paths = [str(Path(balise.__file__).parent / "templates")]
+c.ServerApp.extra_template_paths = [str(Path(balise.__file__).parent / "web" / "templates")]
 
 # --- Voila: modules as apps, the learner's identity handed to the kernel ----
 c.VoilaConfiguration.prelaunch_hook = prelaunch
@@ -44,9 +44,9 @@ c.VoilaExporter.language_code = "fr"   # <html lang="fr">: the modules are Frenc
 # --- Grading first when the CPU is short ------------------------------------
 # A page kernel yields to grading: started at niceness 10 (and its session too,
 # for Linux's autogroup scheduling), so a learner waiting for her score goes
-# before a page being opened (balise/kernel_priority.py). This is the class of each
+# before a page being opened (balise/web/kernel_priority.py). This is the class of each
 # kernel's own manager; the server's kernel_manager_class (all kernels) is set below.
-c.MappingKernelManager.kernel_manager_class = "balise.kernel_priority.LowPriorityKernelManager"
+c.MappingKernelManager.kernel_manager_class = "balise.web.kernel_priority.LowPriorityKernelManager"
 c.LowPriorityKernelManager.nice = 10
 # Page kernels talk to the server over Unix sockets in Jupyter's runtime folder, not
 # loopback TCP ports: a port chosen free for a kernel could be taken (by an outgoing
@@ -75,9 +75,9 @@ c.ServerApp.tornado_settings = {
 }
 
 # --- Kernels of module pages (issue 9): each one its learner's alone, and a page
-# may send widget messages only, never code (balise/kernels.py) ---------------
-c.ServerApp.kernel_manager_class = "balise.kernels.PageKernelManager"
-c.ServerApp.kernel_websocket_connection_class = "balise.kernels.PageKernelConnection"
+# may send widget messages only, never code (balise/web/kernels.py) ---------------
+c.ServerApp.kernel_manager_class = "balise.web.kernels.PageKernelManager"
+c.ServerApp.kernel_websocket_connection_class = "balise.web.kernels.PageKernelConnection"
 # No request body above 8 MB reaches a handler (Jupyter's default is 512 MB);
 # Balise's API refuses more than c.Balise.api_body_kb with a plain message.
 c.ServerApp.max_body_size = 8 * 1024 * 1024

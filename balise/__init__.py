@@ -19,6 +19,6 @@ class BaliseError(Exception):
 
 def _jupyter_server_extension_points():
     """Jupyter Server finds the extension through the package's name."""
-    from balise.app import BaliseApp
+    from balise.web.app import BaliseApp
 
-    return [{"module": "balise.app", "app": BaliseApp}]
+    return [{"module": "balise.web.app", "app": BaliseApp}]

@@ -7,24 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-from traitlets.config import Config, PyFileConfigLoader
-from traitlets.config.loader import ConfigFileNotFound
+from traitlets.config import Config
 
 from balise import BaliseError
-from balise.config import Balise
-
-
-def load_config(path: str | None) -> Config:
-    """jupyter_config.py (the platform's settings), if present, else defaults."""
-    target = Path(path or "jupyter_config.py")
-    if not target.exists():
-        if path:
-            raise BaliseError(f"{target}: configuration file not found.")
-        return Config()
-    try:
-        return PyFileConfigLoader(target.name, path=str(target.parent.resolve())).load_config()
-    except ConfigFileNotFound:
-        return Config()
+from balise.config import Balise, load_config
 
 
 def settings(args) -> tuple[Config, Balise]:
@@ -50,8 +36,8 @@ def check_courses(balise: Balise, out=sys.stdout) -> int:
 
     Ends with ``RESULT modules=N scenarios=N questions=N facts=N unsourced=N``.
     """
-    from balise import content_rules
-    from balise.catalogue import load_module
+    from balise.catalogue import rules as content_rules
+    from balise.catalogue.modules import load_module
     from balise.grading.build import source_notebook
     from balise.progress import load_routes
 
@@ -95,7 +81,7 @@ def check_courses(balise: Balise, out=sys.stdout) -> int:
 
 def build(balise: Balise, force: bool = False, out=sys.stdout) -> list[str]:
     """Run nbgrader generate_assignment for every module whose inputs changed."""
-    from balise.catalogue import load_catalogue, load_module
+    from balise.catalogue.modules import load_catalogue, load_module
     from balise.grading import build_module, ensure_tools_on_path, nbgrader_config
     from balise.grading.build import GALLERY, build_gallery, render_speech
 
@@ -140,17 +126,17 @@ def server_config(config: Config, balise: Balise, port: int | None) -> Config:
 
 
 def serve(args) -> None:
-    from balise import demo
-    from balise.app import BaliseApp
-    from balise.store import Store
+    from balise.demo import accounts as demo
+    from balise.store.models import Store
+    from balise.web.app import BaliseApp
 
     config, balise = settings(args)
     balise.data_path.mkdir(parents=True, exist_ok=True)
     build(balise)
     store = Store(balise.store_url)
     if not args.no_demo and demo.seed(store):
-        from balise.catalogue import load_catalogue
-        from balise.demo_group import seed_group
+        from balise.catalogue.modules import load_catalogue
+        from balise.demo.group import seed_group
         from balise.progress import load_routes
 
         catalogue = load_catalogue(balise.courses_path)
@@ -201,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             serve(args)
         elif args.command == "hub":
-            from balise.hub_config import start_hub
+            from balise.hub.config import start_hub
 
             start_hub(args, *settings(args))
         elif args.command == "build" and args.check:
@@ -209,13 +195,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "build":
             build(settings(args)[1], force=args.force)
         elif args.command == "backup":
-            from balise.backup import backup
+            from balise.store.backup import backup
 
             balise = settings(args)[1]
             print(backup(balise.data_path, Path(args.to), balise.store_url,
                          balise.gradebook_url))
         else:
-            from balise.backup import restore
+            from balise.store.backup import restore
 
             balise = settings(args)[1]
             restore(Path(args.archive), balise.data_path, force=args.force)

@@ -1,7 +1,7 @@
 """The module page's side of a submission, running in the Voila kernel.
 
 The server injects ``connect(token, url)`` as the page's first cell when
-Voila launches the kernel (see :mod:`balise.voila_hook`); the learner never
+Voila launches the kernel (see :mod:`balise.web.voila_hook`); the learner never
 sees or edits it. Without it (nbval, nbgrader's autograde) the panel shows a
 preview note and submits nothing.
 """

@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 
 from traitlets import CaselessStrEnum, Float, Integer, Unicode
-from traitlets.config import LoggingConfigurable
+from traitlets.config import Config, LoggingConfigurable, PyFileConfigLoader
+from traitlets.config.loader import ConfigFileNotFound
+
+from balise import BaliseError
 
 
 class Balise(LoggingConfigurable):
@@ -124,3 +127,20 @@ class Balise(LoggingConfigurable):
     @property
     def secret_path(self) -> Path:
         return self.data_path / "secret.key"
+
+
+def load_config(path: str | None) -> Config:
+    """jupyter_config.py (the platform's settings), if present, else defaults.
+
+    Here rather than in the command line so that the grading worker, started as its
+    own process, reads the same settings without importing the command line.
+    """
+    target = Path(path or "jupyter_config.py")
+    if not target.exists():
+        if path:
+            raise BaliseError(f"{target}: configuration file not found.")
+        return Config()
+    try:
+        return PyFileConfigLoader(target.name, path=str(target.parent.resolve())).load_config()
+    except ConfigFileNotFound:
+        return Config()

@@ -8,15 +8,15 @@ from datetime import date
 import pandas as pd
 
 from balise import progress as progress_module
-from balise import store as models_module
-from balise.catalogue import Module, load_catalogue
+from balise.catalogue.modules import Module, load_catalogue
 from balise.config import Balise
 from balise.grading import GradingService, WorkerSupervisor, grades_frame
 from balise.grading.answers import Answers
 from balise.progress import Route, load_routes
-from balise.store import Store
-from balise.throttle import SignInThrottle
+from balise.store import models as models_module
+from balise.store.models import Store
 from balise.tokens import load_secret
+from balise.web.throttle import SignInThrottle
 
 
 @dataclass
@@ -55,7 +55,7 @@ class BaliseContext:
 
         ``learner``: hers only (a learner's page reads her rows, not the group's).
         """
-        from balise.draw import name_questions
+        from balise.catalogue.draw import name_questions
 
         return name_questions(grades_frame(self.config.gradebook_url, learner),
                               self.attempts(learner) if attempts is None else attempts,

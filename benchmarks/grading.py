@@ -36,13 +36,13 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> None:
-    from balise import demo
-    from balise.catalogue import load_catalogue
+    from balise.catalogue.draw import right_answers
+    from balise.catalogue.modules import load_catalogue
     from balise.cli import build
     from balise.config import Balise
-    from balise.draw import right_answers
+    from balise.demo import accounts as demo
     from balise.grading import GradingService, WorkerSupervisor, nbgrader_config
-    from balise.store import Store
+    from balise.store.models import Store
 
     work = Path(tempfile.mkdtemp(prefix="balise-grading-bench-"))
     balise = Balise(data_dir=str(work / "data"), courses_dir=str(REPO / "courses"))

@@ -101,7 +101,7 @@ class Run:
 
     def right(self, name: str) -> dict:
         """Every item of the learner's first attempt right: the scenarios and her draw."""
-        from balise.draw import right_answers
+        from balise.catalogue.draw import right_answers
 
         return right_answers(self.module, name, 1)
     views: int = 0                  # widget outputs on a page rendered before the load
@@ -163,7 +163,7 @@ def start_server(data: Path, log: Path, config: Path) -> tuple[subprocess.Popen,
 
 def add_learners(store, names: list[str]) -> None:
     from balise.passwords import hash_password
-    from balise.store import Person
+    from balise.store.models import Person
 
     hashed = hash_password(PASSWORD)                     # one hash: argon2 is slow on purpose
     with store.session() as s:
@@ -340,7 +340,7 @@ async def learner(run: Run, name: str, gate: asyncio.Semaphore, delay: float,
 def pending_count(store) -> int:
     from sqlalchemy import func, select
 
-    from balise.store import Attempt
+    from balise.store.models import Attempt
 
     with store.session() as s:
         return s.scalar(select(func.count()).select_from(Attempt)
@@ -454,7 +454,7 @@ def check_once(run: Run, store, learners: list[Learner], wait: float) -> dict:
     import pandas as pd
 
     from balise.grading import grades_frame
-    from balise.store import Attempt
+    from balise.store.models import Attempt
 
     deadline = time.monotonic() + wait
     while pending_count(store) and time.monotonic() < deadline:
@@ -555,8 +555,8 @@ def main() -> None:
                         help="keep the temporary folder (server log, failed pages)")
     args = parser.parse_args()
 
-    from balise.catalogue import load_catalogue
-    from balise.store import Store
+    from balise.catalogue.modules import load_catalogue
+    from balise.store.models import Store
     from balise.tokens import load_secret
 
     work = Path(tempfile.mkdtemp(prefix="balise-load-"))

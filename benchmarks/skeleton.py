@@ -58,7 +58,7 @@ def start(cmd: list[str], url: str, log: Path) -> subprocess.Popen:
 
 
 def answer_quiz(page) -> None:
-    from balise.catalogue import load_catalogue
+    from balise.catalogue.modules import load_catalogue
 
     # The page asks this attempt's draw from the bank: answer the questions it shows.
     for q in load_catalogue(REPO / "courses")["postures"].quiz:

@@ -12,10 +12,10 @@ import json
 from sqlalchemy import func, select
 
 from balise import BaliseError
-from balise.catalogue import Module
-from balise.draw import drawn
+from balise.catalogue.draw import drawn
+from balise.catalogue.modules import Module
 from balise.grading.submissions import check_answer, check_answers
-from balise.store import Attempt, SavedAnswer, Store, utcnow
+from balise.store.models import Attempt, SavedAnswer, Store, utcnow
 
 NOT_ASKED = ("this question is not in your quiz: reload the page / cette question n'est pas "
              "dans votre quiz : rechargez la page")

@@ -20,8 +20,8 @@ from pathlib import Path
 import nbformat
 
 from balise import BaliseError
-from balise.catalogue import Module
-from balise.kinds import hidden_test
+from balise.catalogue.kinds import hidden_test
+from balise.catalogue.modules import Module
 
 QUIZ_TAG = "balise-quiz"
 INSTRUCTIONS_TAG = "balise-instructions"

@@ -4,7 +4,7 @@ The answer sheet holds the learner's answers by question id; the graded
 cells are slots (``quiz1``...). Which question slot k asked is re-drawn here,
 from the learner nbgrader is grading and the attempt number the server wrote
 in the notebook's metadata, with the same function the page used
-(:func:`balise.draw.drawn`). So an answer to a question the attempt did not
+(:func:`balise.catalogue.draw.drawn`). So an answer to a question the attempt did not
 ask scores nothing, and a sheet cannot name its own slots.
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from balise.catalogue import SLOT_PREFIX, load_module
-from balise.draw import slot_questions
+from balise.catalogue.draw import slot_questions
+from balise.catalogue.modules import SLOT_PREFIX, load_module
 from balise.grading.answer_sheet import SHEET_ID, sheet_is_answers_only
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from balise import BaliseError
-from balise.catalogue import Module
-from balise.draw import drawn, name_items
+from balise.catalogue.draw import drawn, name_items
+from balise.catalogue.modules import Module
 from balise.grading.answers import Answers
 from balise.grading.doorbell import ring
 from balise.grading.submissions import (
@@ -33,7 +33,7 @@ from balise.grading.submissions import (
     submission_notebook,
     write_submission,
 )
-from balise.store import Attempt, Store
+from balise.store.models import Attempt, Store
 
 
 class GradingService:

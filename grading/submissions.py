@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 
 from balise import BaliseError
-from balise.catalogue import Module
-from balise.kinds import Invalid
+from balise.catalogue.kinds import Invalid
+from balise.catalogue.modules import Module
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # nbgrader's own format (ExchangeSubmit.timestamp_format); written here, not

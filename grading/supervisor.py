@@ -53,7 +53,7 @@ class WorkerSupervisor(LoggingConfigurable):
                  log: logging.Logger | None = None, restart_delay: float | None = None,
                  courses_dir: Path | None = None, **kwargs):
         if config_file and "config" not in kwargs:
-            from balise.cli import load_config
+            from balise.config import load_config
 
             kwargs["config"] = load_config(config_file)
         super().__init__(**kwargs)

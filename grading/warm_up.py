@@ -22,10 +22,10 @@ from pathlib import Path
 from traitlets.config import Config
 
 from balise import BaliseError
-from balise.backup import copy_sqlite
 from balise.grading.coursedir import nbgrader_config
 from balise.grading.gradebook import SharedGradebook, SharedGradebookAPI, dispose_engines
 from balise.grading.submissions import now_utc, submission_notebook, write_submission
+from balise.store.backup import copy_sqlite
 
 LEARNER = "balise-warm-up"
 

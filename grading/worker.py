@@ -41,7 +41,7 @@ from balise.grading.priority import can_come_back, set_nice
 from balise.grading.results import notebook_grades
 from balise.grading.submissions import read_notebook, restore_submission
 from balise.grading.warm_up import warm_up
-from balise.store import Attempt, Store, utcnow
+from balise.store.models import Attempt, Store, utcnow
 
 
 class GradingWorker(LoggingConfigurable):
@@ -283,8 +283,7 @@ class GradingWorker(LoggingConfigurable):
 
 
 def main(argv: list[str] | None = None) -> None:
-    from balise.cli import load_config
-    from balise.config import Balise
+    from balise.config import Balise, load_config
 
     parser = argparse.ArgumentParser(description="Balise's grading worker.")
     parser.add_argument("--config")

@@ -27,9 +27,9 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 from sqlalchemy import select
 
-from balise.programme import Certificate
 from balise.progress.routes import Route
-from balise.store import Person, Store
+from balise.store.models import Person, Store
+from balise.store.programme import Certificate
 
 CODE_BYTES = 16                                   # 128 bits: 22 URL-safe characters
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")

@@ -1,6 +1,6 @@
 """The coordinator's indicators, as pure functions of frames.
 
-Inputs are the programme's tables read whole (:meth:`balise.store.Store.frame`)
+Inputs are the programme's tables read whole (:meth:`balise.store.models.Store.frame`)
 and the certification frame of :func:`balise.progress.status.certification`;
 nothing here reads a database or the clock, so every figure can be checked by
 hand in a test. Months are ``"YYYY-MM"`` strings: they sort, print and join

@@ -11,7 +11,7 @@ def _with_pictures(entries: list[dict], assets: Path) -> list[dict]:
 
 
 def make(spec: dict, check=None, answer=None, assets: Path | str = "assets", on_change=None):
-    """The widget for ``spec`` (``{'id', 'kind', 'prompt', ...}``, see ``balise.kinds``).
+    """The widget for ``spec`` (``{'id', 'kind', 'prompt', ...}``, see ``balise.catalogue.kinds``).
 
     ``check(answer)`` decides right or wrong (the server's, or the gallery's
     own rule); ``answer`` is one saved earlier, restored; ``on_change(answer)``

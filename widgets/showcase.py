@@ -28,7 +28,7 @@ KIND_NAMES = {
 
 def local_check(scenario):
     """The scenario's own rule, as the server would apply it."""
-    from balise.kinds import Invalid
+    from balise.catalogue.kinds import Invalid
 
     def check(answer):
         try:
@@ -40,7 +40,7 @@ def local_check(scenario):
 
 def show(folder: Path | str = ".") -> w.VBox:
     """The gallery: the language switch, then one titled example of every kind."""
-    from balise.catalogue import load_module
+    from balise.catalogue.modules import load_module
     from balise.widgets.factory import make
 
     folder = Path(folder).resolve()

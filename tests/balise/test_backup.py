@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from balise import BaliseError, demo
-from balise.backup import backup, restore
-from balise.store import Store
+from balise import BaliseError
+from balise.demo import accounts as demo
+from balise.store.backup import backup, restore
+from balise.store.models import Store
 
 BALISE = str(Path(sys.executable).parent / "balise")
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from balise import BaliseError
-from balise.catalogue import load_catalogue, load_module
+from balise.catalogue.modules import load_catalogue, load_module
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
 

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from balise.dashboard import by_month, quarter_hour_cell, rates_section
+from balise.web.dashboard import by_month, quarter_hour_cell, rates_section
 
 MONTHS = ["2026-09", "2026-10"]
 

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from markupsafe import escape
 
-from balise.catalogue import load_catalogue
-from balise.programme import Refresher
-from balise.store import Store
+from balise.catalogue.modules import load_catalogue
+from balise.store.models import Store
+from balise.store.programme import Refresher
 
 pytestmark = pytest.mark.slow
 POSTURES = load_catalogue(__import__("pathlib").Path(__file__).resolve().parents[2]

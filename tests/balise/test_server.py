@@ -179,7 +179,7 @@ def test_answers_need_the_learners_own_token(server):
 
 def test_module_page_shows_no_key(server):
     """The Voila page a learner gets holds prompts and options, never a key or a practice."""
-    from balise.catalogue import load_catalogue
+    from balise.catalogue.modules import load_catalogue
 
     module = load_catalogue(REPO / "courses")["postures"]
     page = server.session("lea").get(server.url + "voila/render/postures/postures.ipynb")

@@ -3,7 +3,7 @@
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from balise.store import Base, Store
+from balise.store.models import Base, Store
 
 
 def test_new_store_is_migrated_to_head(tmp_path):
@@ -28,7 +28,7 @@ def test_migrations_match_the_models(tmp_path):
 
 def test_second_open_keeps_the_data(tmp_path):
     url = f"sqlite:///{tmp_path / 'balise.db'}"
-    from balise import demo
+    from balise.demo import accounts as demo
 
     first = Store(url)
     demo.seed(first)

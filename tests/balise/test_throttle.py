@@ -1,4 +1,4 @@
-from balise.throttle import SignInThrottle
+from balise.web.throttle import SignInThrottle
 
 
 class Clock:

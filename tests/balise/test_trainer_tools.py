@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from balise.catalogue import load_catalogue
+from balise.catalogue.modules import load_catalogue
 from balise.config import Balise
 from balise.context import BaliseContext
-from balise.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
-from balise.store import Person, Site, Store
-from balise.trainer_tools import topic_suggestions
+from balise.store.models import Person, Site, Store
+from balise.store.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
+from balise.web.trainer_tools import topic_suggestions
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = ["quarter-hour", "warm-up", "validation"]

@@ -14,12 +14,12 @@ import pytest
 import requests
 
 from balise import tokens
-from balise.catalogue import load_catalogue
-from balise.draw import right_answers
+from balise.catalogue.draw import right_answers
+from balise.catalogue.modules import load_catalogue
 from balise.passwords import hash_password
-from balise.programme import Certificate, FieldValidation
 from balise.progress import load_routes
-from balise.store import Person, Site, Store
+from balise.store.models import Person, Site, Store
+from balise.store.programme import Certificate, FieldValidation
 
 REPO = Path(__file__).resolve().parents[2]
 LEARNER, TRAINER, PASSWORD = "verify-learner", "verify-trainer", "pw-verify-test"

@@ -8,8 +8,8 @@ import pytest
 from tornado import web
 
 from balise import tokens
-from balise.auth import BaliseUser
-from balise.voila_hook import prelaunch
+from balise.web.auth import BaliseUser
+from balise.web.voila_hook import prelaunch
 
 SECRET = b"s" * 32
 

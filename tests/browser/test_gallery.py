@@ -23,8 +23,8 @@ from playwright.sync_api import expect
 from shared import ARGS, CHROMIUM
 from test_journey import sign_in
 
-from balise.catalogue import load_module
-from balise.kinds import KINDS
+from balise.catalogue.kinds import KINDS
+from balise.catalogue.modules import load_module
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

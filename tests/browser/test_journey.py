@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from balise.catalogue import load_catalogue
-from balise.draw import drawn
+from balise.catalogue.draw import drawn
+from balise.catalogue.modules import load_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

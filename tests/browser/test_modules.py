@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import expect
 from test_gallery import MOUSE, RIGHT
 
-from balise.catalogue import load_catalogue
-from balise.draw import drawn
+from balise.catalogue.draw import drawn
+from balise.catalogue.modules import load_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -32,7 +32,7 @@ RENDER = 90_000
 @pytest.fixture(scope="module")
 def learner(server):
     from balise.passwords import hash_password
-    from balise.store import Person, Store
+    from balise.store.models import Person, Store
 
     store = Store(f"sqlite:///{server.data / 'balise.db'}")
     with store.session() as s:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from balise import content_rules
-from balise.catalogue import load_catalogue
-from balise.draw import drawn
+from balise.catalogue import rules as content_rules
+from balise.catalogue.modules import load_catalogue
+from balise.catalogue.draw import drawn
 from balise.progress import load_routes
 
 REPO = Path(__file__).resolve().parents[2]
@@ -184,7 +184,7 @@ def test_a_comma_in_unquoted_text_is_refused_with_the_line(tmp_path):
     import shutil
 
     from balise import BaliseError
-    from balise.catalogue import load_module
+    from balise.catalogue.modules import load_module
 
     folder = tmp_path / "postures"
     shutil.copytree(REPO / "courses" / "postures", folder)

@@ -2,11 +2,11 @@ import shutil
 
 import pytest
 
-from balise import demo
-from balise.catalogue import load_catalogue
+from balise.catalogue.modules import load_catalogue
 from balise.config import Balise
+from balise.demo import accounts as demo
 from balise.grading import GradingService, WorkerSupervisor
-from balise.store import Store
+from balise.store.models import Store
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ import asyncio
 import concurrent.futures
 from pathlib import Path
 
-from balise.catalogue import load_catalogue
-from balise.draw import drawn, right_answers
+from balise.catalogue.draw import drawn, right_answers
+from balise.catalogue.modules import load_catalogue
 from balise.grading.submissions import now_utc, write_submission
 from balise.passwords import hash_password
-from balise.store import Attempt, Person
+from balise.store.models import Attempt, Person
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
 POSTURES = load_catalogue(COURSES)["postures"]

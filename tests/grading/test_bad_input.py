@@ -6,7 +6,7 @@ import pytest
 
 from balise.grading import WorkerSupervisor
 from balise.grading.submissions import check_answers, submission_notebook
-from balise.store import Attempt
+from balise.store.models import Attempt
 
 from submitting import queue, right, run
 

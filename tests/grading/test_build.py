@@ -12,7 +12,7 @@ def release_of(balise):
 
 
 def test_release_has_quiz_but_no_answer_key(built_course):
-    from balise.catalogue import load_catalogue
+    from balise.catalogue.modules import load_catalogue
 
     module = load_catalogue(built_course.courses_path)["postures"]
     text = release_of(built_course).read_text()

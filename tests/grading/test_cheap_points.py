@@ -7,7 +7,7 @@ import pytest
 from balise.grading import WorkerSupervisor
 from balise.grading.answer_sheet import sheet_is_answers_only
 from balise.grading.submissions import check_answers, submission_notebook
-from balise.store import Attempt
+from balise.store.models import Attempt
 
 from submitting import TOTAL, full_key, queue, right, run
 

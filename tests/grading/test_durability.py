@@ -8,7 +8,7 @@ import time
 from sqlalchemy import select
 
 from balise.grading.results import grades_frame
-from balise.store import Attempt
+from balise.store.models import Attempt
 
 from submitting import TOTAL, add_learners, right, run
 
@@ -72,12 +72,12 @@ def test_fifty_submissions_at_once_on_postgresql(postgres, built_course, tmp_pat
     """The same load with both the store and nbgrader's gradebook on PostgreSQL."""
     import shutil
 
-    from balise import demo
-    from balise.catalogue import load_catalogue
+    from balise.catalogue.modules import load_catalogue
     from balise.cli import build
     from balise.config import Balise
+    from balise.demo import accounts as demo
     from balise.grading import GradingService, WorkerSupervisor
-    from balise.store import Store
+    from balise.store.models import Store
 
     store_url, book_url = postgres.create_db("balise"), postgres.create_db("gradebook")
     config = tmp_path / "jupyter_config.py"

@@ -5,7 +5,7 @@ import sys
 
 
 def test_every_release_notebook_runs_under_nbval(built_course):
-    from balise.catalogue import load_catalogue
+    from balise.catalogue.modules import load_catalogue
 
     modules = list(load_catalogue(built_course.courses_path))
     assert len(modules) >= 12

@@ -106,7 +106,7 @@ def test_sealed_kernel_sees_an_empty_data_folder(data):
 
 def test_worker_pool_hides_the_data_folder(tmp_path):
     from balise.grading.worker import GradingWorker
-    from balise.store import Store
+    from balise.store.models import Store
 
     data = tmp_path / "data"
     (data / "course").mkdir(parents=True)

@@ -11,7 +11,7 @@ import nbformat
 from sqlalchemy import select
 
 from balise.grading import WorkerSupervisor
-from balise.store import Attempt
+from balise.store.models import Attempt
 
 from submitting import POSTURES, TOTAL, right, run, wrong
 

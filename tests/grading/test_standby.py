@@ -11,7 +11,7 @@ from balise.grading import WorkerSupervisor
 from balise.grading.lease import GradingLease, holder
 from balise.grading.priority import can_come_back, nice_of
 from balise.grading.results import grades_frame
-from balise.store import Attempt
+from balise.store.models import Attempt
 
 from submitting import TOTAL, add_learners, right, run
 

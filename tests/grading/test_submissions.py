@@ -4,7 +4,7 @@ import nbformat
 import pytest
 
 from balise import BaliseError
-from balise.catalogue import load_catalogue
+from balise.catalogue.modules import load_catalogue
 from balise.grading.submissions import (
     check_answers,
     check_id,
@@ -68,9 +68,9 @@ def test_answers_are_kept_even_when_the_release_is_broken(built_course, tmp_path
     import json
     import shutil
 
-    from balise.catalogue import load_catalogue
+    from balise.catalogue.modules import load_catalogue
     from balise.grading import GradingService
-    from balise.store import Store
+    from balise.store.models import Store
 
     data = tmp_path / "data"
     shutil.copytree(built_course.data_path, data)

@@ -21,8 +21,8 @@ from playwright.sync_api import expect
 from shared import ARGS, BIN, CHROMIUM, free_port
 from sqlalchemy import create_engine, text
 
-from balise.catalogue import load_catalogue
-from balise.draw import drawn
+from balise.catalogue.draw import drawn
+from balise.catalogue.modules import load_catalogue
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 

@@ -12,12 +12,13 @@ from sqlalchemy import make_url
 from tornado import web
 from traitlets.config import Config
 
-from balise import BaliseError, demo
-from balise.auth import BaliseUser
-from balise.hub import BaliseAuthenticator, HubIdentityProvider, role_of
-from balise.hub_config import configure_hub, configure_service, schema_urls
-from balise.store import Person, Store
-from balise.submit_api import SubmitHandler
+from balise import BaliseError
+from balise.demo import accounts as demo
+from balise.hub.config import configure_hub, configure_service, schema_urls
+from balise.hub.identity import BaliseAuthenticator, HubIdentityProvider, role_of
+from balise.store.models import Person, Store
+from balise.web.auth import BaliseUser
+from balise.web.submit_api import SubmitHandler
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +154,7 @@ def test_service_configuration_needs_the_hub_and_takes_its_prefix():
                                                               "balise/",
                                      "BALISE_DB_URL": "postgresql+psycopg://db/b"})
     assert c.ServerApp.base_url == "/services/balise/"
-    assert c.ServerApp.identity_provider_class == "balise.hub.HubIdentityProvider"
+    assert c.ServerApp.identity_provider_class == "balise.hub.identity.HubIdentityProvider"
     assert c.ServerApp.custom_display_url == "https://b.example.org/services/balise/"
     assert c.Balise.db_url == "postgresql+psycopg://db/b"
 
@@ -170,4 +171,4 @@ def test_hub_configuration_keeps_other_services_and_roles():
     assert balise["oauth_no_confirm"] and "command" not in balise
     assert [r["name"] for r in c.JupyterHub.load_roles] == ["culler", "user"]
     assert "access:services!service=balise" in c.JupyterHub.load_roles[-1]["scopes"]
-    assert c.JupyterHub.authenticator_class == "balise.hub.BaliseAuthenticator"
+    assert c.JupyterHub.authenticator_class == "balise.hub.identity.BaliseAuthenticator"

@@ -13,7 +13,6 @@ import pytest
 import segno
 from sqlalchemy import select
 
-from balise.programme import Certificate
 from balise.progress import Route, certification, module_status
 from balise.progress.certificates import (
     certificate_pdf,
@@ -21,7 +20,8 @@ from balise.progress.certificates import (
     issue_certificates,
     verify,
 )
-from balise.store import Person, Site, Store
+from balise.store.models import Person, Site, Store
+from balise.store.programme import Certificate
 
 TODAY = date(2026, 11, 25)
 ROUTE = Route("socle", {"fr": "Socle commun", "en": "Common core"}, ["logistics"],

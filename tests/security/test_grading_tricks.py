@@ -25,7 +25,7 @@ from shared import start_server, stop_server
 from balise.config import Balise
 from balise.grading.answer_sheet import SHEET_ID
 from balise.grading.submissions import check_answers, submission_notebook
-from balise.store import Attempt, Store
+from balise.store.models import Attempt, Store
 
 from probe import refused
 

@@ -10,7 +10,7 @@ import requests
 
 from balise import tokens
 from balise.passwords import hash_password
-from balise.store import Person, Store
+from balise.store.models import Person, Store
 
 from probe import api, bilingual, refused, submission, token, unchanged
 

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from balise.programme import Refresher, Team
-from balise.store import Person, Site, Store
+from balise.store.models import Person, Site, Store
+from balise.store.programme import Refresher, Team
 
 from probe import bilingual, refused, unchanged
 

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from balise.programme import Team
-from balise.store import Person, Store
+from balise.store.models import Person, Store
+from balise.store.programme import Team
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

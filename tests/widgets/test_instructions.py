@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from balise.catalogue import load_module
+from balise.catalogue.modules import load_module
 from balise.grading.build import public_instructions, spoken_texts
 from balise.widgets.i18n import LANGUAGE
 from balise.widgets.instructions import Instructions

@@ -210,7 +210,7 @@ def test_every_kind_hands_each_change_on_to_be_saved_before_any_check():
     """In a module, on_change saves the answer: a reload restores what was set, checked or not."""
     from pathlib import Path
 
-    from balise.catalogue import load_module
+    from balise.catalogue.modules import load_module
     from balise.widgets.factory import make
 
     gallery = Path(__file__).resolve().parents[2] / "widgets" / "gallery"

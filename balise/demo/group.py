@@ -1,7 +1,7 @@
 """A realistic group for the demo: 3 sites, 5 activities, 60 people and a year of events.
 
 Added by ``balise serve`` to a new data folder after the named demo accounts
-(:mod:`balise.demo`), so a coordinator's dashboard has something to show:
+(:mod:`balise.demo.accounts`), so a coordinator's dashboard has something to show:
 placements starting through the year, `postures` passed at various dates
 (some certificates expiring, some expired), field validations, monthly
 quarter-hours held more often as the year goes on, daily warm-ups,
@@ -18,9 +18,10 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from balise.demo import PEOPLE, SITE
+from balise.demo.accounts import PEOPLE, SITE
 from balise.passwords import hash_password
-from balise.programme import (
+from balise.store.models import Attempt, Person, Site, Store
+from balise.store.programme import (
     Accident,
     Attendance,
     FieldValidation,
@@ -30,7 +31,6 @@ from balise.programme import (
     Team,
     WarmUp,
 )
-from balise.store import Attempt, Person, Site, Store
 
 SITES = [SITE, ("marseille-chantiers", "Marseille — logistique de chantier"),
          ("lille-recyclage", "Lille — recyclage et réemploi")]

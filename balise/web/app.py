@@ -13,20 +13,20 @@ from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinja
 
 from balise.config import Balise
 from balise.context import BaliseContext
-from balise.dashboard import DashboardHandler
-from balise.files import release_files_route
-from balise.kernels import PageKernelShutdownHandler
-from balise.pages import (
+from balise.web.dashboard import DashboardHandler
+from balise.web.files import release_files_route
+from balise.web.kernels import PageKernelShutdownHandler
+from balise.web.pages import (
     CoordinatorHandler,
     FeedbackHandler,
     HomeHandler,
     LearnerHandler,
     TrainerHandler,
 )
-from balise.refresher_page import RefresherHandler
-from balise.submit_api import AnswerHandler, SubmitHandler
-from balise.trainer_tools import QuarterHourHandler, ValidationHandler, WarmUpHandler
-from balise.verify import CertificatePdfHandler, VerifyHandler
+from balise.web.refresher import RefresherHandler
+from balise.web.submit_api import AnswerHandler, SubmitHandler
+from balise.web.trainer_tools import QuarterHourHandler, ValidationHandler, WarmUpHandler
+from balise.web.verify import CertificatePdfHandler, VerifyHandler
 
 HERE = Path(__file__).parent
 
@@ -81,7 +81,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
 
 
 def _jupyter_server_extension_points():
-    return [{"module": "balise.app", "app": BaliseApp}]
+    return [{"module": "balise.web.app", "app": BaliseApp}]
 
 
 _load_jupyter_server_extension = BaliseApp.load_classic_server_extension

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import nbformat
 import yaml
 
-from balise.catalogue import Module
+from balise.catalogue.modules import Module
 
 # A source names a public text a learner or an inspector can look up.
 _ART = r"[LRD] ?\d{3,4}-\d{1,3}(?:-\d{1,3})?"

@@ -98,7 +98,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def upgrade(engine) -> None:
-    """Bring the schema to the newest revision in ``balise/migrations`` (Alembic)."""
+    """Bring the schema to the newest revision in ``balise/store/migrations`` (Alembic)."""
     from alembic import command
     from alembic.config import Config
 
@@ -147,4 +147,4 @@ class Store:
 
 
 # The programme's tables share Base: importing them registers them with it.
-from balise import programme  # noqa: E402,F401
+from balise.store import programme  # noqa: E402,F401

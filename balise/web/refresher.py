@@ -13,7 +13,7 @@ from datetime import date
 from tornado import web
 
 from balise.messages import CATALOGUE
-from balise.pages import Page, require
+from balise.web.pages import Page, require
 
 
 class RefresherHandler(Page):

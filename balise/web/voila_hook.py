@@ -14,8 +14,8 @@ import nbformat
 from tornado import web
 
 from balise import tokens
-from balise.auth import BaliseUser
-from balise.kernels import page_owner
+from balise.web.auth import BaliseUser
+from balise.web.kernels import page_owner
 
 GALLERY = "gallery"
 

@@ -18,10 +18,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from balise import BaliseError
-from balise.pages import Page, require
-from balise.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
 from balise.progress.routes import route_for
-from balise.store import Person, Site
+from balise.store.models import Person, Site
+from balise.store.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
+from balise.web.pages import Page, require
 
 DAYS_BACK = 31          # a record may be entered late, up to a month after the day
 TOPIC_LENGTH = (3, 200)

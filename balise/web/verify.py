@@ -12,9 +12,9 @@ import re
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 
-from balise.pages import Page, require
 from balise.progress.certificates import WORDS, certificate_pdf, find, verify
 from balise.progress.routes import Route
+from balise.web.pages import Page, require
 
 
 def verify_url(serverapp, code: str) -> str:

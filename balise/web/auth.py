@@ -22,9 +22,9 @@ from jupyter_server.services.api.handlers import IdentityHandler
 from tornado import web
 from traitlets import default
 
-from balise.kernels import owns
 from balise.messages import both
 from balise.passwords import check_password
+from balise.web.kernels import owns
 
 
 @dataclass
@@ -37,7 +37,7 @@ class SignInHandler(LoginFormHandler):
     """Balise's sign-in page at /login: Jupyter's form handling, Balise's page.
 
     Its own class so that Balise owns the page (template ``login.html`` from
-    ``balise/templates``) and can add checks such as rate limiting later
+    ``balise/web/templates``) and can add checks such as rate limiting later
     without touching Jupyter's handler.
     """
 
@@ -198,11 +198,11 @@ class BaliseIdentityProvider(IdentityProvider):
 class BaliseAuthorizer(Authorizer):
     """Signed-in people may use the kernels Voila starts for them, and nothing else of Jupyter.
 
-    Balise's own pages check roles themselves (:func:`balise.pages.require`).
+    Balise's own pages check roles themselves (:func:`balise.web.pages.require`).
     Contents, files, terminals and sessions are refused to everyone, so no
     notebook, gradebook or data file is reachable through Jupyter's APIs. A
     kernel is reachable by the person whose page started it, and by nobody
-    else: not even listed (:mod:`balise.kernels`).
+    else: not even listed (:mod:`balise.web.kernels`).
     """
 
     allowed = {("kernels", "read"), ("kernels", "execute"), ("kernelspecs", "read"),

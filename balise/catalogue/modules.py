@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from balise import BaliseError, kinds
+from balise import BaliseError
+from balise.catalogue import kinds
 
 MODULE_ID = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 LANGS = ("fr", "en")
@@ -43,7 +44,7 @@ class Question:
 class Scenario:
     """A practice situation: its key and practice stay on the server, like the quiz's.
 
-    ``kind`` is one of :data:`balise.kinds.KINDS`; ``public_data`` is what the
+    ``kind`` is one of :data:`balise.catalogue.kinds.KINDS`; ``public_data`` is what the
     page's widget is given, ``private`` what only the server's feedback uses.
     """
 
@@ -60,7 +61,7 @@ class Scenario:
         return {"id": self.id, "kind": self.kind, "prompt": self.prompt, **self.public_data}
 
     def clean(self, answer: object) -> Any:
-        """The answer in its stored form; raises ``balise.kinds.Invalid``."""
+        """The answer in its stored form; raises ``balise.catalogue.kinds.Invalid``."""
         return kinds.clean_answer(self.kind, self.public_data, answer)
 
     def accepts(self, answer: object) -> bool:
@@ -98,7 +99,7 @@ class Instruction:
 
 
 # nbgrader grade cells of the quiz are slots, not questions: each attempt draws
-# its questions from the bank (see balise.draw), slot k holds the k-th drawn.
+# its questions from the bank (see balise.catalogue.draw), slot k holds the k-th drawn.
 SLOT_PREFIX = "quiz"
 
 

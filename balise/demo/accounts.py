@@ -6,7 +6,7 @@ The passwords are printed at start and are for a demo on 127.0.0.1 only.
 from __future__ import annotations
 
 from balise.passwords import hash_password
-from balise.store import Person, Site, Store
+from balise.store.models import Person, Site, Store
 
 SITE = ("lyon-logistique", "Lyon — plateforme logistique")
 PEOPLE = [

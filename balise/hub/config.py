@@ -2,7 +2,7 @@
 
 One shared Balise server, started and supervised by the hub as its service
 ``balise``, serves every learner at ``/services/balise/``; the hub signs people
-in (:mod:`balise.hub`). Per-user servers would each hold a whole Jupyter server
+in (:mod:`balise.hub.identity`). Per-user servers would each hold a whole Jupyter server
 (about 130 MB measured before a module is opened, more with Balise's grading
 worker); the shared one adds only the kernels of the module pages open at the
 moment (about 58 MB each).
@@ -27,7 +27,7 @@ from balise import BaliseError
 SERVICE = "balise"
 # `balise serve --config` this file when the hub starts Balise: the platform's own
 # configuration (BALISE_CONFIG), then the hub's sign-in and URL prefix.
-SERVICE_CONFIG = Path(__file__).with_name("hub_service_config.py")
+SERVICE_CONFIG = Path(__file__).with_name("service_config.py")
 SCHEMAS = {"hub": "hub", "store": "balise", "gradebook": "gradebook"}
 
 
@@ -143,7 +143,7 @@ def configure_hub(c: Config, service_url: str, command: list[str] | None = None,
     ``service_url``, and ``api_token`` is the token Balise's own pod was given
     (its ``JUPYTERHUB_API_TOKEN``). Other services and roles are kept.
     """
-    c.JupyterHub.authenticator_class = "balise.hub.BaliseAuthenticator"
+    c.JupyterHub.authenticator_class = "balise.hub.identity.BaliseAuthenticator"
     c.Authenticator.manage_groups = True
     service = {"name": SERVICE, "url": service_url, "oauth_no_confirm": True,
                "display": True, "info": {"description": "Balise: safety modules"}}
@@ -209,7 +209,7 @@ def configure_service(c: Config, environ: dict[str, str]) -> Config:
     if "JUPYTERHUB_SERVICE_PREFIX" not in environ:
         raise BaliseError("hub_service_config.py is for a JupyterHub service: "
                           "start it with `balise hub`.")
-    c.ServerApp.identity_provider_class = "balise.hub.HubIdentityProvider"
+    c.ServerApp.identity_provider_class = "balise.hub.identity.HubIdentityProvider"
     c.ServerApp.base_url = environ["JUPYTERHUB_SERVICE_PREFIX"]
     if environ.get("JUPYTERHUB_PUBLIC_URL"):
         c.ServerApp.custom_display_url = environ["JUPYTERHUB_PUBLIC_URL"]
@@ -224,7 +224,7 @@ def start_hub(args, config: Config, balise) -> None:
     """``balise hub``: prepare the databases, then run JupyterHub in this process."""
     from jupyterhub.app import JupyterHub
 
-    from balise.store import Store
+    from balise.store.models import Store
 
     hub = BaliseHub(config=config)
     if args.port:

@@ -10,10 +10,10 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.extension.handler import ExtensionHandlerJinjaMixin, ExtensionHandlerMixin
 from tornado import web
 
-from balise.auth import BaliseUser
 from balise.grading.submissions import ID_PATTERN
 from balise.messages import CATALOGUE
 from balise.progress.certificates import certificates_of, issue_certificates
+from balise.web.auth import BaliseUser
 
 
 def require(*roles: str):

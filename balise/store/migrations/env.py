@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from balise.store import Base
+from balise.store.models import Base
 
 VERSION_TABLE = "balise_alembic_version"   # apart from nbgrader's alembic_version
 

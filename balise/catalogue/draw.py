@@ -16,7 +16,7 @@ import random
 
 import pandas as pd
 
-from balise.catalogue import SLOT_PREFIX, Module
+from balise.catalogue.modules import SLOT_PREFIX, Module
 
 
 def drawn(module: Module, learner: str, attempt: int) -> list[str]:

@@ -1,9 +1,9 @@
 """The prevention programme's records: teams, field validations, quarter-hours, warm-ups,
 safety visits, accidents, hours worked, certificates and assigned refreshers.
 
-Tables beside the people and attempts of :mod:`balise.store`, in the same
+Tables beside the people and attempts of :mod:`balise.store.models`, in the same
 database, created by Alembic migration 0002. Trainers write most of them from
-a phone; coordinators read them as frames (:meth:`balise.store.Store.frame`).
+a phone; coordinators read them as frames (:meth:`balise.store.models.Store.frame`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from balise.store import Base, utcnow
+from balise.store.models import Base, utcnow
 
 ACTIVITIES = ("logistics", "construction", "circular-economy", "transport", "digital")
 

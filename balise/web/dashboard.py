@@ -15,9 +15,9 @@ from typing import Callable
 
 import pandas as pd
 
-from balise.pages import Page, require
 from balise.progress import charts
 from balise.progress import indicators as ind
+from balise.web.pages import Page, require
 
 BAD_GROUPING = {"fr": "Regroupement inconnu : choisissez site, activité ou cohorte.",
                 "en": "Unknown grouping: choose site, activity or cohort."}

@@ -27,8 +27,8 @@ still gets them in the page's order; no answer in time means refused.
 
 Set in ``jupyter_config.py``::
 
-    c.ServerApp.kernel_manager_class = "balise.kernels.PageKernelManager"
-    c.ServerApp.kernel_websocket_connection_class = "balise.kernels.PageKernelConnection"
+    c.ServerApp.kernel_manager_class = "balise.web.kernels.PageKernelManager"
+    c.ServerApp.kernel_websocket_connection_class = "balise.web.kernels.PageKernelConnection"
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from tornado import web
 from tornado.websocket import WebSocketClosedError
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 
-# Set by Voila's prelaunch hook (:mod:`balise.voila_hook`) in the request that
+# Set by Voila's prelaunch hook (:mod:`balise.web.voila_hook`) in the request that
 # then starts the kernel: the same asyncio task, so no other request sees it.
 page_owner: ContextVar[str | None] = ContextVar("balise_page_owner", default=None)
 

@@ -8,7 +8,7 @@ Two halves, one in each process:
   ``trainer`` or ``coordinator``.
 - :class:`HubIdentityProvider` runs in the Balise service. It asks the hub whose
   cookie a request carries (OAuth, through JupyterHub's own ``HubOAuth``, as a
-  single-user server does) and builds the :class:`~balise.auth.BaliseUser` that
+  single-user server does) and builds the :class:`~balise.web.auth.BaliseUser` that
   Balise's pages and Voila's prelaunch hook expect: role from the hub group,
   site from the store.
 """
@@ -23,12 +23,12 @@ from jupyterhub.singleuser.extension import JupyterHubIdentityProvider
 from tornado import web
 from traitlets import default
 
-from balise.auth import BaliseUser
 from balise.config import Balise
 from balise.passwords import check_password
-from balise.store import ROLES, Store
-from balise.submit_api import KernelAPIHandler
-from balise.throttle import SignInThrottle
+from balise.store.models import ROLES, Store
+from balise.web.auth import BaliseUser
+from balise.web.submit_api import KernelAPIHandler
+from balise.web.throttle import SignInThrottle
 
 
 def role_of(groups: list[str]) -> str | None:
