@@ -20,7 +20,7 @@ import uuid
 
 import ipywidgets as w
 
-from balise.messages import both, tagged, text
+from balise.messages import CATALOGUE, both, number_words, tagged, text
 from balise.widgets.shown import ShownHTML
 
 _session: dict[str, str] = {}
@@ -163,27 +163,51 @@ def quiz(module: str, questions: list[dict], size: int | None = None):
     return widget
 
 
+def _both_html(words: dict[str, str]) -> str:
+    """A course text in both languages, each tagged so a one-language page can hide the other."""
+    return (f'<span lang="fr">{html.escape(words["fr"])}</span>'
+            f'<span lang="en" class="balise-second"><br>{html.escape(words["en"])}</span>')
+
+
+def _filled(key: str, **values) -> str:
+    """A catalogue word with numbers in it, tagged by language like :func:`tagged`."""
+    entry = CATALOGUE[key]
+    return _both_html({lang: entry[lang].format(**values) for lang in ("fr", "en")})
+
+
 def render_result(result: dict) -> str:
-    """The score and each question, right or wrong, with the practice and its source."""
+    """The score, what it counts, and each item she was asked: its text, her answer, right or
+    wrong, the practice and its source (unfolded on demand)."""
     if "error" in result:
         return f'<div role="alert"><strong>⚠ {html.escape(result["error"])}</strong></div>'
     if result.get("status") != "graded":
         return f'<div role="status">{tagged("kept_pending")}</div>'
     verdict = "passed" if result["passed"] else "not_passed"
+    counts = result.get("counts", {})
+    counted = _filled("counts", questions=counts.get("questions", 0),
+                      scenarios=counts.get("scenarios", 0))
+    got, out_of = number_words(result["score"]), number_words(result["max_score"])
+    score = {lang: f"{got[lang]} / {out_of[lang]}" for lang in ("fr", "en")}
+    score = (html.escape(score["fr"]) if score["fr"] == score["en"] else
+             f'<span lang="fr">{html.escape(score["fr"])}</span>'
+             f'<span lang="en" class="balise-second"> ({html.escape(score["en"])})</span>')
     parts = [
         f'<div role="status" class="balise-score"><h3>{tagged("score")} : '
-        f'{result["score"]:g} / {result["max_score"]:g} ({result["percent"]} %)</h3>'
+        f'{score} ({result["percent"]} %)</h3><p>{counted}</p>'
         f'<p><strong>{tagged(verdict)}</strong> '
         f'({tagged("pass_mark")} : {result["pass_mark"]} %)</p><ol>'
     ]
     for q in result["questions"]:
         mark, word = ("✔", "right") if q["correct"] else ("✘", "wrong")
+        title = "situation_n" if q.get("type") == "scenario" else "question_n"
         parts.append(
             f'<li class="balise-q-{"right" if q["correct"] else "wrong"}">'
-            f'<strong>{mark} {tagged(word)}</strong><br>'
-            f'<span lang="fr">{html.escape(q["practice"]["fr"])}</span><br>'
-            f'<span lang="en" class="balise-second">{html.escape(q["practice"]["en"])}</span><br>'
-            f'<small>{html.escape(text("source", "fr"))} : {html.escape(q["source"])}</small></li>')
+            f'<strong>{_filled(title, n=q["n"])} : {mark} {tagged(word)}</strong><br>'
+            f'{_both_html(q["prompt"])}<br>'
+            f'<em>{tagged("your_answer")} :</em> {_both_html(q["answer"])}<br>'
+            f'<em>{tagged("right_practice")} :</em> {_both_html(q["practice"])}'
+            f'<details><summary>{html.escape(text("source", "fr"))}</summary>'
+            f'<small>{html.escape(q["source"])}</small></details></li>')
     parts.append("</ol></div>")
     return "".join(parts)
 

@@ -38,6 +38,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
                 "en": "Too much sent at once: reload the page and try again."},
     "sign_in_again": {"fr": "Votre session a expiré : rechargez la page.",
                       "en": "Your session has expired: reload the page."},
+    "not_found": {"fr": "Page introuvable.", "en": "Page not found."},
+    "feedback_title": {"fr": "Vos réponses", "en": "Your answers"},
+    "your_answer": {"fr": "Votre réponse", "en": "Your answer"},
+    "right_practice": {"fr": "À retenir", "en": "Remember"},
+    "question_n": {"fr": "Question {n}", "en": "Question {n}"},
+    "situation_n": {"fr": "Situation {n}", "en": "Situation {n}"},
+    "counts": {"fr": "{questions} questions + {scenarios} situations",
+               "en": "{questions} questions + {scenarios} situations"},
+    "my_modules": {"fr": "Mes modules", "en": "My modules"},
+    "see_answers": {"fr": "Revoir mes réponses", "en": "See my answers again"},
 }
 
 
@@ -57,3 +67,17 @@ def tagged(key: str) -> str:
     entry = CATALOGUE[key]
     return (f'<span lang="fr">{html.escape(entry["fr"])}</span>'
             f'<span lang="en" class="balise-second"> / {html.escape(entry["en"])}</span>')
+
+
+def number_words(value: float) -> dict[str, str]:
+    """A number as each language writes it: "5,5" in French, "5.5" in English."""
+    from babel.numbers import format_decimal
+
+    return {lang: format_decimal(value, locale=lang) for lang in ("fr", "en")}
+
+
+def date_words(day) -> dict[str, str]:
+    """A day as each language writes it in full: "3 décembre 2026", "3 December 2026"."""
+    from babel.dates import format_date
+
+    return {lang: format_date(day, "d MMMM y", locale=lang) for lang in ("fr", "en")}

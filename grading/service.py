@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from balise import BaliseError
+from balise.catalogue.answer_words import question_answer, scenario_answer
 from balise.catalogue.draw import drawn, name_items
 from balise.catalogue.modules import Module
 from balise.grading.answers import Answers
@@ -147,8 +148,20 @@ class GradingService:
             if self._waiters.get(loop) is waiting:
                 del self._waiters[loop]
 
+    def _answers_sent(self, attempt_id: str) -> dict:
+        """The answers the attempt was graded on, as kept when it was taken in."""
+        try:
+            return json.loads((self.archive / f"{attempt_id}.answers.json").read_text())["answers"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
     def result(self, attempt_id: str) -> dict:
-        """What the learner's page shows: total, pass or not, each question with its practice."""
+        """What the learner sees of one attempt: total, pass or not, and each item she was asked.
+
+        For each item: the question or situation as the page showed it, her answer in
+        words, right or wrong, the right practice and its source. Nothing of an item she
+        was not asked, and no key: the module page and her feedback page both show this.
+        """
         with self.store.session() as s:
             attempt = s.get(Attempt, attempt_id)
         module = self.catalogue[attempt.module_id]
@@ -162,13 +175,23 @@ class GradingService:
             return out
         grades = name_items(module, attempt.learner_id, attempt.number,
                             json.loads(attempt.details or "{}"))
-        asked = [*module.scenarios, *(module.question(q) for q in
-                                      drawn(module, attempt.learner_id, attempt.number))]
+        given = self._answers_sent(attempt.id)
+        questions = [module.question(q) for q in
+                     drawn(module, attempt.learner_id, attempt.number)]
         percent = 100 * attempt.score / attempt.max_score if attempt.max_score else 0.0
+        items = []
+        for n, item in [*enumerate(module.scenarios, start=1), *enumerate(questions, start=1)]:
+            scenario = item in module.scenarios       # numbered as the page numbers them
+            answer = given.get(item.id)
+            items.append({
+                "id": item.id, "n": n, "type": "scenario" if scenario else "question",
+                "prompt": item.prompt,
+                "answer": (scenario_answer(item.kind, item.public_data, answer) if scenario
+                           else question_answer(item.options, answer)),
+                "correct": item.id in grades and grades[item.id][0] >= grades[item.id][1],
+                "practice": item.practice, "source": item.source})
         out.update(score=attempt.score, max_score=attempt.max_score, percent=round(percent),
-                   passed=percent >= module.pass_mark, questions=[
-                       {"id": q.id, "n": n,
-                        "correct": q.id in grades and grades[q.id][0] >= grades[q.id][1],
-                        "practice": q.practice, "source": q.source}
-                       for n, q in enumerate(asked, start=1)])
+                   passed=percent >= module.pass_mark, questions=items,
+                   counts={"scenarios": len(module.scenarios), "questions": len(questions)},
+                   graded_at=attempt.graded_at.isoformat() if attempt.graded_at else None)
         return out

@@ -14,15 +14,10 @@ from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinja
 from balise.config import Balise
 from balise.context import BaliseContext
 from balise.web.dashboard import DashboardHandler
+from balise.web.feedback import FeedbackHandler, TrainerFeedbackHandler
 from balise.web.files import release_files_route
 from balise.web.kernels import PageKernelShutdownHandler
-from balise.web.pages import (
-    CoordinatorHandler,
-    FeedbackHandler,
-    HomeHandler,
-    LearnerHandler,
-    TrainerHandler,
-)
+from balise.web.pages import CoordinatorHandler, HomeHandler, LearnerHandler, TrainerHandler
 from balise.web.refresher import RefresherHandler
 from balise.web.submit_api import AnswerHandler, SubmitHandler
 from balise.web.trainer_tools import QuarterHourHandler, ValidationHandler, WarmUpHandler
@@ -63,6 +58,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/api/submit", SubmitHandler),
             (r"/balise/api/answers?", AnswerHandler),
             (r"/balise/feedback/([a-z][a-z0-9-]{1,40})", FeedbackHandler),
+            (r"/balise/trainer/feedback/([a-z][a-z0-9-]{1,40})", TrainerFeedbackHandler),
             (r"/balise/verify/([^/]*)", VerifyHandler),
             (r"/balise/certificate/([^/]+)\.pdf", CertificatePdfHandler),
             (r"/balise/refresher/([0-9]{1,10})", RefresherHandler),

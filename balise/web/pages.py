@@ -10,7 +10,6 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.extension.handler import ExtensionHandlerJinjaMixin, ExtensionHandlerMixin
 from tornado import web
 
-from balise.grading.submissions import ID_PATTERN
 from balise.messages import CATALOGUE
 from balise.progress.certificates import certificates_of, issue_certificates
 from balise.web.auth import BaliseUser
@@ -63,35 +62,6 @@ class Page(ExtensionHandlerJinjaMixin, ExtensionHandlerMixin, JupyterHandler):
                                          base_url=self.base_url, **ns))
 
 
-class FeedbackHandler(Page):
-    """nbgrader's feedback for one module: one's own, or a learner's for their trainer.
-
-    The file path is built from the signed-in person (or a learner checked
-    against the trainer's site), never from a path in the URL. The page is
-    served sandboxed: no script in it runs.
-    """
-
-    @require("learner", "trainer", "coordinator")
-    def get(self, module_id):
-        ctx, user = self.balise, self.current_user
-        learner = self.get_argument("learner", user.username)
-        person = ctx.store.person(learner) if ID_PATTERN.match(learner) else None
-        allowed = person is not None and (
-            learner == user.username or user.role == "coordinator"
-            or (user.role == "trainer" and person.site_id == user.site))
-        if module_id not in ctx.catalogue or not allowed:
-            self.set_status(403 if module_id in ctx.catalogue else 404)
-            return self.show("message.html", title=CATALOGUE["forbidden"])
-        page = ctx.config.course_root / "feedback" / learner / module_id / f"{module_id}.html"
-        if not page.is_file():
-            self.set_status(404)
-            return self.show("message.html", title=CATALOGUE["no_feedback"])
-        self.set_header("Content-Security-Policy", "sandbox; default-src 'none'; "
-                        "style-src 'unsafe-inline'; img-src data:")
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(page.read_bytes())
-
-
 class HomeHandler(Page):
     @web.authenticated
     def get(self):
@@ -113,8 +83,7 @@ class LearnerHandler(Page):
         for module in ctx.catalogue.values():
             row = mine.loc[module.id] if module.id in mine.index else None
             modules.append({"module": module, "percent": None if row is None else row.percent,
-                            "feedback": (ctx.config.course_root / "feedback" /
-                                         self.current_user.username / module.id).is_dir(),
+                            "feedback": row is not None,
                             "passed": False if row is None else bool(row.passed)})
         # Issued here, where she looks, so a route certified since her last visit shows at once.
         today = date.today()

@@ -129,18 +129,26 @@ def test_feedback_is_for_the_learner_and_her_trainer_only(server):
     assert r.status_code == 200 and r.json()["status"] == "graded"
     amina = server.session("amina")
     url = server.url + "balise/feedback/postures"
-    for _ in range(100):                       # generated just after the score
-        own = amina.get(url)
-        if own.status_code == 200:
-            break
-        time.sleep(0.1)
-    assert own.status_code == 200 and "sandbox" in own.headers["Content-Security-Policy"]
+    own = amina.get(url)
+    assert own.status_code == 200 and "Votre réponse" in own.text
     assert server.session("formatrice").get(url + "?learner=amina").status_code == 200
     assert server.session("coordinateur").get(url + "?learner=amina").status_code == 200
     for bad in ["yusuf", "../amina", "amina/../../x", "formatrice"]:
-        assert amina.get(url, params={"learner": bad}).status_code == 403, bad
-    assert server.session("yusuf").get(url + "?learner=amina").status_code == 403
+        refused = amina.get(url, params={"learner": bad})
+        assert refused.status_code == 404 and "Page introuvable" in refused.text, bad
+    assert server.session("yusuf").get(url + "?learner=amina").status_code == 404
     assert amina.get(server.url + "balise/feedback/unknown-module").status_code == 404
+    # nbgrader's own page, made just after the score, is for her trainer only.
+    raw = server.url + "balise/trainer/feedback/postures?learner=amina"
+    trainer = server.session("formatrice")
+    for _ in range(100):
+        page = trainer.get(raw)
+        if page.status_code == 200:
+            break
+        time.sleep(0.1)
+    assert page.status_code == 200 and "sandbox" in page.headers["Content-Security-Policy"]
+    assert amina.get(raw).status_code == 403
+    assert server.session("yusuf").get(raw).status_code == 403
 
 
 def answer(server, token, item, value, module="postures"):

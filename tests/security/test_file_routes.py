@@ -90,5 +90,4 @@ def test_nobody_reads_another_persons_feedback(server, who, learner):
     s = server.session(who)     # signing in lands on her page, which may record refreshers
     with unchanged(server):
         r = s.get(server.url + "balise/feedback/postures", params={"learner": learner})
-    bilingual(refused(r, 403), "Cette page n'est pas pour votre rôle",
-              "This page is not for your role")
+    bilingual(refused(r, 404), "Page introuvable", "Page not found")

@@ -86,7 +86,7 @@ def test_a_trainer_sees_no_learner_of_another_site(server, elsewhere):
         form = s.get(server.url + "balise/trainer/validation", params={"learner": learner})
         quarter = s.get(server.url + "balise/trainer/quarter-hour",
                         params={"team": team, "site": team})
-    bilingual(refused(feedback, 403), *ROLE)
+    bilingual(refused(feedback, 404), "Page introuvable", "Page not found")
     for page in (form, quarter):
         assert page.status_code == 200 and learner not in page.text and team not in page.text
 
