@@ -54,9 +54,7 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -66,22 +64,14 @@ from pathlib import Path
 
 import httpx
 import psutil
+from serving import REPO, Server, serve_balise, sign_in
 from websockets.asyncio.client import connect as ws_connect
 
-REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
 MODULE = "postures"
 PAGE = f"voila/render/{MODULE}/{MODULE}.ipynb"
 PASSWORD = "load-test"
 VIEW = "application/vnd.jupyter.widget-view+json"   # one per widget output on the page
 MB = 1024 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -137,29 +127,7 @@ class Learner:
         return result
 
 
-# --- the server --------------------------------------------------------------------------
-
-def start_server(data: Path, log: Path, config: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(BIN / "balise"), "--config", str(config), "serve",
-         "--data", str(data), "--courses", str(REPO / "courses"), "--port", str(port),
-         "--no-demo"], cwd=REPO, stdout=open(log, "w"), stderr=subprocess.STDOUT,
-        start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"balise serve exited:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url + "login", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    proc.kill()
-    sys.exit(f"balise serve did not start:\n{log.read_text()[-3000:]}")
-
+# --- the learners' accounts, the server's processes ------------------------------------
 
 def add_learners(store, names: list[str]) -> None:
     from balise.passwords import hash_password
@@ -185,14 +153,6 @@ def kind(proc: psutil.Process, server_pid: int) -> str:
 
 # --- one learner -------------------------------------------------------------------------
 
-async def sign_in(http: httpx.AsyncClient, name: str) -> None:
-    await http.get("login")
-    r = await http.post("login", data={"username": name, "password": PASSWORD,
-                                       "_xsrf": http.cookies.get("_xsrf")})
-    if r.status_code != 200 or not r.url.path.startswith("/balise/learner"):
-        raise RuntimeError(f"HTTP {r.status_code} at {r.url.path}")
-
-
 async def open_page(run: Run, http: httpx.AsyncClient, name: str) -> tuple[str | None, str]:
     """Her kernel's id, and what is wrong with the page: '' when it has every widget."""
     r = await http.get(PAGE, timeout=300)
@@ -209,7 +169,7 @@ async def open_page(run: Run, http: httpx.AsyncClient, name: str) -> tuple[str |
 async def probe(run: Run, name: str) -> None:
     """Render the page once before the load: how many widgets a whole page has."""
     async with httpx.AsyncClient(base_url=run.url, timeout=120, follow_redirects=True) as http:
-        await sign_in(http, name)
+        await sign_in(http, name, PASSWORD)
         r = await http.get(PAGE)
         run.views = r.text.count(VIEW)
         found = re.search(r'"kernelId": "([0-9a-f-]{36})"', r.text)
@@ -313,7 +273,7 @@ async def learner(run: Run, name: str, gate: asyncio.Semaphore, delay: float,
                                        follow_redirects=True) as http:
         kernel = ws = None
         try:
-            await me.step("sign in", sign_in(http, name))
+            await me.step("sign in", sign_in(http, name, PASSWORD))
             kernel, problem = await me.step("open page", open_page(run, http, name))
             if problem:
                 raise RuntimeError(problem)     # her kernel is still shut down, below
@@ -512,13 +472,9 @@ def summary(run: Run, learners: list[Learner], wall: float) -> None:
                                                                      key=lambda x: -x[1])))
 
 
-def stop_everything(proc: subprocess.Popen, run: Run | None) -> None:
-    proc.terminate()
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+def stop_everything(server: Server, run: Run | None) -> None:
+    """Stop the server, then kill what it started and left running (seen by the sampler)."""
+    server.stop()
     left = []
     for pid, (created, what) in (run.seen.items() if run else []):
         try:
@@ -562,20 +518,21 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="balise-load-"))
     data = work / "data"
     print(f"load average before: {os.getloadavg()[0]:.1f}; starting the server...", flush=True)
-    proc, url = start_server(data, work / "server.log", args.config.resolve())
+    server = serve_balise(data, work / "server.log", config=args.config.resolve(), demo=False,
+                          own_session=True, seconds=300)
     run = store = None
     try:
         module = load_catalogue(REPO / "courses")[MODULE]
         store = Store(f"sqlite:///{data / 'balise.db'}")
         names = [f"learner{i:03d}" for i in range(args.learners)]
         add_learners(store, [*names, "probe"])
-        run = Run(url=url, server=psutil.Process(proc.pid), data=data,
+        run = Run(url=server.url, server=psutil.Process(server.proc.pid), data=data,
                   secret=load_secret(data / "secret.key"),
                   module=module)
         asyncio.run(probe(run, "probe"))
         print(f"{args.learners} learners, at most {args.concurrency} at once, arriving over "
               f"{args.ramp:.0f} s, thinking {args.think[0]:.0f}-{args.think[1]:.0f} s before "
-              f"submitting; {args.kills} worker kills, on {url}; a whole page has "
+              f"submitting; {args.kills} worker kills, on {server.url}; a whole page has "
               f"{run.views} widgets", flush=True)
         t0 = time.monotonic()
         learners = asyncio.run(drive(run, store, names, args.concurrency, args.kills,
@@ -591,7 +548,7 @@ def main() -> None:
     finally:
         if store is not None:
             store.dispose()
-        stop_everything(proc, run)
+        stop_everything(server, run)
         if args.keep:
             print(f"kept: {work}")
         else:

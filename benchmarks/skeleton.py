@@ -11,50 +11,26 @@ Last line: RESULT key=value ... (seconds).
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import requests
 from playwright.sync_api import sync_playwright
+from serving import (
+    BIN,
+    REPO,
+    free_port,
+    launch_chromium,
+    phone_page,
+    serve_balise,
+    sign_in_page,
+    start,
+)
 
-REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 RUNS = 5
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"server exited:\n{log.read_text()[-2000:]}")
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    sys.exit("server did not start")
-
-
-def start(cmd: list[str], url: str, log: Path) -> subprocess.Popen:
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-    wait_http(url, proc, log)
-    return proc
 
 
 def answer_quiz(page) -> None:
@@ -69,12 +45,8 @@ def answer_quiz(page) -> None:
 
 
 def balise_figures(browser, url: str) -> tuple[list[float], list[float]]:
-    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    page.goto(url + "login")
-    page.fill("#username", "amina")
-    page.fill("#password", "demo-amina")
-    page.click("#sign-in")
-    page.wait_for_url("**/balise/learner")
+    page = phone_page(browser)
+    sign_in_page(page, url)
     tti, submit = [], []
     for _ in range(RUNS):
         t0 = time.perf_counter()
@@ -91,23 +63,17 @@ def balise_figures(browser, url: str) -> tuple[list[float], list[float]]:
 
 def stock_voila_tti(browser, notebook: Path, work: Path) -> list[float]:
     port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    proc = subprocess.Popen([str(BIN / "voila"), "--no-browser", f"--port={port}",
-                             "--Voila.ip=127.0.0.1", notebook.name],
-                            cwd=notebook.parent, stdout=open(work / "voila.log", "w"),
-                            stderr=subprocess.STDOUT)
-    wait_http(url, proc, work / "voila.log")
-    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    times = []
-    try:
+    voila = start("voila", [str(BIN / "voila"), "--no-browser", f"--port={port}",
+                            "--Voila.ip=127.0.0.1", notebook.name],
+                  port, work / "voila.log", cwd=notebook.parent)
+    with voila:
+        page = phone_page(browser)
+        times = []
         for _ in range(RUNS):
             t0 = time.perf_counter()
-            page.goto(url)
+            page.goto(voila.url)
             page.locator("button.balise-submit").wait_for(state="visible", timeout=60_000)
             times.append(time.perf_counter() - t0)
-    finally:
-        proc.terminate()
-        proc.wait(20)
     return times
 
 
@@ -126,21 +92,12 @@ def stock_autograde(course_root: Path, gradebook_url: str, learner: str) -> list
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="balise-bench-"))
     data = work / "data"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    server = start([str(BIN / "balise"), "serve", "--data", str(data), "--port", str(port)],
-                   url + "login", work / "server.log")
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                        args=ARGS)
-            tti, submit = balise_figures(browser, url)
-            release = data / "course" / "release" / "postures" / "postures.ipynb"
-            stock_tti = stock_voila_tti(browser, release, work)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(30)
+    with serve_balise(data, work / "server.log") as server, sync_playwright() as p:
+        browser = launch_chromium(p)
+        tti, submit = balise_figures(browser, server.url)
+        release = data / "course" / "release" / "postures" / "postures.ipynb"
+        stock_tti = stock_voila_tti(browser, release, work)
+        browser.close()
     stock_grade = stock_autograde(data / "course", f"sqlite:///{data / 'gradebook.db'}", "amina")
     med = statistics.median
     print(f"Submit -> score shown (Balise, browser): {[round(t, 2) for t in submit]}")

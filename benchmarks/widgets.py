@@ -19,15 +19,12 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 from playwright.sync_api import sync_playwright
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from skeleton import ARGS, BIN, free_port, start  # noqa: E402
+from serving import launch_chromium, phone_page, serve_balise, sign_in_page
 
 ACTIONS = int(os.environ.get("BALISE_BENCH_ACTIONS", "50"))
 
@@ -148,24 +145,16 @@ w.VBox([pick, out])"""
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="balise-widgets-bench-"))
     data = work / "data"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    server = start([str(BIN / "balise"), "serve", "--data", str(data), "--port", str(port)],
-                   url + "login", work / "server.log")
-    stock = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(STOCK)])
-    stock.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}
-    nbformat.write(stock, data / "course" / "release" / "gallery" / "stock.ipynb")
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                        args=ARGS)
-            page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-            page.goto(url + "login")
-            page.fill("#username", "amina")
-            page.fill("#password", "demo-amina")
-            page.click("#sign-in")
-            page.wait_for_url("**/balise/learner")
+        with serve_balise(data, work / "server.log") as server, sync_playwright() as p:
+            url = server.url
+            stock = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(STOCK)])
+            stock.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                            "language": "python"}
+            nbformat.write(stock, data / "course" / "release" / "gallery" / "stock.ipynb")
+            browser = launch_chromium(p)
+            page = phone_page(browser)
+            sign_in_page(page, url)
             page.goto(url + "voila/render/gallery/gallery.ipynb")
             page.locator(".balise-gallery-ppe").wait_for(state="visible", timeout=60_000)
             series = kind_series(page)
@@ -173,8 +162,6 @@ def main() -> None:
             series_stock = stock_series(page, url)
             browser.close()
     finally:
-        server.terminate()
-        server.wait(30)
         shutil.rmtree(work, ignore_errors=True)
     med = statistics.median
     for name, values in [*series.items(), ("postures (server)", series_postures),
