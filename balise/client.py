@@ -20,10 +20,13 @@ import uuid
 
 import ipywidgets as w
 
-from balise.messages import CATALOGUE, both, number_words, tagged, text
+from balise.formats import number_words
+from balise.messages import CATALOGUE, both, tagged, text
 from balise.widgets.shown import ShownHTML
 
 _session: dict[str, str] = {}
+# The page's scenarios, in the page's order: {scenario id: prompt}.
+_scenarios: dict[str, dict[str, str]] = {}
 
 
 def connect(token: str, api_url: str) -> None:
@@ -106,8 +109,13 @@ def scenario(module: str, spec: dict, assets: str = "assets"):
 
     check = lambda answer: save_answer(module, spec["id"], answer)  # noqa: E731
     keep = lambda answer: _background.put(module, spec["id"], answer)  # noqa: E731
-    return make(spec, check=check, answer=saved_answers(module).get(spec["id"]), assets=assets,
-                on_change=keep)
+    widget = make(spec, check=check, answer=saved_answers(module).get(spec["id"]),
+                  assets=assets, on_change=keep)
+    _scenarios[spec["id"]] = spec["prompt"]
+    # An anchor the submit warning's links scroll to (the widget itself has no id).
+    anchor = ShownHTML(f'<span id="balise-item-{html.escape(spec["id"])}"></span>',
+                       layout=w.Layout(height="0px", margin="0"))
+    return w.VBox([anchor, widget])
 
 
 class _Background:
@@ -164,7 +172,11 @@ def quiz(module: str, questions: list[dict], size: int | None = None):
 
 
 def _both_html(words: dict[str, str]) -> str:
-    """A course text in both languages, each tagged so a one-language page can hide the other."""
+    """A course text in both languages, each tagged so a one-language page can hide the other.
+
+    Said once when both languages write it the same ("Situation 2", "8 questions")."""
+    if words["fr"] == words["en"]:
+        return html.escape(words["fr"])
     return (f'<span lang="fr">{html.escape(words["fr"])}</span>'
             f'<span lang="en" class="balise-second"><br>{html.escape(words["en"])}</span>')
 
@@ -197,19 +209,35 @@ def render_result(result: dict) -> str:
         f'<p><strong>{tagged(verdict)}</strong> '
         f'({tagged("pass_mark")} : {result["pass_mark"]} %)</p><ol>'
     ]
-    for q in result["questions"]:
-        mark, word = ("✔", "right") if q["correct"] else ("✘", "wrong")
-        title = "situation_n" if q.get("type") == "scenario" else "question_n"
-        parts.append(
-            f'<li class="balise-q-{"right" if q["correct"] else "wrong"}">'
-            f'<strong>{_filled(title, n=q["n"])} : {mark} {tagged(word)}</strong><br>'
+    wrong = [q for q in result["questions"] if not q["correct"]]
+    right = [q for q in result["questions"] if q["correct"]]
+    parts[-1] = parts[-1].removesuffix("<ol>")
+    if wrong:
+        parts.append(f'<h3>{_filled("to_review", n=len(wrong))}</h3>{LIST}')
+        parts += [_item(q) for q in wrong]
+        parts.append("</ul>")
+    if right:         # folded when something is to review, so the mistakes come first
+        parts.append(f'<details{"" if wrong else " open"}><summary><strong>'
+                     f'{_filled("right_answers", n=len(right))}</strong></summary>'
+                     f'{LIST}{"".join(_item(q) for q in right)}</ul></details>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+LIST = '<ul class="balise-items" style="list-style:none;padding:0">'
+
+
+def _item(q: dict) -> str:
+    """One item she was asked: its text, her answer, right or wrong, what to remember."""
+    mark, word = ("✔", "right") if q["correct"] else ("✘", "wrong")
+    title = "situation_n" if q.get("type") == "scenario" else "question_n"
+    return (f'<li class="balise-q-{"right" if q["correct"] else "wrong"}">'
+            f'<strong>{mark} {_filled(title, n=q["n"])} : {tagged(word)}</strong><br>'
             f'{_both_html(q["prompt"])}<br>'
             f'<em>{tagged("your_answer")} :</em> {_both_html(q["answer"])}<br>'
             f'<em>{tagged("right_practice")} :</em> {_both_html(q["practice"])}'
             f'<details><summary>{html.escape(text("source", "fr"))}</summary>'
             f'<small>{html.escape(q["source"])}</small></details></li>')
-    parts.append("</ol></div>")
-    return "".join(parts)
 
 
 class SubmitPanel(w.VBox):
@@ -230,20 +258,68 @@ class SubmitPanel(w.VBox):
         self.output = ShownHTML()
         self.output.add_class("balise-result")
         self.again.on_click(self._on_again)
-        self.children = [self.button, self.output, self.again]
+        # Asked before an attempt with blanks is used: which items, then send or go back.
+        self.warning_text = ShownHTML()
+        self.send_anyway = w.Button(description=both("send_anyway"),
+                                    layout=w.Layout(min_height="44px", width="auto"))
+        self.send_anyway.add_class("balise-send-anyway")
+        self.go_back = w.Button(description=both("go_back"),
+                                layout=w.Layout(min_height="44px", width="auto"))
+        self.go_back.add_class("balise-go-back")
+        self.go_back.on_click(lambda _: setattr(self.warning.layout, "display", "none"))
+        self.warning = w.VBox([self.warning_text, w.HBox([self.send_anyway, self.go_back],
+                                                         layout=w.Layout(flex_flow="row wrap"))],
+                              layout=w.Layout(display="none"))
+        self.warning.add_class("balise-blank-warning")
+        self._pending_shown: dict = {}
+        self.send_anyway.on_click(lambda _: self._on_submit(self._pending_shown, confirmed=True))
+        self.children = [self.button, self.warning, self.output, self.again]
 
-    def _on_submit(self, shown: dict | None = None) -> None:
+    def unanswered(self, answers: dict) -> list[tuple[str, int, str, dict]]:
+        """Items left blank: (kind, number, id, prompt) of each situation and question.
+
+        A situation counts as answered once the server holds an answer for it (each
+        change is saved as she goes), so the answers queued are sent first.
+        """
+        _background.drain()
+        saved = _call(f"balise/api/answers?module={self.module}", timeout=10)
+        held = saved.get("answers", {}) if "error" not in saved else {}
+        blank = [("situation", n, sid, prompt)
+                 for n, (sid, prompt) in enumerate(_scenarios.items(), start=1)
+                 if sid not in held]
+        blank += [("question", n, q["id"], q["prompt"])
+                  for n, q in enumerate(getattr(self.quiz, "_questions", []), start=1)
+                  if q["id"] not in answers]
+        return blank
+
+    def _ask(self, blank: list, shown: dict | None) -> None:
+        """Say what is blank, each a link to it; nothing is sent, no attempt is used."""
+        self._pending_shown = dict(shown or {})
+        links = "".join(
+            f'<li><a href="#balise-item-{html.escape(item)}">'
+            f'{_filled("situation_n" if kind == "situation" else "question_n", n=n)}</a> : '
+            f'{_both_html(prompt)}</li>' for kind, n, item, prompt in blank)
+        left = _filled("blanks_left" if len(blank) > 1 else "blank_left", n=len(blank))
+        self.warning_text.value = (f'<div role="alert"><p><strong>{left}</strong></p>'
+                                   f'<ul>{links}</ul></div>')
+        self.warning.layout.display = None
+
+    def _on_submit(self, shown: dict | None = None, confirmed: bool = False) -> None:
         if self.state != "ready":
             return
         if not _session:
             self.output.value = f"<p>{html.escape(both('preview'))}</p>"
             return
+        answers = {**self.quiz.answer, **self.quiz.shown_answers(shown or {})}
+        blank = [] if confirmed else self.unanswered(answers)
+        if blank:
+            return self._ask(blank, shown)
+        self.warning.layout.display = "none"
         self.state = "grading"
         self.button.disabled = True
         self.quiz.lock(True)
         self.output.value = f'<p role="status">{html.escape(both("grading"))}</p>'
-        # What the page shows checked wins over state updates still on their way.
-        answers = {**self.quiz.answer, **self.quiz.shown_answers(shown or {})}
+        # (``answers``: what the page shows checked wins over state updates on their way.)
         result = post_submission(self.module, self.submission_id, answers)
         self.output.value = render_result(result)
         if result.get("status") == "graded":

@@ -30,24 +30,10 @@ from sqlalchemy import select
 from balise.progress.routes import Route
 from balise.store.models import Person, Store
 from balise.store.programme import Certificate
+from balise.words import word
 
 CODE_BYTES = 16                                   # 128 bits: 22 URL-safe characters
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")
-
-# The certificate's words, French first.
-WORDS = {
-    "title": {"fr": "Attestation de formation sécurité", "en": "Safety training certificate"},
-    "name": {"fr": "Nom", "en": "Name"},
-    "route": {"fr": "Parcours", "en": "Route"},
-    "modules": {"fr": "Modules réussis", "en": "Modules passed"},
-    "passed_on": {"fr": "réussi le", "en": "passed on"},
-    "issued_on": {"fr": "Délivrée le", "en": "Issued on"},
-    "valid_until": {"fr": "Valable jusqu'au", "en": "Valid until"},
-    "code": {"fr": "Code de vérification", "en": "Verification code"},
-    "not_found": {"fr": "Attestation introuvable", "en": "Certificate not found"},
-    "scan": {"fr": "Pour vérifier cette attestation, scannez le code ou ouvrez l'adresse :",
-             "en": "To verify this certificate, scan the code or open the address:"},
-}
 
 
 def _day(value) -> date:
@@ -227,29 +213,33 @@ def certificate_pdf(certificate: Certificate, person_name: str, route: Route,
         french, english = title.get("fr") or fallback, title.get("en") or fallback
         return escape(french if french == english else f"{french} / {english}")
 
-    passed_on = f"{WORDS['passed_on']['fr']} / {WORDS['passed_on']['en']}"
+    said = word("passed on")
+    passed_on = f"{said['fr']} / {said['en']}"
     modules = "<br/>".join(
         f"{titled(modules_titles.get(m['module'], {}), m['module'])} — "
         f"{escape(passed_on)} {escape(m['passed_on'])}" for m in json.loads(certificate.modules))
-    value = {
-        "name": Paragraph(escape(person_name), strong),
-        "route": Paragraph(titled(route.title, route.id), strong),
-        "modules": Paragraph(modules, fr),
-        "issued_on": Paragraph(certificate.issued_on.isoformat(), strong),
-        "valid_until": Paragraph(certificate.valid_until.isoformat(), strong),
-        "code": Paragraph(escape(certificate.code),
-                          ParagraphStyle("code", parent=strong, fontName=mono)),
-    }
-    table = Table([[both(WORDS[key]), cell] for key, cell in value.items()],
+    rows = [
+        (word("Name"), Paragraph(escape(person_name), strong)),
+        (word("Route"), Paragraph(titled(route.title, route.id), strong)),
+        (word("Modules passed"), Paragraph(modules, fr)),
+        (word("Issued on"), Paragraph(certificate.issued_on.isoformat(), strong)),
+        (word("Valid until"), Paragraph(certificate.valid_until.isoformat(), strong)),
+        (word("Verification code"), Paragraph(escape(certificate.code),
+                                              ParagraphStyle("code", parent=strong,
+                                                             fontName=mono))),
+    ]
+    table = Table([[both(words), cell] for words, cell in rows],
                   colWidths=[55 * mm, 115 * mm], hAlign="LEFT",
                   style=[("VALIGN", (0, 0), (-1, -1), "TOP"),
                          ("BOTTOMPADDING", (0, 0), (-1, -1), 8)])
     heading = ParagraphStyle("heading", parent=strong, fontSize=22, leading=30)
-    story = [both(WORDS["title"], heading), Spacer(1, 10 * mm), table, Spacer(1, 10 * mm),
-             both(WORDS["scan"]), Paragraph(escape(verify_url), fr), Spacer(1, 4 * mm),
+    title = word("Safety training certificate")
+    story = [both(title, heading), Spacer(1, 10 * mm), table, Spacer(1, 10 * mm),
+             both(word("To verify this certificate, scan the code or open the address:")),
+             Paragraph(escape(verify_url), fr), Spacer(1, 4 * mm),
              QRFlowable(qr_code(verify_url), 45 * mm)]
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, title=f"{WORDS['title']['fr']} / {WORDS['title']['en']}",
+    SimpleDocTemplate(out, pagesize=A4, title=f"{title['fr']} / {title['en']}",
                       author="Balise", lang="fr", pageCompression=1 if compress else 0,
                       leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
                       bottomMargin=20 * mm).build(story)

@@ -25,7 +25,6 @@ SHIPPED = [
     ("balise/store/migrations/versions", "*.py", "store/migrations/versions"),
     ("balise/hub", "*.py", "hub"),
     ("balise/locale", "*/LC_MESSAGES/*.po", "locale"),
-    ("widgets/locale", "*/LC_MESSAGES/*.po", "widgets/locale"),
     ("widgets/js", "*.js", "widgets/js"),
 ]
 PACKAGES = ["balise", "balise/web", "balise/store", "balise/catalogue", "balise/hub",

@@ -1,9 +1,10 @@
 """The widgets' words and the page's language.
 
-Words come from gettext catalogues (``widgets/locale/<lang>/LC_MESSAGES/
-balise.po``, read with Babel): the message id is the English text, the French
-catalogue translates it. A course's own text comes bilingual from its
-module.yaml as ``{'fr': ..., 'en': ...}``.
+Words come from Balise's one pair of gettext catalogues (:mod:`balise.words`,
+``balise/locale/<lang>/LC_MESSAGES/balise.po``), shared with the pages and the
+certificates: the message id is the English text, the French catalogue
+translates it. A course's own text comes bilingual from its module.yaml as
+``{'fr': ..., 'en': ...}``.
 
 The page has one language setting, :data:`LANGUAGE`: French and English
 together (French first, the default: many learners read one better than the
@@ -14,31 +15,14 @@ themselves; their answers are traits they keep, so switching loses nothing.
 from __future__ import annotations
 
 import html
-from functools import lru_cache
-from pathlib import Path
 
 import ipywidgets as w
 from traitlets import Enum, HasTraits
 
 from balise.widgets.shown import ShownHTML
+from balise.words import LANGS, gettext, word
 
-LANGS = ("fr", "en")
 MODES = ("both", "fr", "en")
-LOCALE = Path(__file__).parent / "locale"
-
-
-@lru_cache(maxsize=None)
-def catalogue(lang: str) -> dict[str, str]:
-    """msgid -> translation for one language; an untranslated id stays as it is."""
-    from babel.messages.pofile import read_po
-
-    with open(LOCALE / lang / "LC_MESSAGES" / "balise.po", "rb") as f:
-        po = read_po(f, locale=lang)
-    return {m.id: m.string for m in po if m.id and isinstance(m.id, str) and m.string}
-
-
-def gettext(msgid: str, lang: str) -> str:
-    return catalogue(lang).get(msgid, msgid)
 
 
 class Language(HasTraits):
@@ -77,7 +61,7 @@ def rich(text: dict[str, str], tag: str = "p", mode: str | None = None) -> str:
 
 def word_rich(msgid: str, tag: str = "span", mode: str | None = None) -> str:
     """A widget word as HTML with its languages tagged."""
-    return rich({lang: gettext(msgid, lang) for lang in LANGS}, tag, mode)
+    return rich(word(msgid), tag, mode)
 
 
 # Page rules per language: text tagged with the other language is hidden, in

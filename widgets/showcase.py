@@ -13,16 +13,18 @@ import ipywidgets as w
 
 from balise.widgets.i18n import LanguageSwitch
 from balise.widgets.shown import ShownHTML
+from balise.words import N_, word
 
+# Each kind's name: an id of the catalogue, said in the page's languages.
 KIND_NAMES = {
-    "choice": {"fr": "Choix unique", "en": "Choice"},
-    "multi": {"fr": "Choix multiple", "en": "Multi-choice"},
-    "ordering": {"fr": "Remettre dans l'ordre", "en": "Ordering"},
-    "hazard": {"fr": "Chasse aux dangers", "en": "Hazard hunt"},
-    "matching": {"fr": "Associer", "en": "Matching"},
-    "story": {"fr": "Histoire à choix", "en": "Branching story"},
-    "lift": {"fr": "Calcul de levage", "en": "Lift calculator"},
-    "ppe": {"fr": "Habiller le travailleur", "en": "PPE picker"},
+    "choice": N_("Choice"),
+    "multi": N_("Multi-choice"),
+    "ordering": N_("Ordering"),
+    "hazard": N_("Hazard hunt"),
+    "matching": N_("Matching"),
+    "story": N_("Branching story"),
+    "lift": N_("Lift calculator"),
+    "ppe": N_("PPE picker"),
 }
 
 
@@ -47,7 +49,7 @@ def show(folder: Path | str = ".") -> w.VBox:
     module = load_module(folder)
     parts: list[w.Widget] = [LanguageSwitch()]
     for scenario in module.scenarios:
-        name = KIND_NAMES[scenario.kind]
+        name = word(KIND_NAMES[scenario.kind])
         title = ShownHTML(f'<h2 id="kind-{scenario.kind}"><span lang="fr">{name["fr"]}</span> / '
                        f'<span lang="en">{name["en"]}</span></h2>')
         widget = make(scenario.public(), check=local_check(scenario),

@@ -17,7 +17,13 @@ from balise.web.dashboard import DashboardHandler
 from balise.web.feedback import FeedbackHandler, TrainerFeedbackHandler
 from balise.web.files import release_files_route
 from balise.web.kernels import PageKernelShutdownHandler
-from balise.web.pages import CoordinatorHandler, HomeHandler, LearnerHandler, TrainerHandler
+from balise.web.pages import (
+    ClosedDoorHandler,
+    CoordinatorHandler,
+    HomeHandler,
+    LearnerHandler,
+    TrainerHandler,
+)
 from balise.web.refresher import RefresherHandler
 from balise.web.submit_api import AnswerHandler, SubmitHandler
 from balise.web.trainer_tools import QuarterHourHandler, ValidationHandler, WarmUpHandler
@@ -65,6 +71,8 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             # Two of Voila's routes, taken first (Balise's handlers are added before
             # Voila's): a page shuts down its own kernel only; no file through a link.
             (r"/voila/api/shutdown/(.*)", PageKernelShutdownHandler),
+            (r"/voila/?", ClosedDoorHandler),
+            (r"/voila/tree(/.*)?", ClosedDoorHandler),
             release_files_route(self.serverapp),
         ])
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from balise.formats import date_words, number_words
 from balise.grading.submissions import ID_PATTERN
-from balise.messages import CATALOGUE, date_words, number_words
+from balise.messages import CATALOGUE
 from balise.web.pages import Page, require
 
 

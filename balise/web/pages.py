@@ -6,12 +6,15 @@ import functools
 from datetime import date
 
 import pandas as pd
-from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.handlers import JupyterHandler, Template404
 from jupyter_server.extension.handler import ExtensionHandlerJinjaMixin, ExtensionHandlerMixin
 from tornado import web
 
+from balise.formats import date_words
 from balise.messages import CATALOGUE
 from balise.progress.certificates import certificates_of, issue_certificates
+from balise.progress.journey import route_progress
+from balise.progress.routes import route_for
 from balise.web.auth import BaliseUser
 
 
@@ -70,6 +73,8 @@ class HomeHandler(Page):
 
 
 class LearnerHandler(Page):
+    """Her landing page is her route: what is due, her route in order, one next step."""
+
     @require("learner", "trainer", "coordinator")
     def get(self):
         ctx, me = self.balise, self.current_user.username
@@ -77,14 +82,6 @@ class LearnerHandler(Page):
         attempts = ctx.attempts(me)
         grades = ctx.grades(attempts, learner=me)
         people = ctx.store.frame(ctx.models.Person, ctx.models.Person.id == me)
-        scores = ctx.scores(grades, attempts)
-        mine = scores[scores.learner == me].set_index("module")
-        modules = []
-        for module in ctx.catalogue.values():
-            row = mine.loc[module.id] if module.id in mine.index else None
-            modules.append({"module": module, "percent": None if row is None else row.percent,
-                            "feedback": row is not None,
-                            "passed": False if row is None else bool(row.passed)})
         # Issued here, where she looks, so a route certified since her last visit shows at once.
         today = date.today()
         status, cert = ctx.status(today, attempts, people, grades)
@@ -92,8 +89,61 @@ class LearnerHandler(Page):
         due = ctx.due_refreshers(me, today, grades, attempts, people)
         refreshers = [{"id": int(r.id), "reason": r.reason, "module": ctx.catalogue[r.module]}
                       for r in due.itertuples() if r.module in ctx.catalogue]
-        self.show("learner.html", modules=modules, refreshers=refreshers,
-                  certificates=certificates_of(ctx.store, me, ctx.routes, today))
+        activity = people.activity.iloc[0] if not people.empty else None
+        route = route_for(ctx.routes, activity)
+        journey = (route_progress(route, status, ctx.validations(), me)
+                   if route is not None else None)
+        on_route = set(route.modules) if route is not None else set()
+        mine = status[status.learner == me].set_index("module")
+        tried = set(attempts.module_id[attempts.status == "graded"]) if not attempts.empty \
+            else set()
+
+        def card(module_id: str) -> dict:
+            module = ctx.catalogue[module_id]
+            row = mine.loc[module_id] if module_id in mine.index else None
+            return {"module": module, "picture": pictogram(module),
+                    "state": module_state(row), "feedback": module_id in tried}
+
+        route_cards = [card(m) for m in route.modules] if route is not None else []
+        others = [card(m) for m in ctx.catalogue if m not in on_route]
+        self.show("learner.html", refreshers=refreshers, journey=journey,
+                  route_cards=route_cards, others=others,
+                  next_module=ctx.catalogue.get(journey.next_module) if journey else None,
+                  certificates=[{**c, "until": date_words(c["valid_until"])} for c in
+                                certificates_of(ctx.store, me, ctx.routes, today)])
+
+
+def module_state(row) -> dict:
+    """A module's state for her, in words and sign: à faire, en cours, réussi le..., expire..."""
+    status = "not_started" if row is None else row.status
+    words = {
+        "not_started": ("○", {"fr": "À faire", "en": "To do"}),
+        "in_progress": ("◐", {"fr": "En cours", "en": "In progress"}),
+        "passed": ("✔", {"fr": "Réussi", "en": "Passed"}),
+        "expiring": ("⚠", {"fr": "Expire bientôt", "en": "Expires soon"}),
+        "expired": ("✘", {"fr": "Expiré : à refaire", "en": "Expired: take it again"}),
+    }
+    sign, said = words[status]
+    state = {"status": status, "sign": sign, "words": dict(said), "when": None}
+    if row is not None and status in ("passed", "expiring", "expired"):
+        passed, expires = date_words(row.passed_on), date_words(row.expires_on)
+        state["when"] = ({"fr": f"réussi le {passed['fr']}, valable jusqu'au {expires['fr']}",
+                          "en": f"passed on {passed['en']}, valid until {expires['en']}"}
+                         if status != "expired" else
+                         {"fr": f"expiré le {expires['fr']}", "en": f"expired on {expires['en']}"})
+    return state
+
+
+@functools.lru_cache(maxsize=64)
+def _picture(path) -> str | None:
+    from balise.grading.build import picture_uri
+
+    return picture_uri(path) if path.is_file() else None
+
+
+def pictogram(module) -> str | None:
+    """The module's pictogram: the picture of its first key instruction, inlined."""
+    return _picture(module.instructions[0].picture) if module.instructions else None
 
 
 class TrainerHandler(Page):
@@ -136,3 +186,13 @@ class CoordinatorHandler(Page):
                       "routes_complete": "Parcours certifiés / Routes certified",
                       "expiring": "Expirent sous 30 jours / Expiring in 30 days",
                       "expired": "Expirés / Expired"}))
+
+
+class ClosedDoorHandler(Template404):
+    """Routes other extensions open that no Balise user needs: answered as unknown pages.
+
+    Voila's ``/voila/tree`` lists, in English, every module folder and the widget
+    gallery; a learner who finds it learns nothing useful and may open files
+    that are not hers to open. Taken before Voila's own handlers, it answers
+    like any page that does not exist, in Balise's words (``error.html``).
+    """

@@ -22,45 +22,29 @@ from balise.progress.routes import route_for
 from balise.store.models import Person, Site
 from balise.store.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
 from balise.web.pages import Page, require
+from balise.words import N_, word
 
 DAYS_BACK = 31          # a record may be entered late, up to a month after the day
 TOPIC_LENGTH = (3, 200)
 NOTE_LENGTH = 500
 
-WORDS: dict[str, dict[str, str]] = {
-    "saved": {"fr": "Enregistré.", "en": "Saved."},
-    "updated": {"fr": "Déjà noté : mis à jour.", "en": "Already recorded: updated."},
-    "already": {"fr": "Déjà noté.", "en": "Already recorded."},
-    "bad_team": {"fr": "Choisissez une équipe de la liste.",
-                 "en": "Choose a team from the list."},
-    "other_site_team": {"fr": "Cette équipe n'est pas de votre site.",
-                        "en": "This team is not on your site."},
-    "bad_date": {"fr": f"Date à corriger : aujourd'hui ou dans les {DAYS_BACK} derniers jours.",
-                 "en": f"Fix the date: today or within the last {DAYS_BACK} days."},
-    "bad_topic": {"fr": f"Écrivez le sujet ({TOPIC_LENGTH[0]} à {TOPIC_LENGTH[1]} caractères).",
-                  "en": f"Write the topic ({TOPIC_LENGTH[0]} to {TOPIC_LENGTH[1]} characters)."},
-    "no_attendee": {"fr": "Cochez au moins une personne présente.",
-                    "en": "Tick at least one person present."},
-    "bad_attendees": {"fr": "Une personne cochée n'est pas dans cette équipe.",
-                      "en": "A person ticked is not in this team."},
-    "bad_learner": {"fr": "Choisissez une personne de la liste.",
-                    "en": "Choose a person from the list."},
-    "other_site_learner": {"fr": "Cette personne n'est pas de votre site.",
-                           "en": "This person is not on your site."},
-    "bad_skill": {"fr": "Choisissez une validation de son parcours.",
-                  "en": "Choose a validation of her route."},
-    "bad_note": {"fr": f"Note trop longue : {NOTE_LENGTH} caractères au plus.",
-                 "en": f"Note too long: {NOTE_LENGTH} characters at most."},
-}
-NOTICES = ("saved", "updated", "already")
+# What a save says, by the key the form's address carries back (``?said=saved``).
+NOTICES = {"saved": N_("Saved."), "updated": N_("Already recorded: updated."),
+           "already": N_("Already recorded.")}
 
 
 class Refused(BaliseError):
-    """A form refused: ``key`` names its words in :data:`WORDS`, ``status`` the HTTP code."""
+    """A form refused: ``words`` ({fr, en}, from :func:`balise.words.word`) say why to the
+    person, ``status`` is the HTTP code; the message (English) goes to the log."""
 
-    def __init__(self, key: str, status: int = 400):
-        super().__init__(WORDS[key]["en"])
-        self.key, self.status = key, status
+    def __init__(self, words: dict[str, str], status: int = 400):
+        super().__init__(words["en"])
+        self.words, self.status = words, status
+
+
+def bad_date() -> Refused:
+    """The refusal of a date out of reach, which says how far back one may go."""
+    return Refused(word("Fix the date: today or within the last {days} days.", days=DAYS_BACK))
 
 
 def parse_day(raw: str, today: date) -> date:
@@ -68,9 +52,9 @@ def parse_day(raw: str, today: date) -> date:
     try:
         day = date.fromisoformat(raw.strip())
     except ValueError:
-        raise Refused("bad_date") from None
+        raise bad_date() from None
     if not today - timedelta(days=DAYS_BACK) <= day <= today:
-        raise Refused("bad_date")
+        raise bad_date()
     return day
 
 
@@ -78,7 +62,8 @@ def parse_topic(raw: str) -> str:
     """The topic with its spaces tidied, so a double click or a stray space is the same topic."""
     topic = " ".join(raw.split())
     if not TOPIC_LENGTH[0] <= len(topic) <= TOPIC_LENGTH[1]:
-        raise Refused("bad_topic")
+        raise Refused(word("Write the topic ({least} to {most} characters).",
+                           least=TOPIC_LENGTH[0], most=TOPIC_LENGTH[1]))
     return topic
 
 
@@ -133,9 +118,9 @@ class TrainerTool(Page):
         with self.balise.store.session() as s:
             team = s.get(Team, team_id) if team_id else None
         if team is None:
-            raise Refused("bad_team")
+            raise Refused(word("Choose a team from the list."))
         if not self.may_act_on(team.site_id):
-            raise Refused("other_site_team", 403)
+            raise Refused(word("This team is not on your site."), 403)
         return team
 
     def render(self, refusal: Refused | None = None, posted: bool = False) -> None:
@@ -147,8 +132,8 @@ class TrainerTool(Page):
         today = date.today()
         self.show(self.template, sites=sites, site=site, today=today.isoformat(),
                   earliest=(today - timedelta(days=DAYS_BACK)).isoformat(),
-                  error=WORDS[refusal.key] if refusal else None,
-                  notice=WORDS[said] if said in NOTICES and not refusal else None,
+                  error=refusal.words if refusal else None,
+                  notice=word(NOTICES[said]) if said in NOTICES and not refusal else None,
                   **self.namespace(site, posted))
 
     def namespace(self, site: str | None, posted: bool) -> dict:
@@ -221,11 +206,11 @@ class QuarterHourHandler(TrainerTool):
         topic = parse_topic(self.get_argument("topic", ""))
         present = set(self.get_arguments("attendee"))
         if not present:
-            raise Refused("no_attendee")
+            raise Refused(word("Tick at least one person present."))
         with self.balise.store.session() as s:
             members = set(s.scalars(select(Person.id).where(Person.team_id == team.id)))
             if not present <= members:
-                raise Refused("bad_attendees")
+                raise Refused(word("A person ticked is not in this team."))
             quarter = s.scalars(select(QuarterHour).where(
                 QuarterHour.team_id == team.id, QuarterHour.on == on,
                 QuarterHour.topic == topic)).first()
@@ -283,9 +268,9 @@ class ValidationHandler(TrainerTool):
         """The learner, if this person may sign for her, and the validations of her route."""
         person = self.balise.store.person(learner_id) if learner_id else None
         if person is None or person.role != "learner":
-            raise Refused("bad_learner")
+            raise Refused(word("Choose a person from the list."))
         if not self.may_act_on(person.site_id):
-            raise Refused("other_site_learner", 403)
+            raise Refused(word("This person is not on your site."), 403)
         route = route_for(self.balise.routes, person.activity)
         return person, route.validations if route else []
 
@@ -313,11 +298,11 @@ class ValidationHandler(TrainerTool):
         person, skills = self.learner(self.get_argument("learner", ""))
         skill = self.get_argument("skill", "")
         if skill not in {v["id"] for v in skills}:
-            raise Refused("bad_skill")
+            raise Refused(word("Choose a validation of her route."))
         on = parse_day(self.get_argument("on", ""), date.today())
         note = self.get_argument("note", "").strip()
         if len(note) > NOTE_LENGTH:
-            raise Refused("bad_note")
+            raise Refused(word("Note too long: {most} characters at most.", most=NOTE_LENGTH))
         with self.balise.store.session() as s:
             signed = s.scalars(select(FieldValidation).where(
                 FieldValidation.learner_id == person.id, FieldValidation.skill == skill)).first()

@@ -12,9 +12,10 @@ import re
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 
-from balise.progress.certificates import WORDS, certificate_pdf, find, verify
+from balise.progress.certificates import certificate_pdf, find, verify
 from balise.progress.routes import Route
 from balise.web.pages import Page, require
+from balise.words import word
 
 
 def verify_url(serverapp, code: str) -> str:
@@ -69,7 +70,7 @@ class CertificatePdfHandler(Page):
                 person.id == user.username or user.role == "coordinator"
                 or (user.role == "trainer" and person.site_id == user.site)):
             self.set_status(404)
-            return self.show("message.html", title=WORDS["not_found"])
+            return self.show("message.html", title=word("Certificate not found"))
         route = _route(ctx.routes, certificate.route_id)
         pdf = certificate_pdf(certificate, person.name, route,
                               {m.id: m.title for m in ctx.catalogue.values()},

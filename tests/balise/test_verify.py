@@ -79,7 +79,7 @@ def certified(server, store):
 def test_a_certified_learner_downloads_her_certificate(server, certified):
     her = server.session(LEARNER, PASSWORD)
     page = html.unescape(her.get(server.url + "balise/learner").text)
-    assert "Mes attestations" in page and "Valable jusqu'au" in page
+    assert "Bravo ! Vous avez votre attestation" in page and "valable jusqu'au" in page
     r = her.get(server.url + f"balise/certificate/{certified}.pdf")
     assert r.status_code == 200 and r.headers["Content-Type"] == "application/pdf"
     assert r.headers["Content-Disposition"].startswith("attachment;")

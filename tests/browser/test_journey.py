@@ -46,11 +46,19 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     before = routes_complete(desk)
 
     page = phone
+    frames = []             # everything the page's kernel sends: widget state, the score
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda f: frames.append(f if isinstance(f, str) else f.decode(
+            "utf-8", "replace"))))
     sign_in(page, server, "yusuf")
     expect(page).to_have_url(re.compile(r"/balise/learner$"))
-    card = page.locator(".card", has=page.locator("#open-postures"))
-    expect(card.get_by_text("Pas commencé")).to_be_visible()
-    page.click("#open-postures")
+    # Her landing page is her route, and its one big button is her next step.
+    expect(page.locator("h1")).to_contain_text("Mon parcours : Logistique")
+    card = page.locator(".module-row", has=page.locator("#open-postures"))
+    expect(card.get_by_text("À faire")).to_be_visible()
+    expect(page.locator("#continue")).to_contain_text(f"Continuer : {module.title['fr']}")
+    assert page.locator("#continue").bounding_box()["y"] < 740        # no scrolling
+    page.click("#continue")
     submit = page.locator("button.balise-submit")
     expect(submit).to_be_visible(timeout=60_000)
 
@@ -114,9 +122,25 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     expect(result).to_contain_text(f"{total - 1} / {total}")
     expect(result.locator(".balise-q-wrong")).to_have_count(1)
     expect(result.locator(".balise-q-right")).to_have_count(total - 1)
-    expect(result).to_contain_text(f"Source : {module.question(WRONG_ON_PURPOSE).source}")
+    expect(result).to_contain_text(module.question(WRONG_ON_PURPOSE).source)   # folded
     page.screenshot(path=str(server.data.parent / "learner-quiz.png"))
     result.screenshot(path=str(server.data.parent / "learner-score.png"))
+    expect(result).to_contain_text(quiz[0].prompt["fr"])       # each line names its question
+
+    # Nothing of the key or of grading code reaches her: not the page after submitting,
+    # not what the kernel sent it, not her landing page or the feedback page it links to.
+    reached = {"module page": page.content(), "kernel messages": "\n".join(frames)}
+    page.goto(server.url + "balise/learner")
+    reached["landing"] = page.content()
+    page.locator("#feedback-postures").click()
+    expect(page.locator("h1")).to_contain_text(module.title["fr"])
+    reached["feedback"] = page.content()
+    for where, text in reached.items():
+        for trace in ("BEGIN HIDDEN TESTS", "assert", "Traceback", "AssertionError"):
+            assert trace not in text, (where, trace)
+        for q in module.quiz:
+            if q.id not in QUIZ:
+                assert q.prompt["fr"] not in text, (where, q.id)
 
     # The trainer sees the score and a single attempt.
     trainer = desk
@@ -142,5 +166,5 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
 
     # The learner's own page shows the module passed.
     page.goto(server.url + "balise/learner")
-    card = page.locator(".card", has=page.locator("#open-postures"))
+    card = page.locator(".module-row", has=page.locator("#open-postures"))
     expect(card.get_by_text("Réussi")).to_be_visible()

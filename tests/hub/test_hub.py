@@ -184,8 +184,8 @@ def test_learner_takes_postures_through_the_hub_and_trainer_sees_score(hub, brow
     sign_in_at_hub(learner, hub, "yusuf")
     # The hub sends her on to the Balise service, which learns who she is by OAuth.
     expect(learner).to_have_url(re.compile(r"/services/balise/balise/learner$"))
-    card = learner.locator(".card", has=learner.locator("#open-postures"))
-    expect(card.get_by_text("Pas commencé")).to_be_visible()
+    card = learner.locator(".module-row", has=learner.locator("#open-postures"))
+    expect(card.get_by_text("À faire")).to_be_visible()
     learner.click("#open-postures")
     expect(learner).to_have_url(re.compile(r"/services/balise/voila/render/postures/"))
     submit = learner.locator("button.balise-submit")

@@ -91,3 +91,13 @@ def test_nobody_reads_another_persons_feedback(server, who, learner):
     with unchanged(server):
         r = s.get(server.url + "balise/feedback/postures", params={"learner": learner})
     bilingual(refused(r, 404), "Page introuvable", "Page not found")
+
+
+@pytest.mark.parametrize("path", ["voila", "voila/", "voila/tree", "voila/tree/",
+                                  "voila/tree/postures", "voila/tree/gallery"])
+def test_voila_file_lists_answer_like_unknown_pages(server, path):
+    """Voila's English file list of every module folder is not a page of Balise's."""
+    r = server.session("amina").get(server.url + path)
+    text = refused(r, 404)
+    bilingual(text, "Page introuvable", "Page not found")
+    assert "postures" not in text and "ipynb" not in text and "gallery" not in text.lower()

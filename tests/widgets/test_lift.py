@@ -2,7 +2,7 @@
 
 import pytest
 
-from balise.widgets import i18n
+from balise import words as balise_words
 from balise.widgets.i18n import LANGUAGE
 from balise.widgets.lift import SLIDER_WORDS, LiftCalculator
 
@@ -36,11 +36,11 @@ def catalogue(tmp_path, monkeypatch):
         folder.mkdir(parents=True)
         entries = "".join(f'\nmsgid "{en}"\nmsgstr "{fr}"\n' for en, fr in words.items())
         (folder / "balise.po").write_text(header + entries, encoding="utf-8")
-    monkeypatch.setattr(i18n, "LOCALE", tmp_path)
-    i18n.catalogue.cache_clear()
+    monkeypatch.setattr(balise_words, "LOCALE", tmp_path)
+    balise_words.catalogue.cache_clear()
     yield
     LANGUAGE.mode = "both"
-    i18n.catalogue.cache_clear()
+    balise_words.catalogue.cache_clear()
 
 
 def calculator(**kwargs) -> LiftCalculator:
