@@ -28,6 +28,15 @@ SOURCE_PATTERNS = [
     # The two methods CONTENT.md gives with their public reference.
     re.compile(r"Équation révisée du NIOSH \(Waters et al\., 1993\)(?:, [^;]+)?"),
     re.compile(r"Recommandation R489 \(CNAM\)(?:, [^;]+)?"),
+    # A page of the French government's public-service site, named by its title.
+    re.compile(r"Service-Public\.fr, [^;]+"),
+]
+
+# Words a module must not use, with the words the cited text uses instead.
+# Code du travail, art. L4131-1 says "danger grave et imminent", not "immédiat".
+WRONG_WORDS = [
+    (re.compile(r"grave\s+et\s+imm[ée]diat", re.I), "danger grave et imminent"),
+    (re.compile(r"serious\s+and\s+immediate", re.I), "serious and imminent danger"),
 ]
 
 # FALC: about 12 words a sentence, never a long one.
@@ -53,6 +62,26 @@ def source_ok(source: str) -> bool:
 def facts(module: Module) -> list[tuple[str, str]]:
     """(item id, source) of every fact the module states: instructions, scenarios, questions."""
     return [(x.id, x.source) for x in (*module.instructions, *module.scenarios, *module.quiz)]
+
+
+def wrong_words(module: Module) -> list[tuple[str, str, str]]:
+    """(where, words found, right words) for each ``WRONG_WORDS`` phrase in the module's files.
+
+    ``where`` is "module.yaml, line N" or "<notebook>, cell N" (cells counted from 1).
+    """
+    yaml_text = (module.folder / "module.yaml").read_text(encoding="utf-8")
+    nb = nbformat.read(module.notebook, as_version=4)
+    places = [("module.yaml, line", yaml_text, True)] + [
+        (f"{module.notebook.name}, cell {i}", cell.source, False)
+        for i, cell in enumerate(nb.cells, start=1)]
+    found = []
+    for where, text, by_line in places:
+        for pattern, right in WRONG_WORDS:
+            for match in pattern.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                found.append((f"{where} {line}" if by_line else where,
+                              " ".join(match.group(0).split()), right))
+    return found
 
 
 def _french_strings(node) -> list[str]:
@@ -109,8 +138,10 @@ class Report:
     def problems(self) -> list[str]:
         out = [f"{item}: source missing or not a recognised reference ({source!r}). Fix: "
                "name a Code du travail or Code de la sécurité sociale article, an INRS ED "
-               "reference or a standard, or leave the fact out" for item, source in
-               self.unsourced_items]
+               "reference, a standard or a Service-Public.fr page, or leave the fact out"
+               for item, source in self.unsourced_items]
+        out += [f"{where} says {found!r}. Fix: write {right!r}, the words of the text it cites"
+                for where, found, right in self.wrong_words]
         if self.median_words > MEDIAN_WORDS:
             out.append(f"French sentences are {self.median_words:g} words long in the middle "
                        f"(at most {MEDIAN_WORDS}). Fix: one idea a sentence")
@@ -123,6 +154,7 @@ class Report:
         return out
 
     unsourced_items: list[tuple[str, str]] = field(default_factory=list)
+    wrong_words: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def check(module: Module) -> Report:
@@ -133,5 +165,6 @@ def check(module: Module) -> Report:
     return Report(
         module=module.id, scenarios=len(module.scenarios), questions=len(module.quiz),
         facts=len(facts(module)), unsourced=[item for item, _ in bad], unsourced_items=bad,
+        wrong_words=wrong_words(module),
         median_words=statistics.median(n for n, _ in lengths) if lengths else 0.0,
         longest=max(lengths) if lengths else (0, ""), ease=reading_ease(texts) if texts else 0.0)

@@ -54,9 +54,47 @@ def test_every_fact_names_an_allowed_public_source(mid):
     ("Équation révisée du NIOSH (Waters et al., 1993), indice de levage", True),
     ("", False), ("INRS", False), ("le bon sens", False), ("Code de la route, art. R412-6", False),
     ("Code du travail", False), ("ISO 7010 ; selon le chef", False), ("Wikipedia", False),
+    ("Service-Public.fr, Comment alerter les secours (Samu ou pompiers) en cas d'urgence ?", True),
+    ("Service-Public.fr", False), ("service-public, les numéros", False),
 ])
 def test_source_patterns(source, ok):
     assert content_rules.source_ok(source) is ok
+
+
+@pytest.mark.parametrize("mid", MODULES)
+def test_the_right_to_withdraw_says_serious_and_imminent_danger(mid):
+    """Code du travail, art. L4131-1: "danger grave et imminent", never "immédiat"."""
+    assert content_rules.wrong_words(CATALOGUE[mid]) == []
+
+
+def test_build_check_refuses_danger_grave_et_immediat(tmp_path):
+    import shutil
+
+    from balise.catalogue.modules import load_module
+
+    folder = tmp_path / "culture"
+    shutil.copytree(REPO / "courses" / "culture", folder)
+    yaml_file = folder / "module.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    assert "grave et imminent" in text
+    yaml_file.write_text(text.replace("grave et imminent", "grave et immédiat", 1),
+                         encoding="utf-8")
+    notebook = folder / "culture.ipynb"
+    notebook.write_text(notebook.read_text(encoding="utf-8").replace(
+        "serious and imminent", "serious and\\nimmediate", 1), encoding="utf-8")
+    report = content_rules.check(load_module(folder))
+    found = [(where.split(",")[0], words) for where, words, _ in report.wrong_words]
+    assert found == [("module.yaml", "grave et immédiat"),
+                     ("culture.ipynb", "serious and immediate")]
+    assert any("Fix: write 'danger grave et imminent'" in p for p in report.problems)
+
+
+@pytest.mark.parametrize("mid", MODULES)
+def test_every_question_offers_at_least_two_wrong_options(mid):
+    """A newcomer must choose, not spot the one answer left once a joke is struck out."""
+    thin = [q.id for q in CATALOGUE[mid].quiz
+            if len([o for o in q.options if o["id"] != q.answer]) < 2]
+    assert thin == []
 
 
 @pytest.mark.parametrize("mid", MODULES)
