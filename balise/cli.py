@@ -34,15 +34,18 @@ def bar(n: int, total: int, width: int = 20) -> str:
 def check_courses(balise: Balise, out=sys.stdout) -> int:
     """Check every module and the routes without writing anything; 0 when all hold.
 
-    Ends with ``RESULT modules=N scenarios=N questions=N facts=N unsourced=N``.
+    Ends with ``RESULT modules=N scenarios=N questions=N facts=N unsourced=N
+    audio_missing=N``: audio_missing counts the texts a Listen button can play
+    that a build on this machine would leave without a recording (not in the
+    audio cache, and not said by the speech engine here, tried in memory).
     """
     from balise.catalogue import rules as content_rules
     from balise.catalogue.modules import load_module
-    from balise.grading.build import source_notebook
+    from balise.grading.build import missing_speech, source_notebook
     from balise.progress import load_routes
 
     folders = sorted(f for f in balise.courses_path.iterdir() if (f / "module.yaml").exists())
-    totals = dict(modules=0, scenarios=0, questions=0, facts=0, unsourced=0)
+    totals = dict(modules=0, scenarios=0, questions=0, facts=0, unsourced=0, audio_missing=0)
     failed = 0
     ids = set()
     for n, folder in enumerate(folders, start=1):
@@ -51,6 +54,7 @@ def check_courses(balise: Balise, out=sys.stdout) -> int:
             module = load_module(folder)
             source_notebook(module)                      # built in memory only
             report = content_rules.check(module)
+            audio_missing = missing_speech(module, balise.course_root / "audio-cache")
         except BaliseError as err:
             failed += 1
             print(f"ERROR\n  {err}", file=out, flush=True)
@@ -61,6 +65,7 @@ def check_courses(balise: Balise, out=sys.stdout) -> int:
         totals["questions"] += report.questions
         totals["facts"] += report.facts
         totals["unsourced"] += len(report.unsourced)
+        totals["audio_missing"] += audio_missing
         problems = report.problems
         failed += bool(problems)
         print(f"{'ok' if not problems else 'PROBLEMS'} ({report.scenarios} scenarios, "

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import pprint
+import re
 import shutil
 from pathlib import Path
 
@@ -128,6 +130,7 @@ def source_notebook(module: Module) -> nbformat.NotebookNode:
     for j, cell in enumerate(nb.cells):
         if SCENARIO_TAG in cell.metadata.get("tags", []):
             nb.cells[j] = scenario_cell(module, cell.metadata.get("balise", {}).get("scenario"))
+    nb.cells = with_listen_cells(nb.cells)
     # The page's language switch comes first: the learner picks before reading.
     nb.cells.insert(0, nbformat.v4.new_code_cell(LANGUAGE_CELL, metadata=_meta("language")))
     return nb
@@ -189,13 +192,77 @@ def build_gallery(course_root: Path) -> bool:
     return True
 
 
+# --- read aloud ----------------------------------------------------------------------
+
+LANG_SPAN = re.compile(r'<span lang="(fr|en)"[^>]*>(.*?)</span>', re.S)
+MARKUP = re.compile(r"<[^>]+>|[*`]")
+
+
+def page_text(markdown: str) -> dict[str, str] | None:
+    """An authored text cell as said aloud: its French spans, its English spans.
+
+    None when the cell has no text in one of the two languages (nothing to read).
+    """
+    found: dict[str, list[str]] = {"fr": [], "en": []}
+    for lang, inner in LANG_SPAN.findall(markdown):
+        words = " ".join(html.unescape(MARKUP.sub(" ", inner)).split())
+        if words:
+            found[lang].append(words)
+    if not (found["fr"] and found["en"]):
+        return None
+    return {lang: "\n".join(parts) for lang, parts in found.items()}
+
+
+def listen_cell(text: dict[str, str], n: int) -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell(
+        f"from balise.widgets.speech import Listen\n\nListen({text!r})",
+        metadata=_meta(f"listen_{n}"))
+
+
+def with_listen_cells(cells: list) -> list:
+    """The cells, each authored text (introduction, before a situation...) with a Listen button."""
+    out, n = [], 0
+    for cell in cells:
+        out.append(cell)
+        text = page_text(cell.source) if cell.cell_type == "markdown" else None
+        if text:
+            n += 1
+            out.append(listen_cell(text, n))
+    return out
+
+
+def page_texts(module: Module) -> list[dict[str, str]]:
+    """The texts of the module's notebook that get a Listen button, as ``{'fr', 'en'}``."""
+    try:
+        nb = nbformat.read(module.notebook, as_version=4)
+    except (OSError, ValueError) as err:
+        raise BaliseError(f"{module.notebook}: cannot read the notebook ({err}). "
+                          "Fix: open it in JupyterLab and save it again.") from None
+    found = (page_text(c.source) for c in nb.cells if c.cell_type == "markdown")
+    return [text for text in found if text]
+
+
+def feedback_lines(scenario) -> list[tuple[bool, dict[str, str]]]:
+    """Every (right, practice) a scenario's feedback can show (a story's, by its endings)."""
+    practices = [scenario.practice, *scenario.private.get("consequences", {}).values()]
+    return [(right, practice) for practice in practices for right in (True, False)]
+
+
 def spoken_texts(module: Module) -> list[tuple[str, str]]:
-    """Every (text, language) a read-aloud button of the module's scenarios can play."""
+    """Every (text, language) a Listen button of the module's page can play.
+
+    The page's own text (introduction, before each situation and the quiz), the
+    key instructions, each scenario (prompt and options, each step of a story)
+    and its feedback, and every question of the quiz's bank with its options.
+    A quiz question's practice is not here: the result panel has no Listen button.
+    """
+    from balise.widgets.base import feedback_spoken
     from balise.widgets.factory import make
     from balise.widgets.i18n import LANGS
     from balise.widgets.instructions import Instructions
+    from balise.widgets.quiz import spoken as question_spoken
 
-    texts = []
+    texts = [(text[lang], lang) for text in page_texts(module) for lang in LANGS]
     cards = Instructions(public_instructions(module))
     texts += [(text, lang) for lang in LANGS for text in cards.all_spoken(lang)]
     cards.close()
@@ -203,27 +270,51 @@ def spoken_texts(module: Module) -> list[tuple[str, str]]:
         widget = make(scenario.public(), assets=module.folder / "assets")
         texts += [(text, lang) for lang in LANGS for text in widget.all_spoken(lang)]
         widget.close()
-    return texts
+        texts += [(feedback_spoken(right, practice, lang), lang) for lang in LANGS
+                  for right, practice in feedback_lines(scenario)]
+    texts += [(question_spoken(q.public(), lang), lang) for q in module.quiz for lang in LANGS]
+    return list(dict.fromkeys(texts))
+
+
+def missing_speech(module: Module, cache: Path) -> int:
+    """How many of the module's texts a build here would leave without a recording.
+
+    Writes nothing: a text in ``cache`` is recorded, any other is said in memory
+    by this machine's speech engine, and counts when there is none or it fails.
+    """
+    from balise.widgets import espeak, speech
+
+    return len(speech.unrecorded(spoken_texts(module), cache, espeak.engine()))
 
 
 def render_speech(module: Module, release: Path, cache: Path, out) -> int:
     """Render the module's speech into the shared cache and link it into the release.
 
-    Returns the number of recordings made; without espeak-ng, says so and makes none.
+    Returns the number of recordings made. Without a speech engine (neither the
+    espeakng-loader library nor the espeak-ng program), says so and makes none:
+    the page's Listen buttons then use the browser's voice.
     """
-    from balise.widgets import speech
-
-    texts = spoken_texts(module)
-    if speech.espeak() is None:
-        print(f"  read aloud: espeak-ng is not installed, {module.id} has no recordings "
-              "(apt-get install espeak-ng)", file=out, flush=True)
-        return 0
+    from balise.widgets import espeak, speech
 
     def progress(n: int, total: int) -> None:
-        print(f"\r  read aloud: {n}/{total} recordings", end="", file=out, flush=True)
+        if n == total or n % 50 == 0:          # a log file gets a few steps, not one per text
+            print(f"\r  read aloud: {n}/{total} recordings", end="", file=out, flush=True)
 
-    made = speech.render_all(texts, cache, progress)
-    if made:
+    texts = spoken_texts(module)
+    todo = [t for t in texts if not (cache / speech.key(*t)).exists()]
+    engine = espeak.engine() if todo else None
+    made = 0
+    if todo and engine is None:
+        print(f"  read aloud: no speech engine, {module.id} has {len(todo)} texts without a "
+              "recording (make install brings espeakng-loader)", file=out, flush=True)
+        unmade = set(todo)
+        texts = [t for t in texts if t not in unmade]
+    elif todo:
+        try:
+            made = speech.render_all(todo, cache, progress, engine)
+        except espeak.SpeechError as err:
+            raise BaliseError(f"{module.id}: the read-aloud recording failed ({err}). Fix: "
+                              "run make install again, or change the text it names.") from None
         print(file=out, flush=True)
     audio = release / "audio"
     audio.mkdir(parents=True, exist_ok=True)

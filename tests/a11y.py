@@ -1,4 +1,4 @@
-"""``assert_accessible``: axe-core run in a Playwright page, failing on WCAG 2.1 A or AA.
+"""``assert_accessible``: axe-core run in a Playwright page, failing on WCAG 2.1 or 2.2 A or AA.
 
 axe-core comes from npm (``package.json``; ``make install-test`` runs ``npm ci``).
 It is injected into the page as it is, so the check sees what the learner's
@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_21_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# WCAG 2.2 A and AA on top of 2.1 (target size 2.5.8 above all, on a phone).
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 SHOWN_NODES = 3       # elements listed per violation; the count says how many there are
 SHOWN_HTML = 200      # characters of each element's markup
 
@@ -61,7 +62,7 @@ RUN_AXE = """async ({exclude, tags}) => {
 
 def violations_text(name: str, version: str, violations: list[dict]) -> str:
     """One paragraph per rule broken: id, impact, help, then the first elements and why."""
-    lines = [f"{name}: {len(violations)} WCAG 2.1 A/AA rule(s) broken (axe-core {version})"]
+    lines = [f"{name}: {len(violations)} WCAG 2.1/2.2 A/AA rule(s) broken (axe-core {version})"]
     for v in violations:
         nodes = v["nodes"]
         lines.append(f"- {v['id']} ({v['impact']}): {v['help']} [{len(nodes)} element(s)]"
@@ -98,6 +99,6 @@ def assert_accessible(page, name: str, exclude: list[str] | None = None) -> None
         pytest.fail(f"{name}: axe-core cannot run here, the page's Content-Security-Policy "
                     "refuses scripts (the sandboxed feedback pages do): load the same HTML "
                     "with page.set_content() and check that instead.", pytrace=False)
-    found = page.evaluate(RUN_AXE, {"exclude": list(exclude or []), "tags": WCAG_21_A_AA})
+    found = page.evaluate(RUN_AXE, {"exclude": list(exclude or []), "tags": WCAG_A_AA})
     if found["violations"]:
         pytest.fail(violations_text(name, found["version"], found["violations"]), pytrace=False)

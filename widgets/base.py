@@ -17,7 +17,7 @@ from traitlets import Dict, Unicode
 from balise.widgets import i18n
 from balise.widgets.i18n import LANGUAGE, rich, say
 from balise.widgets.shown import ShownHTML
-from balise.widgets.speech import ReadAloud
+from balise.widgets.speech import ReadAloud, numbered
 from balise.widgets.style import style
 
 
@@ -27,6 +27,11 @@ def bilingual_html(text: dict[str, str], tag: str = "p") -> str:
 
 
 Check = Callable[[object], "dict | None"]
+
+
+def feedback_spoken(right: bool, practice: dict[str, str], lang: str) -> str:
+    """What the feedback's Listen button says in ``lang``: right or not, then what to do."""
+    return f"{i18n.gettext('Right answer' if right else 'Not quite', lang)}.\n{practice[lang]}"
 
 
 class Scenario(w.VBox):
@@ -57,6 +62,11 @@ class Scenario(w.VBox):
         self.add_class("balise-scenario")
         self.add_class(f"balise-kind-{type(self).__name__.lower()}")
         self._reader = ReadAloud(self.spoken)
+        # The feedback read aloud too, once there is some (an error is not read).
+        self._feedback_reader = ReadAloud(self._feedback_spoken, "balise-feedback-listen",
+                                          "balise-feedback-listen-button",
+                                          layout=w.Layout(display="none"))
+        self._feedback.observe(self._show_feedback_reader, names="value")
         LANGUAGE.observe(self._on_language, names="mode")
 
     # --- what subclasses give ---------------------------------------------------------
@@ -72,9 +82,7 @@ class Scenario(w.VBox):
 
     def spoken(self, lang: str) -> str:
         """What the read-aloud button says in ``lang``: the prompt, then each item."""
-        lines = [self.prompt[lang]]
-        lines += [f"{n}. {item[lang]}" for n, item in enumerate(self.spoken_items(), start=1)]
-        return "\n".join(lines)
+        return numbered(self.prompt[lang], (item[lang] for item in self.spoken_items()))
 
     def all_spoken(self, lang: str) -> list[str]:
         """Every text the button may read, for rendering them all when a course is built."""
@@ -82,7 +90,8 @@ class Scenario(w.VBox):
 
     def _frame(self, *controls: w.Widget) -> None:
         self._header.value = rich(self.prompt, "p")
-        self.children = [style(), self._header, self._reader, *controls, self._feedback]
+        self.children = [style(), self._header, self._reader, *controls, self._feedback,
+                         self._feedback_reader]
         if self._on_change is not None:
             # From here on, every change of the answer is handed on (to be saved), checked or not.
             self.observe(lambda change: self._on_change(change["new"]), names="answer")
@@ -91,8 +100,18 @@ class Scenario(w.VBox):
         self._header.value = rich(self.prompt, "p")
         self._relabel()
         self._reader.relabel()
+        self._feedback_reader.relabel()
         if self._result is not None:
             self.show_feedback(self._result)
+
+    def _feedback_spoken(self, lang: str) -> str:
+        result = self._result or {}
+        return feedback_spoken(bool(result.get("right")),
+                               result.get("practice") or {"fr": "", "en": ""}, lang)
+
+    def _show_feedback_reader(self, _change=None) -> None:
+        shown = bool(self._feedback.value) and bool(self._result) and not self._result.get("error")
+        self._feedback_reader.layout.display = None if shown else "none"
 
     def check_answer(self) -> None:
         """Hand the answer to ``check`` and show what comes back."""
@@ -125,6 +144,8 @@ class Scenario(w.VBox):
             LANGUAGE.unobserve(self._on_language, names="mode")
         except ValueError:
             pass                                # closed before
+        self._reader.close()
+        self._feedback_reader.close()
         super().close()
 
 

@@ -1,13 +1,24 @@
-"""Quiz: questions without feedback; the answers go to nbgrader on submit."""
+"""Quiz: questions without feedback; the answers go to nbgrader on submit.
+
+Each question has its Listen button: the question, then its options numbered.
+"""
 
 from __future__ import annotations
+
+import html
 
 import ipywidgets as w
 from traitlets import Dict
 
 from balise.widgets.i18n import LANGUAGE, plain, rich, say
 from balise.widgets.shown import ShownHTML
+from balise.widgets.speech import ReadAloud, numbered
 from balise.widgets.style import style
+
+
+def spoken(question: dict, lang: str) -> str:
+    """What a question's Listen button says in ``lang``: the question, then each option."""
+    return numbered(question["prompt"][lang], (o[lang] for o in question["options"]))
 
 
 class Quiz(w.VBox):
@@ -36,10 +47,10 @@ class Quiz(w.VBox):
 
     def show(self, questions, answers=None) -> None:
         """Ask these questions (a new attempt's draw); answers saved for them stay chosen."""
-        for radio in getattr(self, "_radios", {}).values():
-            radio.close()
+        for old in (*getattr(self, "_radios", {}).values(), *getattr(self, "_readers", [])):
+            old.close()
         self._questions = questions
-        self._radios, self._heads = {}, []
+        self._radios, self._heads, self._readers = {}, [], []
         self.answer = {}
         children = [style()]
         for q in questions:
@@ -53,9 +64,11 @@ class Quiz(w.VBox):
                 self.answer = {**self.answer, q["id"]: radio.value}
             radio.add_class(f"balise-question-{q['id']}")
             radio.observe(lambda change, qid=q["id"]: self._on_answer(qid, change), names="value")
+            reader = ReadAloud(lambda lang, q=q: spoken(q, lang))
             self._radios[q["id"]] = radio
             self._heads.append(head)
-            children.append(w.VBox([head, radio]))
+            self._readers.append(reader)
+            children.append(w.VBox([head, reader, radio]))
         self.children = children
         self._relabel()
 
@@ -64,11 +77,15 @@ class Quiz(w.VBox):
         self._relabelling = True
         try:
             for n, (q, head) in enumerate(zip(self._questions, self._heads), start=1):
-                head.value = f"<h3>{say('Question')} {n}</h3>" + rich(q["prompt"])
+                # The id is where the submit warning's link to this question scrolls.
+                anchor = f'balise-item-{html.escape(q["id"])}'
+                head.value = f'<h3 id="{anchor}">{say("Question")} {n}</h3>' + rich(q["prompt"])
                 radio = self._radios[q["id"]]
                 value = radio.value
                 radio.options = [(plain(o), o["id"]) for o in q["options"]]
                 radio.value = value
+            for reader in self._readers:
+                reader.relabel()
         finally:
             self._relabelling = False
 

@@ -194,8 +194,8 @@ def test_build_check_writes_nothing_and_reports(tmp_path):
                          text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     last = run.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"RESULT modules=\d+ scenarios=\d+ questions=\d+ facts=\d+ unsourced=0",
-                        last)
+    assert re.fullmatch(r"RESULT modules=\d+ scenarios=\d+ questions=\d+ facts=\d+ unsourced=0"
+                        r" audio_missing=0", last)
     assert f"modules={len(CATALOGUE)}" in last
     assert not (tmp_path / "data").exists()
 

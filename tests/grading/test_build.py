@@ -1,8 +1,11 @@
 """The release a learner gets holds no key; the source nbgrader keeps does."""
 
+import io
 import json
+from pathlib import Path
 
 import nbformat
+import pytest
 
 from balise.grading.build import BUILD_STAMP
 
@@ -56,3 +59,134 @@ def test_release_shows_every_source_it_cites(built_course):
     markdown = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "Source : Code du travail, art. L4141-2" in markdown
     assert "Source : Code du travail, art. R4541-9" in markdown
+
+
+# --- read aloud ------------------------------------------------------------------------
+
+COURSES = Path(__file__).resolve().parents[2] / "courses"
+
+
+def spoken_by_kind(module) -> dict[str, tuple[str, str]]:
+    """One text the page can read aloud of each kind, in French, as the build records it."""
+    from balise.grading.build import page_texts, public_instructions
+    from balise.widgets.base import feedback_spoken
+    from balise.widgets.factory import make
+    from balise.widgets.quiz import spoken
+
+    scenario = make(module.scenarios[0].public(), assets=module.folder / "assets")
+    kinds = {"intro": page_texts(module)[0]["fr"],
+             "instruction": public_instructions(module)[0]["fr"],
+             "situation": scenario.spoken("fr"),
+             "question": spoken(module.quiz[-1].public(), "fr"),
+             "feedback": feedback_spoken(False, module.scenarios[0].practice, "fr")}
+    scenario.close()
+    return {kind: (text, "fr") for kind, text in kinds.items()}
+
+
+def test_every_kind_of_learner_text_is_collected_for_read_aloud():
+    from balise.catalogue.modules import load_module
+    from balise.grading.build import spoken_texts
+
+    module = load_module(COURSES / "heights")
+    texts = spoken_texts(module)
+    for kind, text in spoken_by_kind(module).items():
+        assert text in texts, f"{kind} is not read aloud: {text[0][:60]!r}"
+    assert module.quiz[-1].options[-1]["en"] in "".join(t for t, lang in texts if lang == "en")
+    assert len(texts) == len(set(texts))
+    assert module.quiz[0].practice["fr"] not in "".join(t for t, _ in texts), \
+        "a quiz question's practice (its answer) is recorded"
+
+
+def test_each_authored_text_gets_its_listen_button():
+    from balise.catalogue.modules import load_module
+    from balise.grading.build import page_texts, source_notebook
+
+    module = load_module(COURSES / "heights")
+    nb = source_notebook(module)
+    listen = [c for c in nb.cells if c.source.startswith("from balise.widgets.speech import")]
+    texts = page_texts(module)
+    assert len(listen) == len(texts) >= 5
+    assert repr(texts[0]) in listen[0].source and "<span" not in listen[0].source
+    previous = nb.cells[nb.cells.index(listen[0]) - 1]
+    assert previous.cell_type == "markdown" and texts[0]["fr"].split("\n")[0] in previous.source
+    grade_ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+    assert len(grade_ids) == len(set(grade_ids))
+
+
+@pytest.mark.slow
+def test_a_build_without_the_espeak_program_records_every_text(tmp_path, monkeypatch):
+    """A machine with python3 only: `make install` brings the eSpeak NG library from PyPI."""
+    import shutil
+    import sys
+    import time
+    import wave
+
+    from balise.catalogue.modules import load_catalogue
+    from balise.cli import build, check_courses
+    from balise.config import Balise
+    from balise.grading.build import spoken_texts
+    from balise.widgets import speech
+
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
+    assert shutil.which("espeak-ng") is None
+    balise = Balise(data_dir=str(tmp_path / "data"), courses_dir=str(COURSES))
+    log = io.StringIO()
+    started = time.monotonic()
+    build(balise, out=log)
+    took = time.monotonic() - started
+    assert "no speech engine" not in log.getvalue()
+    release = balise.course_root / "release"
+    total = 0
+    for module in load_catalogue(COURSES).values():
+        audio = release / module.id / "audio"
+        texts = spoken_texts(module)
+        missing = [t for t, lang in texts if not (audio / speech.key(t, lang)).exists()]
+        assert not missing, f"{module.id}: {len(missing)} texts not recorded: {missing[:3]}"
+        total += len(texts)
+        for text, lang in texts[:3]:
+            with wave.open(str(audio / speech.key(text, lang))) as recording:
+                assert recording.getnframes() > recording.getframerate() // 2
+    print(f"built with speech in {took:.1f} s, {total} texts recorded")
+
+    report = io.StringIO()
+    assert check_courses(balise, out=report) in (0, 1)
+    assert report.getvalue().rstrip().endswith("audio_missing=0"), report.getvalue()[-300:]
+
+
+def test_build_check_counts_the_texts_a_build_could_not_record(tmp_path, monkeypatch):
+    import shutil
+
+    from balise.catalogue.modules import load_module
+    from balise.cli import check_courses
+    from balise.config import Balise
+    from balise.grading.build import spoken_texts
+    from balise.widgets import espeak
+
+    courses = tmp_path / "courses"
+    shutil.copytree(COURSES / "postures", courses / "postures")
+    (courses / "routes.yaml").write_text("routes: []\n")
+    balise = Balise(data_dir=str(tmp_path / "data"), courses_dir=str(courses))
+    expected = len(spoken_texts(load_module(courses / "postures")))
+
+    def result_line() -> str:
+        out = io.StringIO()
+        check_courses(balise, out=out)
+        return out.getvalue().strip().splitlines()[-1]
+
+    assert result_line().endswith(" audio_missing=0")
+    monkeypatch.setattr(espeak, "engine", lambda: None)
+    assert result_line().endswith(f" audio_missing={expected}")
+    assert not (tmp_path / "data").exists(), "--check wrote something"
+
+
+def test_without_any_speech_engine_the_build_says_so_and_goes_on(tmp_path, monkeypatch):
+    from balise.catalogue.modules import load_module
+    from balise.grading.build import render_speech
+    from balise.widgets import espeak
+
+    monkeypatch.setattr(espeak, "engine", lambda: None)
+    out = io.StringIO()
+    made = render_speech(load_module(COURSES / "postures"), tmp_path / "release",
+                         tmp_path / "cache", out)
+    assert made == 0 and "no speech engine" in out.getvalue()
+    assert not list((tmp_path / "release" / "audio").iterdir())
