@@ -62,6 +62,85 @@ def _fetch(module: str) -> None:
     ok = "error" not in reply
     _session["saved"] = reply.get("answers", {}) if ok else {}
     _session["questions"] = reply.get("questions") if ok else None
+    for key in ("learner", "last", "next"):
+        _session[key] = reply.get(key) if ok else None
+
+
+def _words(key: str, **values) -> str:
+    """A catalogue word in the page's language(s), as plain text: for buttons."""
+    from balise.widgets.i18n import LANGUAGE
+
+    entry = CATALOGUE[key]
+    return " / ".join(entry[lang].format(**values) for lang in LANGUAGE.langs())
+
+
+def header(module: str):
+    """The top of a module page: back to her modules, her name, the language she reads.
+
+    Her language choice is hers, not the page's: it comes from the server when the page
+    opens and each change goes back, so the next module opens the same way. When she
+    passed this module before, her last result shows here, with a way to start again.
+    """
+    from balise.widgets import LanguageSwitch
+    from balise.widgets.i18n import LANGUAGE
+
+    if not _session:
+        return LanguageSwitch()
+    if "saved" not in _session:
+        _fetch(module)
+    learner = _session.get("learner") or {}
+    if learner.get("reading") in ("both", "fr", "en"):
+        LANGUAGE.mode = learner["reading"]
+    LANGUAGE.observe(lambda change: _background.put_call(
+        "balise/api/reading", {"module": module, "reading": change["new"]}), names="mode")
+    back = ShownHTML(
+        '<nav class="balise-top" style="display:flex;flex-wrap:wrap;gap:8px 16px;'
+        'align-items:center;justify-content:space-between">'
+        f'<a href="../../../balise/learner" style="font-size:18px;min-height:44px;'
+        f'display:inline-flex;align-items:center"><span>← {tagged_plain("my_modules")}'
+        f'</span></a>'
+        f'<span>{html.escape(learner.get("name") or "")}</span></nav>')
+    parts = [back, LanguageSwitch()]
+    last = _session.get("last")
+    if last and last.get("status") == "graded":
+        parts.append(LastResult(module, last, _session.get("next")))
+    return w.VBox(parts)
+
+
+def tagged_plain(key: str) -> str:
+    """Both languages, tagged, without the slash doubled when they are the same."""
+    entry = CATALOGUE[key]
+    return _both_html(entry).replace("<br>", " / ")
+
+
+def next_link(nxt: dict | None) -> str:
+    """The button to the next module of her route, when there is one."""
+    if not nxt:
+        return ""
+    title = {lang: CATALOGUE["next_module"][lang].format(title=nxt["title"][lang])
+             for lang in ("fr", "en")}
+    return (f'<p><a class="balise-next" href="../../{html.escape(nxt["id"])}/'
+            f'{html.escape(nxt["id"])}.ipynb" style="display:inline-block;min-height:44px;'
+            f'padding:10px 16px;background:#0b4f6c;color:#fff;border-radius:6px;'
+            f'text-decoration:none;font-size:18px"><span lang="fr">{html.escape(title["fr"])}'
+            f'</span><span lang="en"> / {html.escape(title["en"])}</span></a></p>')
+
+
+class LastResult(w.VBox):
+    """Her last result of this module, at the top when she comes back, with "Recommencer"."""
+
+    def __init__(self, module: str, last: dict, nxt: dict | None):
+        self.summary = ShownHTML(
+            f'<section class="balise-last" role="status" style="border:1px solid #ccc;'
+            f'border-radius:8px;padding:8px 12px"><h2 style="font-size:20px;margin:4px 0">'
+            f'{tagged("last_result")}</h2>{render_result(last)}'
+            f'{next_link(nxt) if last.get("passed") else ""}</section>')
+        self.again = w.Button(description=_words("try_again"),
+                              layout=w.Layout(min_height="44px", width="auto"))
+        self.again.add_class("balise-start-again")
+        self.again.on_click(lambda _: setattr(self.layout, "display", "none"))
+        super().__init__([self.summary, self.again])
+        self.add_class("balise-last-result")
 
 
 def saved_answers(module: str) -> dict:
@@ -125,6 +204,10 @@ class _Background:
         self._queue: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
 
+    def put_call(self, path: str, payload: dict) -> None:
+        """Any other call that needs no reply (her language choice), in the same order."""
+        self.put("call", path, payload)
+
     def put(self, *call) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="balise-saves", daemon=True)
@@ -137,7 +220,10 @@ class _Background:
         while True:
             module, item, answer = self._queue.get()
             try:
-                save_answer(module, item, answer)
+                if module == "call":
+                    _call(item, answer, timeout=10)
+                else:
+                    save_answer(module, item, answer)
             finally:
                 self._queue.task_done()
 
@@ -251,8 +337,8 @@ class SubmitPanel(w.VBox):
         from balise.widgets.submit import SubmitButton
 
         # Its click carries the answers the page shows (see balise.widgets.submit).
-        self.button = SubmitButton(label=both("submit"), on_submit=self._on_submit)
-        self.again = w.Button(description=both("try_again"),
+        self.button = SubmitButton(label=_words("submit"), on_submit=self._on_submit)
+        self.again = w.Button(description=_words("try_again"),
                               layout=w.Layout(min_height="44px", width="auto", display="none"))
         self.again.add_class("balise-again")
         self.output = ShownHTML()
@@ -260,10 +346,10 @@ class SubmitPanel(w.VBox):
         self.again.on_click(self._on_again)
         # Asked before an attempt with blanks is used: which items, then send or go back.
         self.warning_text = ShownHTML()
-        self.send_anyway = w.Button(description=both("send_anyway"),
+        self.send_anyway = w.Button(description=_words("send_anyway"),
                                     layout=w.Layout(min_height="44px", width="auto"))
         self.send_anyway.add_class("balise-send-anyway")
-        self.go_back = w.Button(description=both("go_back"),
+        self.go_back = w.Button(description=_words("go_back"),
                                 layout=w.Layout(min_height="44px", width="auto"))
         self.go_back.add_class("balise-go-back")
         self.go_back.on_click(lambda _: setattr(self.warning.layout, "display", "none"))
@@ -274,6 +360,18 @@ class SubmitPanel(w.VBox):
         self._pending_shown: dict = {}
         self.send_anyway.on_click(lambda _: self._on_submit(self._pending_shown, confirmed=True))
         self.children = [self.button, self.warning, self.output, self.again]
+        from balise.widgets.i18n import LANGUAGE
+
+        LANGUAGE.observe(self._relabel, names="mode")
+
+    def _relabel(self, _change=None) -> None:
+        """Her language, on the buttons too (FR only means "Envoyer mes réponses" alone)."""
+        for button, key in ((self.button, "submit"), (self.again, "try_again"),
+                            (self.send_anyway, "send_anyway"), (self.go_back, "go_back")):
+            if hasattr(button, "label"):
+                button.label = _words(key)
+            else:
+                button.description = _words(key)
 
     def unanswered(self, answers: dict) -> list[tuple[str, int, str, dict]]:
         """Items left blank: (kind, number, id, prompt) of each situation and question.
@@ -321,7 +419,8 @@ class SubmitPanel(w.VBox):
         self.output.value = f'<p role="status">{html.escape(both("grading"))}</p>'
         # (``answers``: what the page shows checked wins over state updates on their way.)
         result = post_submission(self.module, self.submission_id, answers)
-        self.output.value = render_result(result)
+        self.output.value = render_result(result) + (
+            next_link(result.get("next")) if result.get("passed") else "")
         if result.get("status") == "graded":
             self.state = "done"
             self.again.layout.display = None

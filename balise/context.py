@@ -153,6 +153,24 @@ class BaliseContext:
         scores = scores.merge(wrong, on=["learner", "module"], how="left")
         return rules.due(mine, scores[scores.learner == learner], today)
 
+    def journey(self, learner: str, today: date | None = None,
+                status: pd.DataFrame | None = None, people: pd.DataFrame | None = None):
+        """Her route's progress (:func:`balise.progress.journey.route_progress`), or None
+        when her job family has no route. Pass the frames a page already read."""
+        from balise.progress.journey import route_progress
+        from balise.progress.routes import route_for
+
+        people = (self.store.frame(models_module.Person, models_module.Person.id == learner)
+                  if people is None else people)
+        mine = people[people.id == learner]
+        route = route_for(self.routes, mine.activity.iloc[0] if not mine.empty else None)
+        if route is None:
+            return None
+        if status is None:
+            attempts = self.attempts(learner)
+            status, _ = self.status(today, attempts, mine, self.grades(attempts, learner))
+        return route_progress(route, status, self.validations(), learner)
+
     def attempts(self, learner: str | None = None) -> pd.DataFrame:
         """Every attempt, or one learner's."""
         if learner is None:

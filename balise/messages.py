@@ -45,6 +45,9 @@ MSGIDS: dict[str, str] = {
     "right_answers": N_("Your right answers: {n}"),
     "send_anyway": N_("Send anyway"),
     "go_back": N_("Go back"),
+    "my_modules": N_("My modules"),
+    "last_result": N_("Your last result"),
+    "next_module": N_("Next: {title}"),
     "blanks_left": N_("{n} questions have no answer yet"),
     "blank_left": N_("{n} question has no answer yet"),
 }

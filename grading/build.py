@@ -18,16 +18,19 @@ import pprint
 import re
 import shutil
 from pathlib import Path
+from typing import Sequence
 
 import nbformat
 
 from balise import BaliseError
+from balise.catalogue import glossary
 from balise.catalogue.kinds import hidden_test
 from balise.catalogue.modules import Module
 
 QUIZ_TAG = "balise-quiz"
 INSTRUCTIONS_TAG = "balise-instructions"
-LANGUAGE_CELL = "from balise.widgets import LanguageSwitch\n\nLanguageSwitch()"
+# The page's top: back to her modules, her name, her language, her last result.
+HEADER_CELL = "from balise import client as _balise\n\n_balise.header({module!r})"
 SCENARIO_TAG = "balise-scenario"
 BUILD_STAMP = ".balise-build"
 
@@ -40,16 +43,18 @@ def _meta(grade_id: str, *, grade=False, solution=False, locked=True, points=0) 
     return {"nbgrader": meta}
 
 
-def scenario_cell(module: Module, scenario_id: str) -> nbformat.NotebookNode:
+def scenario_cell(module: Module, scenario_id: str,
+                  words: glossary.FirstUse | None = None) -> nbformat.NotebookNode:
     scenario = module.scenario(scenario_id)
     if scenario is None:
         raise BaliseError(f"{module.notebook}: a cell names scenario '{scenario_id}', which "
                           f"{module.folder / 'module.yaml'} does not define. Fix: add it there "
                           "or correct the cell's balise.scenario metadata.")
+    public = words.scenario(scenario.public()) if words else scenario.public()
     return nbformat.v4.new_code_cell(
         "from balise import client as _balise\n"
         f"_balise.scenario({module.id!r}, "
-        f"{pprint.pformat(scenario.public(), sort_dicts=False, width=96)})",
+        f"{pprint.pformat(public, sort_dicts=False, width=96)})",
         metadata=_meta(f"display_{scenario_id}"))
 
 
@@ -63,9 +68,14 @@ def slot_test(module: Module, slot: str) -> str:
     return f"assert ANSWERS.get({slot!r}) in {pairs!r}"
 
 
-def quiz_cells(module: Module) -> list[nbformat.NotebookNode]:
+def quiz_cells(module: Module,
+               words: glossary.FirstUse | None = None) -> list[nbformat.NotebookNode]:
     v4 = nbformat.v4
     public = [q.public() for q in module.quiz]
+    if words:
+        # Drawn per attempt: a word still unexplained is explained in each question holding it.
+        prompts = words.note_each([q["prompt"] for q in public])
+        public = [{**q, "prompt": prompt} for q, prompt in zip(public, prompts)]
     key = {item.id: item.right_answer for item in module.scenarios}
     key.update({slot: [q.id, q.answer] for slot, q in zip(module.slots, module.quiz)})
     cells = [
@@ -104,15 +114,25 @@ def public_instructions(module: Module) -> list[dict]:
              "alt": i.alt, "source": i.source} for i in module.instructions]
 
 
-def instructions_cell(module: Module) -> nbformat.NotebookNode:
+def instructions_cell(module: Module,
+                      words: glossary.FirstUse | None = None) -> nbformat.NotebookNode:
     """The key instructions: picture, words and source, each with its Listen button."""
+    items = public_instructions(module)
+    if words:
+        items = [words.note(item) for item in items]
     return nbformat.v4.new_code_cell(
         "from balise.widgets.instructions import Instructions\n"
-        f"Instructions({pprint.pformat(public_instructions(module), sort_dicts=False, width=96)})",
+        f"Instructions({pprint.pformat(items, sort_dicts=False, width=96)})",
         metadata=_meta("instructions"))
 
 
-def source_notebook(module: Module) -> nbformat.NotebookNode:
+def source_notebook(module: Module, terms: Sequence[glossary.Term] | None = None
+                    ) -> nbformat.NotebookNode:
+    """The module's notebook as nbgrader gets it: quiz, instructions and scenarios built in.
+
+    Each word of ``terms`` (the courses' glossary when not given) is explained
+    where the page shows it first: see :mod:`balise.catalogue.glossary`.
+    """
     try:
         nb = nbformat.read(module.notebook, as_version=4)
     except (OSError, ValueError) as err:
@@ -122,17 +142,29 @@ def source_notebook(module: Module) -> nbformat.NotebookNode:
     if len(places) != 1:
         raise BaliseError(f"{module.notebook}: needs exactly one cell tagged '{QUIZ_TAG}' "
                           f"(found {len(places)}). Fix: tag the cell where the quiz goes.")
-    i = places[0]
-    nb.cells[i:i + 1] = quiz_cells(module)
-    for j, cell in enumerate(nb.cells):
-        if INSTRUCTIONS_TAG in cell.metadata.get("tags", []):
-            nb.cells[j] = instructions_cell(module)
-    for j, cell in enumerate(nb.cells):
-        if SCENARIO_TAG in cell.metadata.get("tags", []):
-            nb.cells[j] = scenario_cell(module, cell.metadata.get("balise", {}).get("scenario"))
-    nb.cells = with_listen_cells(nb.cells)
+    # Read aloud as written (before any word is made a tap), then built in the page's order.
+    words = glossary.FirstUse(glossary.glossary_of(module.folder) if terms is None else terms)
+    cells = []
+    for cell in with_listen_cells(nb.cells):
+        tags = cell.metadata.get("tags", [])
+        if QUIZ_TAG in tags:
+            cells += quiz_cells(module, words)
+        elif INSTRUCTIONS_TAG in tags:
+            cells.append(instructions_cell(module, words))
+        elif SCENARIO_TAG in tags:
+            cells.append(scenario_cell(module, cell.metadata.get("balise", {}).get("scenario"),
+                                       words))
+        elif cell.cell_type == "markdown":
+            cell.source = explained(cell.source, words)
+            cells.append(cell)
+        else:
+            cells.append(cell)
+    nb.cells = cells
     # The page's language switch comes first: the learner picks before reading.
-    nb.cells.insert(0, nbformat.v4.new_code_cell(LANGUAGE_CELL, metadata=_meta("language")))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(HEADER_CELL.format(module=module.id),
+                                                 metadata=_meta("language")))
+    # The browser tab's title (nbconvert's lab template reads it): the module, not its file.
+    nb.metadata["title"] = f"{module.title['fr']} / {module.title['en']} — Balise"
     return nb
 
 
@@ -142,6 +174,11 @@ def inputs_digest(module: Module) -> str:
     for path in sorted(p for p in module.folder.rglob("*") if p.is_file()):
         h.update(str(path.relative_to(module.folder)).encode())
         h.update(path.read_bytes())
+    # The glossary and the code that explains its words on the page.
+    terms = module.folder.parent / glossary.GLOSSARY_FILE
+    if terms.is_file():
+        h.update(terms.read_bytes())
+    h.update(Path(glossary.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()
 
@@ -211,6 +248,24 @@ def page_text(markdown: str) -> dict[str, str] | None:
     if not (found["fr"] and found["en"]):
         return None
     return {lang: "\n".join(parts) for lang, parts in found.items()}
+
+
+HEADING = re.compile(r"^\s{0,3}#")
+
+
+def explained(markdown: str, words: glossary.FirstUse) -> str:
+    """An authored text cell with each word it uses first made a tap (never in a heading)."""
+    from balise.widgets.i18n import with_terms
+
+    def mark(match: re.Match) -> str:
+        lang, inner = match.group(1), match.group(2)
+        notes = words.words(html.unescape(MARKUP.sub(" ", inner)), lang)
+        start, end = match.span(2)
+        return (match.string[match.start():start] + with_terms(inner, notes, lang)
+                + match.string[end:match.end()])
+
+    lines = markdown.split("\n")
+    return "\n".join(line if HEADING.match(line) else LANG_SPAN.sub(mark, line) for line in lines)
 
 
 def listen_cell(text: dict[str, str], n: int) -> nbformat.NotebookNode:

@@ -54,6 +54,9 @@ class Person(Base):
     activity: Mapped[str | None] = mapped_column(String(40), nullable=True)
     placement_start: Mapped[date | None] = mapped_column(Date, nullable=True)
     placement_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Added by migration 0003: how she reads her pages ('both', 'fr' or 'en'); None until
+    # she chooses, when pages show both languages, French first.
+    reading: Mapped[str | None] = mapped_column(String(5), nullable=True)
 
 
 class Attempt(Base):

@@ -25,7 +25,7 @@ from balise.web.pages import (
     TrainerHandler,
 )
 from balise.web.refresher import RefresherHandler
-from balise.web.submit_api import AnswerHandler, SubmitHandler
+from balise.web.submit_api import AnswerHandler, ReadingHandler, SubmitHandler
 from balise.web.trainer_tools import QuarterHourHandler, ValidationHandler, WarmUpHandler
 from balise.web.verify import CertificatePdfHandler, VerifyHandler
 
@@ -63,6 +63,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/dashboard", DashboardHandler),
             (r"/balise/api/submit", SubmitHandler),
             (r"/balise/api/answers?", AnswerHandler),
+            (r"/balise/api/reading", ReadingHandler),
             (r"/balise/feedback/([a-z][a-z0-9-]{1,40})", FeedbackHandler),
             (r"/balise/trainer/feedback/([a-z][a-z0-9-]{1,40})", TrainerFeedbackHandler),
             (r"/balise/verify/([^/]*)", VerifyHandler),

@@ -10,11 +10,9 @@ from jupyter_server.base.handlers import JupyterHandler, Template404
 from jupyter_server.extension.handler import ExtensionHandlerJinjaMixin, ExtensionHandlerMixin
 from tornado import web
 
-from balise.formats import date_words
+from balise.formats import MISSING, date_time, date_words, decimal, percent
 from balise.messages import CATALOGUE
 from balise.progress.certificates import certificates_of, issue_certificates
-from balise.progress.journey import route_progress
-from balise.progress.routes import route_for
 from balise.web.auth import BaliseUser
 
 
@@ -36,23 +34,29 @@ def require(*roles: str):
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Dates to the minute, yes/no in words and signs, scores without noise."""
+    """Cells as French writes them (a cell is said once for both languages, see
+    :mod:`balise.formats`): dates to the minute "03/12/2026 14:05", yes/no in words
+    and signs, shares and percents "38 %", other numbers "7,5" without noise."""
     out = frame.copy()
     for col in out.columns:
         if col in ("date",):
-            out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d %H:%M")
+            out[col] = pd.to_datetime(out[col]).map(date_time)
         elif out[col].dtype == bool or col in ("passed", "complete"):
             out[col] = out[col].map(lambda v: "✔ oui / yes" if v else "✘ non / no")
-        elif col in ("score", "max_score", "percent"):
-            out[col] = out[col].map(lambda v: f"{v:g}")
+        elif col == "percent":
+            out[col] = out[col].map(lambda v: percent(v / 100 if pd.notna(v) else v))
+        elif col == "failure_rate":
+            out[col] = out[col].map(percent)
+        elif pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(decimal)
     return out
 
 
 def table_html(frame: pd.DataFrame, columns: dict[str, str]) -> str:
-    """A frame as an escaped HTML table with bilingual headers."""
+    """A frame as an escaped HTML table with bilingual headers; a missing value is "—"."""
     shown = readable(frame[list(columns)]).rename(columns=columns)
     return shown.to_html(index=False, escape=True, classes="balise-table", border=0,
-                         na_rep="—")
+                         na_rep=MISSING)
 
 
 class Page(ExtensionHandlerJinjaMixin, ExtensionHandlerMixin, JupyterHandler):
@@ -89,10 +93,8 @@ class LearnerHandler(Page):
         due = ctx.due_refreshers(me, today, grades, attempts, people)
         refreshers = [{"id": int(r.id), "reason": r.reason, "module": ctx.catalogue[r.module]}
                       for r in due.itertuples() if r.module in ctx.catalogue]
-        activity = people.activity.iloc[0] if not people.empty else None
-        route = route_for(ctx.routes, activity)
-        journey = (route_progress(route, status, ctx.validations(), me)
-                   if route is not None else None)
+        journey = ctx.journey(me, today, status, people)
+        route = journey.route if journey is not None else None
         on_route = set(route.modules) if route is not None else set()
         mine = status[status.learner == me].set_index("module")
         tried = set(attempts.module_id[attempts.status == "graded"]) if not attempts.empty \

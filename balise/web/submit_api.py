@@ -12,6 +12,7 @@ import json
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
+from sqlalchemy import select
 
 from balise import BaliseError, tokens
 from balise.messages import both
@@ -70,6 +71,9 @@ class KernelAPIHandler(JupyterHandler):
         return body, self.identity(body.get("module"))
 
 
+READINGS = ("both", "fr", "en")
+
+
 class SubmitHandler(KernelAPIHandler):
     @allow_unauthenticated
     async def post(self):
@@ -83,6 +87,8 @@ class SubmitHandler(KernelAPIHandler):
                 identity.learner, identity.module, body.get("submission_id"), body.get("answers"))
         except BaliseError as err:
             return self.reply(400, {"error": str(err)})
+        if result.get("passed"):
+            result["next"] = next_module(self.balise, identity.learner, identity.module)
         self.reply(200, result)
 
 
@@ -103,8 +109,52 @@ class AnswerHandler(KernelAPIHandler):
 
     @allow_unauthenticated
     def get(self):
+        """What the page needs when it opens: her saved answers, this attempt's questions,
+        her name and reading choice, her last result and the next module of her route."""
         identity = self.identity(self.get_argument("module", None))
         if identity is not None:
-            answers = self.balise.answers
+            ctx, answers = self.balise, self.balise.answers
+            person = ctx.store.person(identity.learner)
             self.reply(200, {"answers": answers.saved(identity.learner, identity.module),
-                             "questions": answers.questions(identity.learner, identity.module)})
+                             "questions": answers.questions(identity.learner, identity.module),
+                             "learner": {"name": person.name, "reading": person.reading},
+                             "last": last_result(ctx, identity.learner, identity.module),
+                             "next": next_module(ctx, identity.learner, identity.module)})
+
+
+def last_result(ctx, learner: str, module_id: str) -> dict | None:
+    """Her latest graded attempt of the module, as the page shows a score, or None."""
+    Attempt = ctx.models.Attempt
+    with ctx.store.session() as s:
+        found = s.scalar(select(Attempt.id).where(
+            Attempt.learner_id == learner, Attempt.module_id == module_id,
+            Attempt.status == "graded").order_by(Attempt.number.desc()).limit(1))
+    return ctx.grading.result(found) if found else None
+
+
+def next_module(ctx, learner: str, module_id: str) -> dict | None:
+    """The next thing to do on her route once this module is done: {id, title}, or None."""
+    journey = ctx.journey(learner)
+    if journey is None:
+        return None
+    ahead = [m["module"] for m in journey.modules if m["status"] not in ("passed", "expiring")
+             and m["module"] != module_id]
+    nxt = journey.next_module if journey.next_module != module_id else (ahead[0] if ahead
+                                                                         else None)
+    return {"id": nxt, "title": ctx.catalogue[nxt].title} if nxt in ctx.catalogue else None
+
+
+class ReadingHandler(KernelAPIHandler):
+    """POST {module, reading}: keep her choice of language (both, fr, en) for every page."""
+
+    @allow_unauthenticated
+    def post(self):
+        body, identity = self.learner_request()
+        if identity is None:
+            return
+        reading = body.get("reading")
+        if reading not in READINGS:
+            return self.reply(400, {"error": both("bad_request")})
+        with self.balise.store.session() as s:
+            s.get(self.balise.models.Person, identity.learner).reading = reading
+        self.reply(200, {"saved": True})
