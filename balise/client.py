@@ -20,8 +20,15 @@ import uuid
 
 import ipywidgets as w
 
-from balise.formats import number_words
-from balise.messages import CATALOGUE, both, tagged, text
+from balise.messages import both, tagged
+from balise.result_view import (
+    both_html,
+    filled,
+    next_link,
+    render_result,
+    say_key,
+    tagged_plain,
+)
 from balise.widgets.shown import ShownHTML
 
 _session: dict[str, str] = {}
@@ -66,14 +73,6 @@ def _fetch(module: str) -> None:
         _session[key] = reply.get(key) if ok else None
 
 
-def _words(key: str, **values) -> str:
-    """A catalogue word in the page's language(s), as plain text: for buttons."""
-    from balise.widgets.i18n import LANGUAGE
-
-    entry = CATALOGUE[key]
-    return " / ".join(entry[lang].format(**values) for lang in LANGUAGE.langs())
-
-
 def header(module: str):
     """The top of a module page: back to her modules, her name, the language she reads.
 
@@ -107,25 +106,6 @@ def header(module: str):
     return w.VBox(parts)
 
 
-def tagged_plain(key: str) -> str:
-    """Both languages, tagged, without the slash doubled when they are the same."""
-    entry = CATALOGUE[key]
-    return _both_html(entry).replace("<br>", " / ")
-
-
-def next_link(nxt: dict | None) -> str:
-    """The button to the next module of her route, when there is one."""
-    if not nxt:
-        return ""
-    title = {lang: CATALOGUE["next_module"][lang].format(title=nxt["title"][lang])
-             for lang in ("fr", "en")}
-    return (f'<p><a class="balise-next" href="../../{html.escape(nxt["id"])}/'
-            f'{html.escape(nxt["id"])}.ipynb" style="display:inline-block;min-height:44px;'
-            f'padding:10px 16px;background:#0b4f6c;color:#fff;border-radius:6px;'
-            f'text-decoration:none;font-size:18px"><span lang="fr">{html.escape(title["fr"])}'
-            f'</span><span lang="en"> / {html.escape(title["en"])}</span></a></p>')
-
-
 class LastResult(w.VBox):
     """Her last result of this module, at the top when she comes back, with "Recommencer"."""
 
@@ -135,7 +115,7 @@ class LastResult(w.VBox):
             f'border-radius:8px;padding:8px 12px"><h2 style="font-size:20px;margin:4px 0">'
             f'{tagged("last_result")}</h2>{render_result(last)}'
             f'{next_link(nxt) if last.get("passed") else ""}</section>')
-        self.again = w.Button(description=_words("try_again"),
+        self.again = w.Button(description=say_key("try_again"),
                               layout=w.Layout(min_height="44px", width="auto"))
         self.again.add_class("balise-start-again")
         self.again.on_click(lambda _: setattr(self.layout, "display", "none"))
@@ -257,75 +237,6 @@ def quiz(module: str, questions: list[dict], size: int | None = None):
     return widget
 
 
-def _both_html(words: dict[str, str]) -> str:
-    """A course text in both languages, each tagged so a one-language page can hide the other.
-
-    Said once when both languages write it the same ("Situation 2", "8 questions")."""
-    if words["fr"] == words["en"]:
-        return html.escape(words["fr"])
-    return (f'<span lang="fr">{html.escape(words["fr"])}</span>'
-            f'<span lang="en" class="balise-second"><br>{html.escape(words["en"])}</span>')
-
-
-def _filled(key: str, **values) -> str:
-    """A catalogue word with numbers in it, tagged by language like :func:`tagged`."""
-    entry = CATALOGUE[key]
-    return _both_html({lang: entry[lang].format(**values) for lang in ("fr", "en")})
-
-
-def render_result(result: dict) -> str:
-    """The score, what it counts, and each item she was asked: its text, her answer, right or
-    wrong, the practice and its source (unfolded on demand)."""
-    if "error" in result:
-        return f'<div role="alert"><strong>⚠ {html.escape(result["error"])}</strong></div>'
-    if result.get("status") != "graded":
-        return f'<div role="status">{tagged("kept_pending")}</div>'
-    verdict = "passed" if result["passed"] else "not_passed"
-    counts = result.get("counts", {})
-    counted = _filled("counts", questions=counts.get("questions", 0),
-                      scenarios=counts.get("scenarios", 0))
-    got, out_of = number_words(result["score"]), number_words(result["max_score"])
-    score = {lang: f"{got[lang]} / {out_of[lang]}" for lang in ("fr", "en")}
-    score = (html.escape(score["fr"]) if score["fr"] == score["en"] else
-             f'<span lang="fr">{html.escape(score["fr"])}</span>'
-             f'<span lang="en" class="balise-second"> ({html.escape(score["en"])})</span>')
-    parts = [
-        f'<div role="status" class="balise-score"><h3>{tagged("score")} : '
-        f'{score} ({result["percent"]} %)</h3><p>{counted}</p>'
-        f'<p><strong>{tagged(verdict)}</strong> '
-        f'({tagged("pass_mark")} : {result["pass_mark"]} %)</p><ol>'
-    ]
-    wrong = [q for q in result["questions"] if not q["correct"]]
-    right = [q for q in result["questions"] if q["correct"]]
-    parts[-1] = parts[-1].removesuffix("<ol>")
-    if wrong:
-        parts.append(f'<h3>{_filled("to_review", n=len(wrong))}</h3>{LIST}')
-        parts += [_item(q) for q in wrong]
-        parts.append("</ul>")
-    if right:         # folded when something is to review, so the mistakes come first
-        parts.append(f'<details{"" if wrong else " open"}><summary><strong>'
-                     f'{_filled("right_answers", n=len(right))}</strong></summary>'
-                     f'{LIST}{"".join(_item(q) for q in right)}</ul></details>')
-    parts.append("</div>")
-    return "".join(parts)
-
-
-LIST = '<ul class="balise-items" style="list-style:none;padding:0">'
-
-
-def _item(q: dict) -> str:
-    """One item she was asked: its text, her answer, right or wrong, what to remember."""
-    mark, word = ("✔", "right") if q["correct"] else ("✘", "wrong")
-    title = "situation_n" if q.get("type") == "scenario" else "question_n"
-    return (f'<li class="balise-q-{"right" if q["correct"] else "wrong"}">'
-            f'<strong>{mark} {_filled(title, n=q["n"])} : {tagged(word)}</strong><br>'
-            f'{_both_html(q["prompt"])}<br>'
-            f'<em>{tagged("your_answer")} :</em> {_both_html(q["answer"])}<br>'
-            f'<em>{tagged("right_practice")} :</em> {_both_html(q["practice"])}'
-            f'<details><summary>{html.escape(text("source", "fr"))}</summary>'
-            f'<small>{html.escape(q["source"])}</small></details></li>')
-
-
 class SubmitPanel(w.VBox):
     """Submit button and result. One click, one attempt: clicks while grading are ignored."""
 
@@ -337,8 +248,8 @@ class SubmitPanel(w.VBox):
         from balise.widgets.submit import SubmitButton
 
         # Its click carries the answers the page shows (see balise.widgets.submit).
-        self.button = SubmitButton(label=_words("submit"), on_submit=self._on_submit)
-        self.again = w.Button(description=_words("try_again"),
+        self.button = SubmitButton(label=say_key("submit"), on_submit=self._on_submit)
+        self.again = w.Button(description=say_key("try_again"),
                               layout=w.Layout(min_height="44px", width="auto", display="none"))
         self.again.add_class("balise-again")
         self.output = ShownHTML()
@@ -346,10 +257,10 @@ class SubmitPanel(w.VBox):
         self.again.on_click(self._on_again)
         # Asked before an attempt with blanks is used: which items, then send or go back.
         self.warning_text = ShownHTML()
-        self.send_anyway = w.Button(description=_words("send_anyway"),
+        self.send_anyway = w.Button(description=say_key("send_anyway"),
                                     layout=w.Layout(min_height="44px", width="auto"))
         self.send_anyway.add_class("balise-send-anyway")
-        self.go_back = w.Button(description=_words("go_back"),
+        self.go_back = w.Button(description=say_key("go_back"),
                                 layout=w.Layout(min_height="44px", width="auto"))
         self.go_back.add_class("balise-go-back")
         self.go_back.on_click(lambda _: setattr(self.warning.layout, "display", "none"))
@@ -369,9 +280,9 @@ class SubmitPanel(w.VBox):
         for button, key in ((self.button, "submit"), (self.again, "try_again"),
                             (self.send_anyway, "send_anyway"), (self.go_back, "go_back")):
             if hasattr(button, "label"):
-                button.label = _words(key)
+                button.label = say_key(key)
             else:
-                button.description = _words(key)
+                button.description = say_key(key)
 
     def unanswered(self, answers: dict) -> list[tuple[str, int, str, dict]]:
         """Items left blank: (kind, number, id, prompt) of each situation and question.
@@ -395,9 +306,9 @@ class SubmitPanel(w.VBox):
         self._pending_shown = dict(shown or {})
         links = "".join(
             f'<li><a href="#balise-item-{html.escape(item)}">'
-            f'{_filled("situation_n" if kind == "situation" else "question_n", n=n)}</a> : '
-            f'{_both_html(prompt)}</li>' for kind, n, item, prompt in blank)
-        left = _filled("blanks_left" if len(blank) > 1 else "blank_left", n=len(blank))
+            f'{filled("situation_n" if kind == "situation" else "question_n", n=n)}</a> : '
+            f'{both_html(prompt)}</li>' for kind, n, item, prompt in blank)
+        left = filled("blanks_left" if len(blank) > 1 else "blank_left", n=len(blank))
         self.warning_text.value = (f'<div role="alert"><p><strong>{left}</strong></p>'
                                    f'<ul>{links}</ul></div>')
         self.warning.layout.display = None

@@ -20,10 +20,11 @@ PARTS = ("balise", "widgets", "grading", "progress")
 
 # Functions that take a message id, and which positional argument it is.
 SAYING = {"say": 0, "word_rich": 0, "labelled": 1, "word": 0, "N_": 0, "gettext": 0}
-# Functions that take a key of balise.messages (client.py's _filled fills its {names}).
-KEYED = {"text": 0, "both": 0, "tagged": 0, "_filled": 0, "_words": 0, "tagged_plain": 0}
+# Functions that take a key of balise.messages (result_view's filled fills its {names}).
+KEYED = {"text": 0, "both": 0, "tagged": 0, "filled": 0, "say_key": 0, "tagged_plain": 0}
 # Where they are defined: a name counts in a file that imports it from there, or defines it.
-SOURCES = {"balise.words", "balise.widgets.i18n", "balise.widgets.base", "balise.messages"}
+SOURCES = {"balise.words", "balise.widgets.i18n", "balise.widgets.base", "balise.messages",
+           "balise.result_view"}
 # French writes these as English does.
 SAME_IN_FRENCH = {"Source", "Question", "Question {n}", "Situation {n}",
                   "{questions} questions + {scenarios} situations"}
