@@ -15,7 +15,7 @@ import ipywidgets as w
 from traitlets import Dict, Unicode
 
 from balise.widgets import i18n
-from balise.widgets.i18n import LANGUAGE, rich, say
+from balise.widgets.i18n import LANGUAGE, rich, say, source_note
 from balise.widgets.shown import ShownHTML
 from balise.widgets.speech import ReadAloud, numbered
 from balise.widgets.style import style
@@ -120,7 +120,10 @@ class Scenario(w.VBox):
             self.show_feedback(result)
 
     def show_feedback(self, result: dict) -> None:
-        """Right or wrong in words and a sign, never by colour alone; what to do, and why."""
+        """Right or wrong in words and a sign, never by colour alone; what to do, and why.
+
+        The source is a small "Source" that unfolds: the practice is what she reads.
+        """
         self._result = result
         if result.get("error"):
             self.status = "error"
@@ -134,10 +137,9 @@ class Scenario(w.VBox):
         mark, cls = ("✔", "balise-note-right") if right else ("✘", "balise-note-wrong")
         verdict = say("Right answer") if right else say("Not quite")
         practice = result.get("practice") or {"fr": "", "en": ""}
-        source = html.escape(str(result.get("source", "")))
         self._feedback.value = (
             f'<div role="status" class="{cls}"><strong>{mark} {html.escape(verdict)}</strong>'
-            f'{rich(practice)}<small>{html.escape(say("Source"))} : {source}</small></div>')
+            f'{rich(practice)}{source_note(str(result.get("source") or ""))}</div>')
 
     def close(self) -> None:
         try:

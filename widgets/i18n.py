@@ -14,7 +14,9 @@ themselves; their answers are traits they keep, so switching loses nothing.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import re
 
 import ipywidgets as w
 from traitlets import Enum, HasTraits
@@ -36,27 +38,103 @@ class Language(HasTraits):
 LANGUAGE = Language()
 
 
-def say(msgid: str, mode: str | None = None) -> str:
-    """A widget word in the page's language: 'Vérifier / Check', 'Vérifier' or 'Check'."""
+def _shown_langs(text: dict[str, str], mode: str | None) -> tuple[str, ...]:
+    """The languages to show: one when French and English write it the same ("Source")."""
     langs = LANGS if (mode or LANGUAGE.mode) == "both" else (mode or LANGUAGE.mode,)
-    return " / ".join(gettext(msgid, lang) for lang in langs)
+    return langs[:1] if len(langs) > 1 and text["fr"] == text["en"] else langs
+
+
+def say(msgid: str, mode: str | None = None) -> str:
+    """A widget word in the page's language: 'Vérifier / Check', 'Vérifier' or 'Check'.
+
+    Said once when both languages write it the same: 'Question', never 'Question / Question'.
+    """
+    words = {lang: gettext(msgid, lang) for lang in LANGS}
+    return " / ".join(words[lang] for lang in _shown_langs(words, mode))
 
 
 def plain(text: dict[str, str], mode: str | None = None) -> str:
     """Course text in the page's language, as plain text (for labels and options)."""
-    mode = mode or LANGUAGE.mode
-    return f"{text['fr']} / {text['en']}" if mode == "both" else text[mode]
+    return " / ".join(text[lang] for lang in _shown_langs(text, mode))
 
 
-def rich(text: dict[str, str], tag: str = "p", mode: str | None = None) -> str:
-    """Course text as HTML, escaped, each language tagged with its ``lang``."""
+def rich(text: dict, tag: str = "p", mode: str | None = None) -> str:
+    """Course text as HTML, escaped, each language tagged with its ``lang``.
+
+    A word the text carries a note for (``text["terms"][lang]``, written by the
+    build, see :mod:`balise.catalogue.glossary`) becomes a tap that shows what
+    it means: :func:`with_terms`.
+    """
     mode = mode or LANGUAGE.mode
+    notes = text.get("terms") or {}
     parts = []
-    for lang in (LANGS if mode == "both" else (mode,)):
-        muted = ' class="balise-second"' if mode == "both" and lang == "en" else ""
-        parts.append(f'<{tag} lang="{lang}"{muted}>{html.escape(text[lang])}</{tag}>')
+    for lang in _shown_langs(text, mode):
+        muted = ' class="balise-second"' if lang == "en" and mode == "both" else ""
+        words = with_terms(html.escape(text[lang]), notes.get(lang) or [], lang)
+        parts.append(f'<{tag} lang="{lang}"{muted}>{words}</{tag}>')
     # Inline text needs a visible separator; block text sits on two lines.
     return ('<span aria-hidden="true"> / </span>' if tag == "span" else "").join(parts)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _found(markup: str, word: str) -> re.Match | None:
+    """The first place of ``word`` (as a whole word) in the text of ``markup``, not in a tag."""
+    forms = dict.fromkeys((html.escape(word), html.escape(word, quote=False)))
+    pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, forms))})(?![\w-])")
+    start = 0
+    for tag in [*_TAG.finditer(markup), None]:
+        end = tag.start() if tag else len(markup)
+        match = pattern.search(markup, start, end)
+        if match:
+            return match
+        start = tag.end() if tag else end
+    return None
+
+
+def term_tap(word_html: str, means: str, lang: str, ident: str) -> str:
+    """A word she can tap (or reach with Tab and open with Enter) to read what it means.
+
+    HTML only, no script: the button opens its popover (the browser's own
+    ``popovertarget``); tapping outside, Escape or "Fermer" closes it. A browser
+    without popovers shows the explanation after the word.
+    """
+    close = html.escape(gettext("Close", lang))
+    return (f'<button type="button" class="balise-term" popovertarget="{ident}">{word_html}'
+            f'</button><span id="{ident}" popover="auto" class="balise-term-note">'
+            f'<strong>{word_html}</strong><br>{html.escape(means)}<br>'
+            f'<button type="button" class="balise-term-close" popovertarget="{ident}" '
+            f'popovertargetaction="hide">{close}</button></span>')
+
+
+def with_terms(markup: str, notes: list[dict[str, str]], lang: str) -> str:
+    """``markup`` (HTML) with each noted word, at its first place, a :func:`term_tap`.
+
+    ``notes`` are ``[{"word": as written, "means": the definition}]``; a word not
+    found is left as it is. The taps' ids come from the text, so a page
+    relabelled in another language keeps them, and two texts never share one.
+    """
+    places = []
+    for note in notes:
+        match = _found(markup, note["word"])
+        if match and all(match.end() <= a or match.start() >= b for a, b, _ in places):
+            places.append((match.start(), match.end(), note))
+    out, at = [], 0
+    for start, end, note in sorted(places, key=lambda p: p[0]):
+        ident = "balise-term-" + hashlib.sha256(
+            f"{lang}\n{note['word']}\n{markup}".encode()).hexdigest()[:12]
+        out += [markup[at:start], term_tap(markup[start:end], note["means"], lang, ident)]
+        at = end
+    return "".join(out) + markup[at:]
+
+
+def source_note(source: str) -> str:
+    """A fact's source as a small "Source" that unfolds, not a reference after every sentence."""
+    if not source:
+        return ""
+    return (f'<details class="balise-source"><summary>{html.escape(say("Source"))}</summary>'
+            f'<small>{html.escape(source)}</small></details>')
 
 
 def word_rich(msgid: str, tag: str = "span", mode: str | None = None) -> str:
@@ -71,7 +149,21 @@ HIDE = {
     "fr": '.jp-RenderedHTMLCommon [lang="en"], .widget-html [lang="en"] { display: none; }',
     "en": '.jp-RenderedHTMLCommon [lang="fr"], .widget-html [lang="fr"] { display: none; }',
 }
-BASE_CSS = ".balise-second { color: #4d4d4d; }"
+BASE_CSS = """.balise-second { color: #4d4d4d; }
+.balise-term { font: inherit; color: inherit; background: none; border: 0; margin: 0;
+  padding: 0 1px; cursor: help; text-decoration: underline dotted 2px;
+  text-underline-offset: 3px; }
+.balise-term:focus-visible, .balise-term-close:focus-visible, .balise-source summary:focus-visible {
+  outline: 3px solid #1a1a1a; outline-offset: 2px; box-shadow: 0 0 0 5px #f9a825; }
+.balise-term-note { max-width: min(22em, 86vw); padding: 12px 16px; border: 2px solid #0b4f6c;
+  border-radius: 8px; background: #fff; color: #1a1a1a; font-size: 18px; font-weight: normal;
+  line-height: 1.4; text-align: left; }
+.balise-term-note::backdrop { background: rgb(0 0 0 / 0.3); }
+.balise-term-close { min-height: 44px; min-width: 88px; margin-top: 8px; font: inherit;
+  color: #fff; background: #0b4f6c; border: 0; border-radius: 6px; }
+@supports not selector(:popover-open) { .balise-term-close { display: none; } }
+.balise-source summary { min-height: 24px; padding: 2px 0; cursor: pointer; font-size: 14px; }
+.balise-source small { display: block; }"""
 
 
 class LanguageSwitch(w.HBox):

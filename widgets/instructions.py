@@ -12,7 +12,7 @@ import html
 
 import ipywidgets as w
 
-from balise.widgets.i18n import LANGUAGE, rich
+from balise.widgets.i18n import LANGUAGE, rich, source_note
 from balise.widgets.shown import ShownHTML
 from balise.widgets.speech import ReadAloud
 from balise.widgets.style import style
@@ -25,12 +25,15 @@ def card(item: dict) -> str:
     return (f'<div style="display:flex;gap:12px;align-items:center">'
             f'<img src="{html.escape(item["picture"], quote=True)}" alt="{alt}" width="96" '
             'height="96" style="flex:none">'
-            f'<div><strong>{rich({k: item[k] for k in ("fr", "en")})}</strong>'
-            f'<small>Source : {html.escape(item["source"])}</small></div></div>')
+            f'<div><strong>{rich(item)}</strong>{source_note(item["source"])}</div></div>')
 
 
 class Instructions(w.VBox):
-    """``items``: ``{id, fr, en, picture (a data: URI), alt: {fr, en}, source}`` each."""
+    """``items``: ``{id, fr, en, picture (a data: URI), alt: {fr, en}, source}`` each.
+
+    An item may carry ``terms``, the build's notes of the words it explains first
+    (see :func:`balise.widgets.i18n.rich`); its source unfolds from a small "Source".
+    """
 
     def __init__(self, items: list[dict], **kwargs):
         super().__init__(**kwargs)

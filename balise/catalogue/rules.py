@@ -3,7 +3,8 @@
 Courses are read by people who read French poorly, and every safety fact
 must be checkable. ``balise build --check`` reports these measures and the
 test suite fails a module that breaks them, so a trainer learns it while
-writing, not from a learner.
+writing, not from a learner. The glossary's definitions are held to the same
+words (:func:`glossary_problems`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
 
 import nbformat
 import yaml
 
+from balise.catalogue.glossary import Term, used
 from balise.catalogue.modules import Module
 
 # A source names a public text a learner or an inspector can look up.
@@ -155,6 +159,32 @@ class Report:
 
     unsourced_items: list[tuple[str, str]] = field(default_factory=list)
     wrong_words: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def glossary_problems(terms: Sequence[Term], path: Path, modules: Sequence[Module]) -> list[str]:
+    """What is wrong with the glossary's words, each with the file, the line and the fix.
+
+    A definition is read by the same people as the modules: short French
+    sentences, the words of the texts it cites; and an entry no module uses
+    (in French) is a spelling the modules do not write.
+    """
+    out = []
+    for term in terms:
+        where = f"{path}, line {term.line} ({term.name!r})"
+        longest = max((words(s), s) for s in sentences([term.means["fr"]]))
+        if longest[0] > MAX_WORDS:
+            out.append(f"{where}: a French sentence of the definition has {longest[0]} words "
+                       f"(at most {MAX_WORDS}). Fix: cut it in two")
+        said = " ".join([*term.words["fr"], *term.words["en"], *term.means.values()])
+        out += [f"{where}: says {' '.join(m.group(0).split())!r}. Fix: write {right!r}, the "
+                "words of the text it cites"
+                for pattern, right in WRONG_WORDS for m in pattern.finditer(said)]
+    texts = [text for module in modules for text in french_texts(module)]
+    found = used(terms, texts)
+    out += [f"{path}, line {t.line}: {t.name!r} is in no module's French text. Fix: add under "
+            "'also:' the form the modules write, or remove the entry"
+            for t in terms if t.line not in found]
+    return out
 
 
 def check(module: Module) -> Report:
