@@ -183,6 +183,10 @@ def inputs_digest(module: Module) -> str:
     return h.hexdigest()
 
 
+# What nbgrader says when a rebuild would add or remove cells of a submitted assignment.
+SUBMITTED_LAYOUT = "Cannot add or remove cells"
+
+
 def build_module(module: Module, course_root: Path, api, force: bool = False) -> bool:
     """Write the source folder and run generate_assignment; False when already up to date."""
     digest = inputs_digest(module)
@@ -191,17 +195,41 @@ def build_module(module: Module, course_root: Path, api, force: bool = False) ->
     if not force and stamp.exists() and stamp.read_text() == digest:
         return False
     source = course_root / "source" / module.id
+    old_source = course_root / "source" / f".{module.id}.previous"
+    if old_source.exists():
+        shutil.rmtree(old_source)
     if source.exists():
-        shutil.rmtree(source)
+        source.rename(old_source)
     source.mkdir(parents=True)
     nbformat.write(source_notebook(module), source / f"{module.id}.ipynb")
     assets = module.folder / "assets"
     if assets.is_dir():
         shutil.copytree(assets, source / "assets")
+    # nbgrader removes a release it failed to rebuild: keep the one in service until the
+    # new one is made, so a module that cannot be rebuilt stays open to learners.
+    kept = course_root / "release" / f".{module.id}.previous"
+    if kept.exists():
+        shutil.rmtree(kept)
+    if release.exists():
+        release.rename(kept)
     result = api.generate_assignment(module.id, force=True, create=True)
     if not result["success"]:
-        raise BaliseError(f"nbgrader could not build module '{module.id}':\n"
-                          f"{result.get('error') or result.get('log')}")
+        for now, before in ((release, kept), (source, old_source)):
+            if before.exists():
+                if now.exists():
+                    shutil.rmtree(now)
+                before.rename(now)
+        log = str(result.get("error") or result.get("log") or "")
+        if SUBMITTED_LAYOUT in f"{result.get('log')}{result.get('error')}":
+            raise BaliseError(
+                f"{module.id}: not rebuilt, the previous version stays in service. Its page "
+                "now has a different number of cells, and nbgrader refuses that once learners "
+                "have submitted it. Fix: keep the cells of the module as they were, or "
+                "publish it under a new module id.")
+        raise BaliseError(f"nbgrader could not build module '{module.id}':\n{log}")
+    for before in (kept, old_source):
+        if before.exists():
+            shutil.rmtree(before)
     stamp.write_text(digest)
     return True
 

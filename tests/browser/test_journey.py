@@ -19,6 +19,9 @@ from balise.catalogue.modules import load_catalogue
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
+# The journey's screenshots (landing, a situation, the score, the feedback page) go to
+# "journey-screens" beside the server's data folder, printed at the start, for a reviewer.
+SCREEN_FOLDER = "journey-screens"
 # yusuf's first attempt: the questions drawn for it, the fifth answered wrong on purpose.
 QUIZ = drawn(load_catalogue(COURSES)["postures"], "yusuf", 1)
 WRONG_ON_PURPOSE = QUIZ[4]
@@ -46,6 +49,9 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     before = routes_complete(desk)
 
     page = phone
+    SCREENS = server.data.parent / SCREEN_FOLDER
+    SCREENS.mkdir(exist_ok=True)
+    print(f"journey screenshots: {SCREENS}")
     frames = []             # everything the page's kernel sends: widget state, the score
     page.on("websocket", lambda ws: ws.on(
         "framereceived", lambda f: frames.append(f if isinstance(f, str) else f.decode(
@@ -58,6 +64,7 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     expect(card.get_by_text("À faire")).to_be_visible()
     expect(page.locator("#continue")).to_contain_text(f"Continuer : {module.title['fr']}")
     assert page.locator("#continue").bounding_box()["y"] < 740        # no scrolling
+    page.screenshot(path=str(SCREENS / "learner-landing.png"), full_page=True)
     page.click("#continue")
     submit = page.locator("button.balise-submit")
     expect(submit).to_be_visible(timeout=60_000)
@@ -66,6 +73,7 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     first = page.locator(".balise-scenario").nth(0)
     first.get_by_role("button", name="B", exact=True).click()
     expect(first.locator(".balise-feedback")).to_contain_text("Bonne réponse")
+    first.screenshot(path=str(SCREENS / "learner-situation.png"))
 
     # Scenario 2: order the steps (ppe, avoid, collective, evaluate → avoid, evaluate, ...).
     second = page.locator(".balise-scenario").nth(1)
@@ -123,8 +131,8 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     expect(result.locator(".balise-q-wrong")).to_have_count(1)
     expect(result.locator(".balise-q-right")).to_have_count(total - 1)
     expect(result).to_contain_text(module.question(WRONG_ON_PURPOSE).source)   # folded
-    page.screenshot(path=str(server.data.parent / "learner-quiz.png"))
-    result.screenshot(path=str(server.data.parent / "learner-score.png"))
+    page.screenshot(path=str(SCREENS / "learner-quiz.png"), full_page=True)
+    result.screenshot(path=str(SCREENS / "learner-score.png"))
     expect(result).to_contain_text(quiz[0].prompt["fr"])       # each line names its question
 
     # Nothing of the key or of grading code reaches her: not the page after submitting,
@@ -135,6 +143,7 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     page.locator("#feedback-postures").click()
     expect(page.locator("h1")).to_contain_text(module.title["fr"])
     reached["feedback"] = page.content()
+    page.screenshot(path=str(SCREENS / "learner-feedback.png"), full_page=True)
     for where, text in reached.items():
         for trace in ("BEGIN HIDDEN TESTS", "assert", "Traceback", "AssertionError"):
             assert trace not in text, (where, trace)

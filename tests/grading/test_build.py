@@ -9,6 +9,8 @@ import pytest
 
 from balise.grading.build import BUILD_STAMP
 
+REPO = Path(__file__).resolve().parents[2]
+
 
 def release_of(balise):
     return balise.course_root / "release" / "postures" / "postures.ipynb"
@@ -190,3 +192,38 @@ def test_without_any_speech_engine_the_build_says_so_and_goes_on(tmp_path, monke
                          tmp_path / "cache", out)
     assert made == 0 and "no speech engine" in out.getvalue()
     assert not list((tmp_path / "release" / "audio").iterdir())
+
+
+@pytest.mark.slow
+def test_a_module_that_cannot_be_rebuilt_stays_in_service(tmp_path):
+    """nbgrader refuses to add grade cells once a module is submitted, and removes the
+    release it failed to rebuild: Balise keeps the previous one, and says why."""
+    import shutil
+
+    from balise.cli import build
+    from balise.config import Balise
+    from balise.grading.coursedir import ensure_tools_on_path
+
+    courses = tmp_path / "courses"
+    shutil.copytree(REPO / "courses" / "postures", courses / "postures")
+    shutil.copy(REPO / "courses" / "glossary.yaml", courses / "glossary.yaml")
+    balise = Balise(data_dir=str(tmp_path / "data"), courses_dir=str(courses))
+    build(balise, out=io.StringIO())
+    release = release_of(balise)
+    before = release.read_text()
+    ensure_tools_on_path()
+    from nbgrader.api import Gradebook
+
+    with Gradebook(balise.gradebook_url) as gb:           # a learner has submitted it
+        gb.add_student("amina")
+        gb.add_submission("postures", "amina")
+    yaml_file = courses / "postures" / "module.yaml"
+    text = yaml_file.read_text()
+    assert "\nquiz_draw: 8\n" in text
+    yaml_file.write_text(text.replace("\nquiz_draw: 8\n", "\nquiz_draw: 9\n"))   # a slot more
+    out = io.StringIO()
+    build(balise, out=out)
+    said = out.getvalue()
+    assert "KEPT" in said and "previous version stays in service" in said, said
+    assert release.read_text() == before                  # the learners' page is still there
+    assert not list((balise.course_root / "release").glob(".postures*"))
