@@ -4,6 +4,7 @@
 from balise.web.auth import BaliseAuthorizer, BaliseIdentityProvider
 from balise.web.voila_hook import prelaunch
 from pathlib import Path
+import os
 import balise
 
 c = get_config()  # noqa: F821
@@ -40,6 +41,19 @@ c.VoilaConfiguration.show_tracebacks = False
 # than nbclient's default 4 s: the page would arrive without that widget.
 c.VoilaExecutor.iopub_timeout = 30
 c.VoilaExporter.language_code = "fr"   # <html lang="fr">: the modules are French first
+# Nothing fetched from another host (issue 18): Balise's template is Voila's lab one
+# without its Font Awesome CDN links (Voila's own bundle carries the icons) and
+# without Mermaid's CDN loader (balise/web/static/jupyter/voila/templates/balise).
+# Voila finds templates only in Jupyter's data folders: Balise's is put first.
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    [str(Path(balise.__file__).parent / "web" / "static" / "jupyter"),
+     *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))])
+c.VoilaConfiguration.template = "balise"
+# A page may not ask for another template (?template=lab would bring the CDN back).
+c.VoilaConfiguration.allow_template_override = "NO"
+# Widgets need only the widget managers (and anywidget); these two labextensions fail
+# in Voila ("Shared module ... doesn't exist"): two console errors and 9 requests a page.
+c.VoilaConfiguration.extension_denylist = ["@jupyter-notebook/lab-extension", "@jupyter/nbgrader"]
 
 # --- Grading first when the CPU is short ------------------------------------
 # A page kernel yields to grading: started at niceness 10 (and its session too,
@@ -64,10 +78,31 @@ c.GradingWorker.warm_up = True
 c.GradingWorker.standby_nice = 10
 
 # --- Headers on every page: no framing, no sniffing, no leaking referrers ---
+# Content-Security-Policy: nothing from another host, on every page (issue 18).
+CSP = "; ".join([
+    "default-src 'self'",               # fonts, workers, frames, media: Balise's own
+    # Voila's page runs inline scripts (its loading steps, the cells' progress) and
+    # anywidget imports each widget's code from a blob: URL it makes in the page.
+    "script-src 'self' 'unsafe-inline' blob:",
+    # Voila's and the widgets' inline <style> blocks and style="" attributes
+    # (ipywidgets' Layout), Balise's pages' <style> in their templates.
+    "style-src 'self' 'unsafe-inline'",
+    # Pictures are data: URIs in the pages (instructions, pictograms, Voila's favicon).
+    "img-src 'self' data:",
+    # The read-aloud player (ipywidgets' Audio) plays its WAV from a blob: URL.
+    "media-src 'self' blob:",
+    # 'self' covers the kernels' ws:// and wss:// on the same host (CSP level 3).
+    "connect-src 'self'",
+    "frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+])
 c.ServerApp.tornado_settings = {
+    # No MathJax URL in the page: Voila's default (cdnjs.cloudflare.com, MathJax 2) is
+    # fetched on every page. With none, Voila's page typesets with its own MathJax 3,
+    # served from /voila/static with the rest of its bundle.
+    "mathjax_url": None,
+    "mathjax_config": None,
     "headers": {
-        "Content-Security-Policy": "frame-ancestors 'none'; object-src 'none'; "
-                                   "base-uri 'self'; form-action 'self'",
+        "Content-Security-Policy": CSP,
         "X-Frame-Options": "DENY",
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
@@ -78,6 +113,14 @@ c.ServerApp.tornado_settings = {
 # may send widget messages only, never code (balise/web/kernels.py) ---------------
 c.ServerApp.kernel_manager_class = "balise.web.kernels.PageKernelManager"
 c.ServerApp.kernel_websocket_connection_class = "balise.web.kernels.PageKernelConnection"
+# A page kernel (about 60 MB) left without a connection is shut down after 20 minutes
+# without a message: a tab closed without Voila's shutdown call (a phone, a crash), a
+# laptop closed mid-module. An open page keeps its kernel however long she reads
+# (cull_connected off); one come back to after that says to reload (kernel-gone.js).
+# This manager culls every kernel of the server, Voila's pages' included.
+c.MappingKernelManager.cull_idle_timeout = 20 * 60   # seconds
+c.MappingKernelManager.cull_interval = 60             # seconds between two looks
+c.MappingKernelManager.cull_connected = False
 # No request body above 8 MB reaches a handler (Jupyter's default is 512 MB);
 # Balise's API refuses more than c.Balise.api_body_kb with a plain message.
 c.ServerApp.max_body_size = 8 * 1024 * 1024

@@ -39,6 +39,7 @@ def check_courses(balise: Balise, out=sys.stdout) -> int:
     that a build on this machine would leave without a recording (not in the
     audio cache, and not said by the speech engine here, tried in memory).
     """
+    from balise.catalogue import glossary
     from balise.catalogue import rules as content_rules
     from balise.catalogue.modules import load_module
     from balise.grading.build import missing_speech, source_notebook
@@ -47,12 +48,17 @@ def check_courses(balise: Balise, out=sys.stdout) -> int:
     folders = sorted(f for f in balise.courses_path.iterdir() if (f / "module.yaml").exists())
     totals = dict(modules=0, scenarios=0, questions=0, facts=0, unsourced=0, audio_missing=0)
     failed = 0
-    ids = set()
+    ids, modules = set(), []
+    terms_path = balise.courses_path / glossary.GLOSSARY_FILE
+    try:
+        terms, terms_error = glossary.load_glossary(terms_path), None
+    except BaliseError as err:                       # the modules are checked without it
+        terms, terms_error = (), err
     for n, folder in enumerate(folders, start=1):
         print(f"{bar(n, len(folders))} {folder.name}: ", end="", file=out, flush=True)
         try:
             module = load_module(folder)
-            source_notebook(module)                      # built in memory only
+            source_notebook(module, terms)               # built in memory only
             report = content_rules.check(module)
             audio_missing = missing_speech(module, balise.course_root / "audio-cache")
         except BaliseError as err:
@@ -60,6 +66,7 @@ def check_courses(balise: Balise, out=sys.stdout) -> int:
             print(f"ERROR\n  {err}", file=out, flush=True)
             continue
         ids.add(module.id)
+        modules.append(module)
         totals["modules"] += 1
         totals["scenarios"] += report.scenarios
         totals["questions"] += report.questions
@@ -74,6 +81,13 @@ def check_courses(balise: Balise, out=sys.stdout) -> int:
               file=out, flush=True)
         for problem in problems:
             print(f"  {folder / 'module.yaml'}: {problem}", file=out, flush=True)
+    problems = [str(terms_error)] if terms_error else \
+        content_rules.glossary_problems(terms, terms_path, modules)
+    failed += bool(problems)
+    print(f"{glossary.GLOSSARY_FILE}: {'PROBLEMS' if problems else 'ok'} ({len(terms)} terms)",
+          file=out, flush=True)
+    for problem in problems:
+        print(f"  {problem}", file=out, flush=True)
     try:
         load_routes(balise.courses_path / "routes.yaml", ids)
         print("routes.yaml: ok", file=out, flush=True)
@@ -96,10 +110,17 @@ def build(balise: Balise, force: bool = False, out=sys.stdout) -> list[str]:
     catalogue = load_catalogue(balise.courses_path)
     balise.course_root.mkdir(parents=True, exist_ok=True)
     api = NbGraderAPI(config=nbgrader_config(balise.course_root, balise.gradebook_url))
-    built = []
+    built, kept = [], []
     for n, module in enumerate(catalogue.values(), start=1):
         print(f"{bar(n, len(catalogue))} {module.id}: ", end="", file=out, flush=True)
-        changed = build_module(module, balise.course_root, api, force=force)
+        try:
+            changed = build_module(module, balise.course_root, api, force=force)
+        except BaliseError as err:
+            if not (balise.course_root / "release" / module.id).is_dir():
+                raise                       # nothing to serve for it: stop here
+            print(f"KEPT\n  {err}", file=out, flush=True)
+            kept.append(module.id)
+            continue
         print("built" if changed else "up to date", file=out, flush=True)
         if changed:
             built.append(module.id)
@@ -109,6 +130,9 @@ def build(balise: Balise, force: bool = False, out=sys.stdout) -> list[str]:
     print(f"gallery: {'built' if changed else 'up to date'}", file=out, flush=True)
     render_speech(load_module(GALLERY), balise.course_root / "release" / "gallery",
                   balise.course_root / "audio-cache", out)
+    if kept:
+        print(f"Kept at their previous version (see above): {', '.join(kept)}", file=out,
+              flush=True)
     return built
 
 
@@ -156,7 +180,50 @@ def serve(args) -> None:
     url = config.ServerApp.get("custom_display_url") or f"http://{ip}:{port}/"
     print(demo.accounts_text(url), flush=True)
     server = BaliseApp.initialize_server(argv=[], config=config)
-    server.start()
+    try:
+        server.start()
+    finally:
+        end_stopped_server(server.io_loop.asyncio_loop, server.log)
+
+
+def end_stopped_server(loop, log, seconds: float = 3.0) -> None:
+    """Let the process exit once the server has stopped: end what its requests left running.
+
+    On SIGTERM Jupyter Server shuts its extensions (the grading workers) and kernels
+    down, then stops its event loop with the requests still in flight suspended (a
+    module page Voila was rendering, its kernel now gone). A request that read a
+    notebook through the contents manager started one of anyio's worker threads;
+    those are not daemons and end only when the task that started them ends, so the
+    interpreter waited for one forever: `balise serve` hung after "Shutting down 17
+    kernels". The loop's tasks are cancelled here. Should a thread still hold the exit
+    ``seconds`` later, it is named in the log and the process exits without it
+    (status 1): its kernels and grading workers are already stopped.
+    """
+    import asyncio
+    import threading
+
+    tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if tasks:
+        log.info("Cancelling %d tasks left running when the server stopped (requests in "
+                 "flight)", len(tasks))
+        for task in tasks:
+            task.cancel()
+        # Long enough for each cancelled request to end and anyio to stop its thread;
+        # Voila's page generators may go on a while (each cell they try fails): not waited.
+        loop.run_until_complete(asyncio.wait(tasks, timeout=0.5))
+
+    def exit_without_them() -> None:
+        left = [t.name for t in threading.enumerate()
+                if not t.daemon and t is not threading.main_thread()]
+        log.error("The server stopped %g s ago but threads keep its process: %s; exiting "
+                  "without them", seconds, ", ".join(left) or "none")
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(1)
+
+    watchdog = threading.Timer(seconds, exit_without_them)
+    watchdog.daemon = True        # the interpreter's exit does not wait for it
+    watchdog.start()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,6 +49,15 @@ class WorkerSupervisor(LoggingConfigurable):
     restart_delay = Float(
         0.5, help="Seconds to wait before restarting a worker that exited.").tag(config=True)
 
+    stop_timeout = Float(
+        3,
+        help="""Seconds the workers get to end on SIGTERM when the server stops (the one
+        grading finishes its current attempt first), then they are killed; an attempt
+        cut short stays pending and is graded when the server starts again. Short, so
+        that `balise serve` stops within 10 s: its kernels are shut down after this.
+        Example: c.WorkerSupervisor.stop_timeout = 10""",
+    ).tag(config=True)
+
     def __init__(self, data_dir: Path, config_file: str | None = None,
                  log: logging.Logger | None = None, restart_delay: float | None = None,
                  courses_dir: Path | None = None, **kwargs):
@@ -138,8 +147,12 @@ class WorkerSupervisor(LoggingConfigurable):
                 self.restarts += 1
                 self._spawn(slot)
 
-    def stop(self, timeout: float = 20) -> None:
-        """Stop the standby first, so it does not take over what the holder leaves."""
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop the standby first, so it does not take over what the holder leaves.
+
+        Both within ``timeout`` seconds (default ``stop_timeout``), then killed: the
+        server's stop waits on this."""
+        deadline = time.monotonic() + (self.stop_timeout if timeout is None else timeout)
         with self._lock:
             self._stopping.set()
         active = self.proc
@@ -149,10 +162,13 @@ class WorkerSupervisor(LoggingConfigurable):
                 continue
             proc.terminate()
             try:
-                proc.wait(timeout)
+                proc.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
+                self.log.warning("Grading worker %s still busy after SIGTERM: killed; what "
+                                 "it was grading stays pending, graded at the next start",
+                                 proc.pid)
                 proc.kill()
                 proc.wait()
         for thread in self._threads:
-            thread.join(timeout)
+            thread.join(max(0.0, deadline - time.monotonic()))
 

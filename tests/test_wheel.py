@@ -17,9 +17,13 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Balise's Voila template (Voila's lab one without its CDN links).
+VOILA_TEMPLATE = "static/jupyter/voila/templates/balise"
 # (folder in the checkout, glob, folder inside the installed balise package)
 SHIPPED = [
     ("balise/web/templates", "*.html", "web/templates"),
+    ("balise/web/static", "*.js", "web/static"),
+    (f"balise/web/{VOILA_TEMPLATE}", "*", f"web/{VOILA_TEMPLATE}"),
     ("balise/store/migrations", "*.py", "store/migrations"),
     ("balise/store/migrations", "*.mako", "store/migrations"),
     ("balise/store/migrations/versions", "*.py", "store/migrations/versions"),

@@ -1,0 +1,140 @@
+"""Page kernels are bounded: one left without a connection is shut down, an open page keeps its own.
+
+Jupyter's culler (``c.MappingKernelManager.cull_idle_timeout``, jupyter_config.py)
+shuts down every kernel of the server idle that long with no websocket connected;
+Voila's page kernels are the server's. Here the server runs with a 3 s timeout,
+looked at each second, instead of 20 minutes. A learner back on a page whose
+kernel was shut down is told so, French then English, with a button to reload.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+import shared
+from playwright.sync_api import expect
+from websockets.sync.client import connect
+
+from balise.config import load_config
+
+REPO = Path(__file__).resolve().parents[2]
+IDLE = 3            # seconds without a message and a connection before a kernel is culled
+GONE = ("Cette page s'est arrêtée après une longue absence : rechargez-la pour continuer. "
+        "/ This page stopped after a long time away: reload it to go on.")
+
+
+def test_page_kernels_are_culled_by_configuration():
+    config = load_config(str(REPO / "jupyter_config.py")).MappingKernelManager
+    assert 0 < config.cull_idle_timeout <= 3600 and config.cull_interval <= 300
+    assert config.cull_connected is False
+
+
+@pytest.fixture(scope="module")
+def culling_server(tmp_path_factory):
+    """`balise serve` with Balise's configuration, culling after 3 s instead of 20 minutes."""
+    folder = tmp_path_factory.mktemp("culling")
+    (folder / "jupyter_config.py").write_text(
+        f"load_subconfig({str(REPO / 'jupyter_config.py')!r})\n"
+        f"c.MappingKernelManager.cull_idle_timeout = {IDLE}\n"
+        "c.MappingKernelManager.cull_interval = 1\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shared, "REPO", folder)     # start_server reads REPO/jupyter_config.py
+        server = shared.start_server(folder / "data", folder / "server.log", REPO / "courses")
+    yield server
+    shared.stop_server(server)
+
+
+def open_page(s, server, module: str) -> str:
+    r = s.get(server.url + f"voila/render/{module}/{module}.ipynb")
+    assert r.status_code == 200, r.status_code
+    return re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', r.text).group(1)
+
+
+def kernel_process(server, kernel_id: str) -> psutil.Process | None:
+    for child in psutil.Process(server.proc.pid).children():
+        try:
+            if any(kernel_id in part for part in child.cmdline()):
+                return child
+        except psutil.Error:
+            continue
+    return None
+
+
+def alive(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def culled(server, kernel_id: str) -> bool:
+    return f"({kernel_id}) with 0 connections" in server.log.read_text(errors="replace")
+
+
+def test_a_page_kernel_left_without_connection_is_culled_and_an_open_one_kept(culling_server):
+    server = culling_server
+    s = server.session("lea")
+    left, kept = open_page(s, server, "postures"), open_page(s, server, "ppe")
+    left_process = kernel_process(server, left)
+    assert left_process is not None and kernel_process(server, kept) is not None
+    cookie = "; ".join(f"{k}={v}" for k, v in s.cookies.items())
+    url = server.url.replace("http", "ws", 1) + f"api/kernels/{kept}/channels?session_id=t"
+    with connect(url, additional_headers={"Cookie": cookie}):
+        deadline = time.monotonic() + IDLE + 30
+        while time.monotonic() < deadline and (alive(left_process) or not culled(server, left)):
+            time.sleep(0.2)
+        assert culled(server, left) and not alive(left_process)
+        assert s.get(server.url + f"api/kernels/{left}").status_code == 403   # gone, as unknown
+        time.sleep(IDLE + 2)                      # the open page outlives the timeout
+        assert s.get(server.url + f"api/kernels/{kept}").status_code == 200
+        assert not culled(server, kept) and kernel_process(server, kept) is not None
+
+
+@pytest.mark.browser
+def test_a_learner_back_on_a_culled_page_is_told_to_reload(browser, culling_server):
+    """Her phone slept: the page's websocket closed, the kernel was culled; she comes back."""
+    server = culling_server
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(server.url + "login")
+        page.fill("#username", "lea")
+        page.fill("#password", "demo-lea")
+        page.click("#sign-in")
+        page.wait_for_url(lambda url: "/login" not in url)
+        network = {"up": True}
+        sockets = []
+
+        def kernel_socket(ws):                  # the page's websocket, cut while she is away
+            sockets.append(ws)
+            ws.connect_to_server() if network["up"] else ws.close()
+
+        page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), kernel_socket)
+        page.goto(server.url + "voila/render/postures/postures.ipynb")
+        expect(page.locator(".jupyter-widgets").first).to_be_visible(timeout=90_000)
+        kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.content()).group(1)
+        expect(page.locator(".balise-kernel-gone")).to_have_count(0)
+        network["up"] = False
+        for ws in sockets:
+            ws.close()
+        status = f"fetch('/api/kernels/{kernel_id}').then(r => r.status)"
+        deadline = time.monotonic() + IDLE + 30
+        while time.monotonic() < deadline and page.evaluate(status) == 200:
+            time.sleep(0.3)
+        assert culled(server, kernel_id)
+        network["up"] = True
+        page.evaluate("window.dispatchEvent(new Event('focus'))")      # she is back
+        notice = page.locator(".balise-kernel-gone[role=alert]")
+        expect(notice).to_be_visible(timeout=10_000)
+        expect(notice).to_contain_text(GONE)
+        button = notice.get_by_role("button", name="Recharger / Reload")
+        expect(button).to_be_focused()
+        button.click()
+        expect(page.locator(".jupyter-widgets").first).to_be_visible(timeout=90_000)
+        expect(page.locator(".balise-kernel-gone")).to_have_count(0)
+    finally:
+        context.close()
