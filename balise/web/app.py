@@ -28,6 +28,7 @@ from balise.web.refresher import RefresherHandler
 from balise.web.submit_api import AnswerHandler, ReadingHandler, SubmitHandler
 from balise.web.trainer_tools import QuarterHourHandler, ValidationHandler, WarmUpHandler
 from balise.web.verify import CertificatePdfHandler, VerifyHandler
+from balise.web.voila_hook import hide_identity_cell
 
 HERE = Path(__file__).parent
 
@@ -50,6 +51,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
         # The identity provider and Voila's prelaunch hook run in handlers
         # that are not this extension's: they find the context here.
         self.serverapp.web_app.settings["balise"] = context
+        hide_identity_cell(self.serverapp.log, self.log)
 
     def initialize_handlers(self):
         self.handlers.extend([

@@ -8,6 +8,8 @@ query string, so editing the URL cannot change who submits.
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 
 import nbformat
@@ -37,3 +39,33 @@ def prelaunch(handler, notebook, cwd):
         f"import balise.client\nbalise.client.connect({token!r}, {context.api_url(handler)!r})")
     notebook.cells.insert(0, cell)
     return notebook
+
+
+# The identity cell, as Voila may quote it in a log line (a cell that failed: the kernel
+# died or was culled while the page was being rendered).
+IDENTITY_CELL = re.compile(r"(balise\.client\.connect\()\s*'[^']*'")
+
+
+class HideIdentityCell(logging.Filter):
+    """Blanks the page token out of any log line that quotes the identity cell.
+
+    Voila logs a failed cell whole, source included: with the kernel gone mid-render,
+    "Error at server while executing cell" carried the learner's token. Installed on
+    the server's log handlers, so it sees every record whatever logger made it.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "balise.client.connect" in message:
+            record.msg, record.args = IDENTITY_CELL.sub(r"\1'…'", message), ()
+            record.msg = record.msg.replace("balise.client.connect(", "<identity cell>(")
+        return True
+
+
+def hide_identity_cell(*loggers: logging.Logger) -> None:
+    """Put :class:`HideIdentityCell` on every handler of ``loggers`` (and the root's)."""
+    seen = HideIdentityCell()
+    for logger in (*loggers, logging.getLogger()):
+        for handler in logger.handlers:
+            if not any(isinstance(f, HideIdentityCell) for f in handler.filters):
+                handler.addFilter(seen)

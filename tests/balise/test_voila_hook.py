@@ -48,3 +48,27 @@ def test_unknown_module_folder_is_refused():
     with pytest.raises(web.HTTPError) as err:
         prelaunch(handler(amina), nbformat.v4.new_notebook(), "/x/release/secret")
     assert err.value.status_code == 404
+
+
+def test_a_failed_identity_cell_is_logged_without_its_token():
+    """Voila logs a failed cell whole; the page token must not reach the log."""
+    import io
+    import logging
+
+    from balise.web.voila_hook import hide_identity_cell
+
+    stream = io.StringIO()
+    logger = logging.getLogger("test-identity-cell")
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        hide_identity_cell(logger)
+        secret_token = "eyJleHAiOiAx.2UdozhJlG2dqkoUw"
+        logger.error("Error at server while executing cell: %s",
+                     {"source": f"import balise.client\nbalise.client.connect('{secret_token}', "
+                                "'http://127.0.0.1:8866/')"})
+        said = stream.getvalue()
+        assert "Error at server while executing cell" in said
+        assert secret_token not in said and "balise.client.connect(" not in said
+    finally:
+        logger.removeHandler(handler)
