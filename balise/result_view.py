@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from balise.formats import number_words
+from balise.formats import number_words, percent
 from balise.messages import CATALOGUE, tagged, text
 
 
@@ -74,7 +74,7 @@ def render_result(result: dict) -> str:
              f'<span lang="en" class="balise-second"> ({html.escape(score["en"])})</span>')
     parts = [
         f'<div role="status" class="balise-score"><h3>{tagged("score")} : '
-        f'{score} ({result["percent"]} %)</h3><p>{counted}</p>'
+        f'{score} ({html.escape(percent(result["percent"] / 100))})</h3><p>{counted}</p>'
         f'<p><strong>{tagged(verdict)}</strong> '
         f'({tagged("pass_mark")} : {result["pass_mark"]} %)</p><ol>'
     ]

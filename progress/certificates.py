@@ -27,6 +27,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 from sqlalchemy import select
 
+from balise.formats import date_words
 from balise.progress.routes import Route
 from balise.store.models import Person, Store
 from balise.store.programme import Certificate
@@ -198,6 +199,9 @@ def certificate_pdf(certificate: Certificate, person_name: str, route: Route,
     """An A4 certificate, French then English: name, route, modules and their pass dates,
     issue and end dates, the verification code and a QR code of ``verify_url``.
 
+    Dates are said in French words, then in English ("31 mai 2027 / 31 May 2027",
+    :mod:`balise.formats`); the modules keep their pass days as ISO text, for machines.
+
     ``modules_titles`` maps module id to its {fr, en} title. ``compress=False``
     leaves the page readable as text (for tests).
     """
@@ -213,17 +217,20 @@ def certificate_pdf(certificate: Certificate, person_name: str, route: Route,
         french, english = title.get("fr") or fallback, title.get("en") or fallback
         return escape(french if french == english else f"{french} / {english}")
 
-    said = word("passed on")
-    passed_on = f"{said['fr']} / {said['en']}"
+    def passed(day: str) -> str:
+        said, when = word("passed on"), date_words(date.fromisoformat(day))
+        return (f"{escape(said['fr'])} {escape(when['fr'])} <font color='#555555'>/ "
+                f"{escape(said['en'])} {escape(when['en'])}</font>")
+
     modules = "<br/>".join(
-        f"{titled(modules_titles.get(m['module'], {}), m['module'])} — "
-        f"{escape(passed_on)} {escape(m['passed_on'])}" for m in json.loads(certificate.modules))
+        f"{titled(modules_titles.get(m['module'], {}), m['module'])} — {passed(m['passed_on'])}"
+        for m in json.loads(certificate.modules))
     rows = [
         (word("Name"), Paragraph(escape(person_name), strong)),
         (word("Route"), Paragraph(titled(route.title, route.id), strong)),
         (word("Modules passed"), Paragraph(modules, fr)),
-        (word("Issued on"), Paragraph(certificate.issued_on.isoformat(), strong)),
-        (word("Valid until"), Paragraph(certificate.valid_until.isoformat(), strong)),
+        (word("Issued on"), both(date_words(certificate.issued_on), strong, " / ")),
+        (word("Valid until"), both(date_words(certificate.valid_until), strong, " / ")),
         (word("Verification code"), Paragraph(escape(certificate.code),
                                               ParagraphStyle("code", parent=strong,
                                                              fontName=mono))),

@@ -5,6 +5,8 @@ a screen reader announces it; the page prints the same figures as a table
 beside it. Series differ by marker, line style or hatch as well as by colour
 (Okabe-Ito, safe for colour-blind readers): colour is never the only signal.
 Text stays text in the SVG (``svg.fonttype: none``): it scales and can be found.
+A chart's figures are said once for both languages, so they are written the
+French way (:mod:`balise.formats`): months "09/2026", ticks "2,5", bars "38 %".
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import pandas as pd
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from balise.formats import decimal, month_short, percent
 
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
@@ -80,6 +85,11 @@ def _svg(fig: Figure, title: str, chart_id: str) -> str:
             f'{text[head_end:]}')
 
 
+def _french_ticks(axis) -> None:
+    """Tick numbers with a decimal comma: "2,5", not "2.5"."""
+    axis.set_major_formatter(FuncFormatter(lambda value, _: decimal(value)))
+
+
 def _no_data(ax) -> None:
     ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", transform=ax.transAxes, fontsize=14)
     ax.set_xticks([])
@@ -106,7 +116,9 @@ def rate_lines(rates: pd.DataFrame, months: list[str], value: str, title: str, y
                     linestyle=LINES[i % len(LINES)], linewidth=2, markersize=8)
         if not drawn:
             return _no_data(ax)
-        ax.set_xticks(range(len(months)), months, rotation=45, ha="right")
+        ax.set_xticks(range(len(months)), [month_short(m) for m in months], rotation=45,
+                      ha="right")
+        _french_ticks(ax.yaxis)
         ax.set_ylabel(ylabel)
         ax.set_ylim(bottom=0)
         ax.grid(axis="y", alpha=0.3)
@@ -124,10 +136,12 @@ def quarter_hour_bars(rate: pd.DataFrame, title: str, chart_id: str) -> str:
     def draw(ax: Axes) -> None:
         if rate.empty or rate.expected.sum() == 0:
             return _no_data(ax)
-        percent = (100 * rate.rate.astype(float)).fillna(0)
-        bars = ax.bar(range(len(rate)), percent, color=COLOURS[0], edgecolor="#000000")
-        ax.bar_label(bars, labels=[f"{p:.0f} %" for p in percent], fontsize=10)
-        ax.set_xticks(range(len(rate)), list(rate.month), rotation=45, ha="right")
+        shown = (100 * rate.rate.astype(float)).fillna(0)
+        bars = ax.bar(range(len(rate)), shown, color=COLOURS[0], edgecolor="#000000")
+        ax.bar_label(bars, labels=[percent(p / 100) for p in shown], fontsize=10)
+        ax.set_xticks(range(len(rate)), [month_short(m) for m in rate.month], rotation=45,
+                      ha="right")
+        _french_ticks(ax.yaxis)
         ax.set_ylim(0, 112)
         ax.set_ylabel("Équipes / Teams (%)")
         ax.grid(axis="y", alpha=0.3)
@@ -154,11 +168,12 @@ def certification_bars(shares: pd.DataFrame, by: str, title: str, chart_id: str,
         left = pd.Series(0.0, index=parts.index)
         for (column, legend), colour, hatch in zip(SHARE_PARTS.items(), SHARE_COLOURS,
                                                    HATCHES):
-            percent = 100 * parts[column] / parts.learners
-            ax.barh(labels, percent, left=left, label=legend, color=colour, hatch=hatch,
+            share = 100 * parts[column] / parts.learners
+            ax.barh(labels, share, left=left, label=legend, color=colour, hatch=hatch,
                     edgecolor="#000000")
-            left = left + percent
+            left = left + share
         ax.set_xlim(0, 100)
+        _french_ticks(ax.xaxis)
         ax.set_xlabel("% des personnes / % of learners")
         ax.invert_yaxis()
         ax.figure.legend(loc="outside lower center", ncols=2, frameon=False)

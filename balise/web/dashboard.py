@@ -15,6 +15,7 @@ from typing import Callable
 
 import pandas as pd
 
+from balise import formats
 from balise.progress import charts
 from balise.progress import indicators as ind
 from balise.web.pages import Page, require
@@ -47,15 +48,18 @@ class Section:
 
 
 def percent(x) -> str:
-    return "—" if pd.isna(x) else f"{100 * x:.0f} %"
+    """A share as the cell shows it: "38 %"."""
+    return formats.percent(x)
 
 
 def decimal(x) -> str:
-    return "—" if pd.isna(x) else f"{x:.2f}"
+    """A rate as the cell shows it, two decimals so a column lines up: "510,20"."""
+    return formats.decimal(x, fixed=True)
 
 
 def thousands(x) -> str:
-    return f"{x:,.0f}".replace(",", "\u202f")
+    """Hours worked, thousands grouped: "65 000"."""
+    return formats.decimal(x, digits=0)
 
 
 def both_languages(label: tuple[str, str]) -> str:
@@ -64,7 +68,14 @@ def both_languages(label: tuple[str, str]) -> str:
 
 
 def html_table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, escape=True, classes="balise-table", border=0, na_rep="—")
+    """Cells already written stay as they are; counts left as numbers are written the French
+    way too ("1 250", never "3.0" when a merge made them floats)."""
+    shown = frame.copy()
+    for col in shown.columns:
+        if pd.api.types.is_numeric_dtype(shown[col]) and shown[col].dtype != bool:
+            shown[col] = shown[col].map(formats.decimal)
+    return shown.to_html(index=False, escape=True, classes="balise-table", border=0,
+                         na_rep=formats.MISSING)
 
 
 def by_month(frame: pd.DataFrame, months: list[str], cell: Callable[[pd.Series], str],
@@ -78,6 +89,7 @@ def by_month(frame: pd.DataFrame, months: list[str], cell: Callable[[pd.Series],
             out[names.get(site, site)] = wide[site]
     if total is not None:
         out[ALL] = total.reindex(months)
+    out.index = out.index.map(formats.month_short)
     return out.reset_index()
 
 
@@ -180,12 +192,15 @@ def rates_section(accidents, hours, months, names) -> Section:
                                 "Jours perdus / Days lost": rates.days_lost,
                                 "Heures travaillées / Hours worked": rates.hours.map(thousands),
                                 "TF": rates.tf.map(decimal), "TG": rates.tg.map(decimal)}))))
+    million, thousand = formats.number_words(1_000_000), formats.number_words(1_000)
     return Section(
         "rates", ("Accidents : TF et TG", "Accidents: frequency and severity rates"),
-        ("TF = accidents avec arrêt × 1 000 000 / heures travaillées ; "
-         "TG = jours perdus × 1 000 / heures travaillées. Sans heures saisies : « — ».",
-         "TF = lost-time accidents × 1,000,000 / hours worked; "
-         "TG = days lost × 1,000 / hours worked. No hours entered: “—”."),
+        (f"TF = accidents avec arrêt × {million['fr']} / heures travaillées ; "
+         f"TG = jours perdus × {thousand['fr']} / heures travaillées. "
+         f"Sans heures saisies : « {formats.MISSING} ».",
+         f"TF = lost-time accidents × {million['en']} / hours worked; "
+         f"TG = days lost × {thousand['en']} / hours worked. "
+         f"No hours entered: “{formats.MISSING}”."),
         drawn, tables)
 
 
@@ -221,4 +236,4 @@ class DashboardHandler(Page):
         sections = await asyncio.to_thread(sections_for, self.balise, by, today)
         months = ind.last_months(today)
         self.show("dashboard.html", sections=sections, by=by, groupings=GROUPINGS,
-                  first=months[0], last=months[-1])
+                  first=formats.month_words(months[0]), last=formats.month_words(months[-1]))

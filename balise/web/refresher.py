@@ -12,6 +12,7 @@ from datetime import date
 
 from tornado import web
 
+from balise.formats import date_words
 from balise.messages import CATALOGUE
 from balise.web.pages import Page, require
 
@@ -32,7 +33,8 @@ class RefresherHandler(Page):
     def _page(self, refresher_id, module, questions, done_on, results=None, status=200):
         self.set_status(status)
         self.show("refresher.html", refresher_id=refresher_id, module=module,
-                  questions=questions, done_on=done_on, results=results or {})
+                  questions=questions, done_on=done_on and date_words(done_on),
+                  results=results or {})
 
     @require("learner", "trainer", "coordinator")
     def get(self, refresher_id: str):

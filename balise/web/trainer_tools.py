@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from balise import BaliseError
+from balise.formats import date_words, percent, short_date
 from balise.progress.routes import route_for
 from balise.store.models import Person, Site
 from balise.store.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
@@ -68,7 +69,7 @@ def parse_topic(raw: str) -> str:
 
 
 def topic_suggestions(rates: pd.DataFrame, catalogue: dict, limit: int = 5) -> list[dict]:
-    """The most failed questions, worst first, as {fr, en, rate (percent)}.
+    """The most failed questions, worst first, as {fr, en, rate (percent), percent ("75 %")}.
 
     ``rates`` comes from :func:`balise.progress.failure_rates`; questions
     nobody failed, or no longer in the catalogue, are left out.
@@ -81,7 +82,8 @@ def topic_suggestions(rates: pd.DataFrame, catalogue: dict, limit: int = 5) -> l
         item = module and (module.question(row.question) or module.scenario(row.question))
         if item:
             out.append({"fr": item.prompt["fr"][:TOPIC_LENGTH[1]], "en": item.prompt["en"],
-                        "rate": round(100 * row.failure_rate)})
+                        "rate": round(100 * row.failure_rate),
+                        "percent": percent(row.failure_rate)})
         if len(out) == limit:
             break
     return out
@@ -189,11 +191,11 @@ class QuarterHourHandler(TrainerTool):
             if team is not None:
                 members = list(s.scalars(select(Person).where(Person.team_id == team.id)
                                          .order_by(Person.name)))
-                recent = s.execute(
+                recent = [(short_date(on), topic, present) for on, topic, present in s.execute(
                     select(QuarterHour.on, QuarterHour.topic, func.count(Attendance.person_id))
                     .outerjoin(Attendance, Attendance.quarter_hour_id == QuarterHour.id)
                     .where(QuarterHour.team_id == team.id).group_by(QuarterHour.id)
-                    .order_by(QuarterHour.on.desc(), QuarterHour.id.desc()).limit(5)).all()
+                    .order_by(QuarterHour.on.desc(), QuarterHour.id.desc()).limit(5))]
         rates = ctx.progress.failure_rates(ctx.grades(), learners)
         return {"teams": teams, "team": team, "members": members, "recent": recent,
                 "suggestions": topic_suggestions(rates, ctx.catalogue),
@@ -288,8 +290,9 @@ class ValidationHandler(TrainerTool):
         skills, signed = route.validations if route else [], {}
         if chosen is not None:
             with self.balise.store.session() as s:
-                signed = {v.skill: v for v in s.scalars(select(FieldValidation).where(
-                    FieldValidation.learner_id == chosen.id))}
+                # The day each skill was signed off, in words: "déjà validé le 3 décembre 2026".
+                signed = {v.skill: date_words(v.on) for v in s.scalars(
+                    select(FieldValidation).where(FieldValidation.learner_id == chosen.id))}
         return {"groups": sorted(groups.items()), "chosen": chosen, "skills": skills,
                 "signed": signed, "on": self.get_argument("on", ""),
                 "skill": self.get_argument("skill", ""), "note": self.get_argument("note", "")}

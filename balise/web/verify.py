@@ -12,6 +12,7 @@ import re
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 
+from balise.formats import date_words
 from balise.progress.certificates import certificate_pdf, find, verify
 from balise.progress.routes import Route
 from balise.web.pages import Page, require
@@ -51,7 +52,9 @@ class VerifyHandler(Page):
         self.set_header("X-Robots-Tag", "noindex, nofollow")
         self.show("verify.html", found=found,
                   title=route and {"fr": route.title.get("fr") or route.id,
-                                   "en": route.title.get("en") or route.id})
+                                   "en": route.title.get("en") or route.id},
+                  issued_on=found["issued_on"] and date_words(found["issued_on"]),
+                  valid_until=found["valid_until"] and date_words(found["valid_until"]))
 
 
 class CertificatePdfHandler(Page):

@@ -1,11 +1,13 @@
 """The coordinator's dashboard: who may see it, what it shows, and a bad grouping."""
 
 import html
+import re
 from datetime import date
 
 import pandas as pd
 import pytest
 
+from balise.formats import percent
 from balise.web.dashboard import by_month, quarter_hour_cell, rates_section
 
 MONTHS = ["2026-09", "2026-10"]
@@ -16,7 +18,7 @@ def test_month_table_puts_sites_across_by_name_and_fills_missing_months():
                          columns=["site_id", "month", "held", "expected", "rate"])
     out = by_month(frame, MONTHS, quarter_hour_cell, {"lyon": "Lyon", "lille": "Lille"})
     assert list(out.columns) == ["Mois / Month", "Lille", "Lyon"]
-    assert out.iloc[0].tolist() == ["2026-09", "0 / 1 · 0 %", "2 / 2 · 100 %"]
+    assert out.iloc[0].tolist() == ["09/2026", f"0 / 1 · {percent(0)}", f"2 / 2 · {percent(1)}"]
     assert out.iloc[1, 1:].isna().all()                            # October: nothing recorded
 
 
@@ -29,6 +31,19 @@ def test_rates_section_shows_no_hours_as_a_dash_not_infinity():
     page = "".join(t.html for t in section.tables)
     assert "inf" not in page and "—" in page
     assert len(section.charts) == 2 and all(c.startswith("<svg") for c in section.charts)
+
+
+def test_rates_read_with_a_decimal_comma_and_hours_grouped_by_thousands():
+    accidents = pd.DataFrame([(1, "paris", "logistics", date(2026, 9, 5), True, 10)],
+                             columns=["id", "site_id", "activity", "on", "lost_time",
+                                      "days_lost"])
+    hours = pd.DataFrame([("paris", "logistics", date(2026, 9, 1), 19_600.0)],
+                         columns=["site_id", "activity", "month", "hours"])
+    page = "".join(t.html for t in rates_section(accidents, hours, MONTHS,
+                                                 {"paris": "Paris"}).tables)
+    assert "<td>51,02</td>" in page and "<td>0,51</td>" in page     # TF and TG
+    assert re.search(r"<td>19\s600</td>", page)
+    assert not re.search(r"\d\.\d", page)
 
 
 @pytest.mark.slow

@@ -43,7 +43,7 @@ def test_the_learner_answers_again_and_it_is_done_only_when_all_are_right(server
     url = f"{server.url}balise/refresher/{rid}"
     amina = server.session("amina")
     home = amina.get(f"{server.url}balise/learner")
-    assert f'id="refresher-{rid}"' in home.text and "À revoir" in home.text
+    assert f'id="refresher-{rid}"' in home.text and "À faire maintenant" in home.text
     page = amina.get(url)
     assert page.status_code == 200
     assert str(escape(POSTURES.question("q1").prompt["fr"])) in page.text

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from balise.catalogue.modules import load_catalogue
 from balise.config import Balise
 from balise.context import BaliseContext
+from balise.formats import percent
 from balise.store.models import Person, Site, Store
 from balise.store.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
 from balise.web.trainer_tools import topic_suggestions
@@ -80,7 +81,7 @@ def test_topic_ideas_are_the_most_failed_questions_in_french_worst_first():
                          columns=["module", "question", "answered", "failure_rate"])
     ideas = topic_suggestions(rates, catalogue)
     assert [i["fr"] for i in ideas] == [second.prompt["fr"][:200], first.prompt["fr"][:200]]
-    assert ideas[0]["rate"] == 75
+    assert ideas[0]["rate"] == 75 and ideas[0]["percent"] == percent(0.75)     # "75 %"
     assert topic_suggestions(rates, catalogue, limit=1) == ideas[:1]
 
 

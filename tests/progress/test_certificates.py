@@ -182,9 +182,15 @@ def page(compress=False):
 def test_the_pdf_carries_the_code_name_and_dates_in_text():
     pdf = page()
     assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
-    for text in [b"AbCdEfGhIjKlMnOpQrStUv", b"Amina Diallo", b"2027-05-31", b"2026-06-01",
-                 URL.encode()]:
+    for text in [b"AbCdEfGhIjKlMnOpQrStUv", b"Amina Diallo", URL.encode()]:
         assert text in pdf, text
+
+
+def test_the_pdf_says_its_dates_in_french_words_then_english_never_iso():
+    pdf = page()
+    for text in [b"31 mai 2027 / ", b"31 May 2027", b"1er juin 2026", b"passed on 1 June 2026"]:
+        assert text in pdf, text
+    assert not re.search(rb"\b20\d\d-\d\d-\d\d\b", pdf)
 
 
 def page_text(pdf: bytes) -> bytes:

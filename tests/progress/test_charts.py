@@ -5,8 +5,14 @@ from datetime import date
 
 import pandas as pd
 
+from balise.formats import percent
 from balise.progress.charts import certification_bars, quarter_hour_bars, rate_lines
-from balise.progress.indicators import certification_shares, frequency_rate, quarter_hour_rate
+from balise.progress.indicators import (
+    certification_shares,
+    frequency_rate,
+    quarter_hour_rate,
+    severity_rate,
+)
 
 MONTHS = ["2026-09", "2026-10", "2026-11"]
 ACCIDENTS = pd.DataFrame([(1, "lyon", "logistics", date(2026, 9, 10), True, 30)],
@@ -32,7 +38,20 @@ def test_rate_lines_draw_one_line_per_site_with_its_name():
     svg = rate_lines(tf, MONTHS, "tf", "Taux de fréquence (TF) / Frequency rate", "TF",
                      "chart-tf", names={"lyon": "Lyon", "lille": "Lille"})
     assert_inline_svg(svg, "Taux de fréquence (TF) / Frequency rate", "chart-tf")
-    assert "Lyon" in svg and "Lille" in svg and "2026-10" in svg      # text stays text
+    assert "Lyon" in svg and "Lille" in svg and "10/2026" in svg      # text stays text
+    assert "2026-10" not in texts(svg)                                 # months the French way
+
+
+def texts(svg: str) -> list[str]:
+    """The words and figures a chart shows (its ``<text>`` elements)."""
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_rate_ticks_have_a_decimal_comma():
+    tg = severity_rate(ACCIDENTS, HOURS, ["site_id", "month"])       # 0.5 in September
+    svg = rate_lines(tg, MONTHS, "tg", "TG", "TG", "chart-tg")
+    shown = texts(svg)
+    assert "0,1" in shown and not [t for t in shown if re.search(r"\d\.\d", t)]
 
 
 def test_quarter_hour_bars_label_each_bar_with_its_percent():
@@ -41,7 +60,7 @@ def test_quarter_hour_bars_label_each_bar_with_its_percent():
     rate = quarter_hour_rate(teams, held, MONTHS, by_site=False)
     svg = quarter_hour_bars(rate, "Quart d'heure / Quarter-hour", "chart-qh")
     assert_inline_svg(svg, "Quart d&#x27;heure / Quarter-hour", "chart-qh")
-    assert "100 %" in svg and "0 %" in svg
+    assert percent(1) in texts(svg) and percent(0) in texts(svg)     # "100 %", Babel's space
 
 
 def test_certification_bars_stack_the_four_parts():
