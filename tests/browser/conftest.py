@@ -15,3 +15,12 @@ def desk(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def small_phone(browser):
+    """A 360 x 740 page, the smallest phone the pages are designed for."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    yield context.new_page()
+    context.close()
+

@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 from playwright.sync_api import expect
-from test_journey import sign_in
+from test_journey import open_module
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,13 +24,9 @@ def attempts(server) -> int:
                           (LEARNER, MODULE)).fetchone()[0]
 
 
-def test_a_blank_submit_asks_and_going_back_uses_no_attempt(server, browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    sign_in(page, server, LEARNER)
-    page.goto(server.url + f"voila/render/{MODULE}/{MODULE}.ipynb")
-    submit = page.locator("button.balise-submit")
-    expect(submit).to_be_visible(timeout=60_000)
+def test_a_blank_submit_asks_and_going_back_uses_no_attempt(server, small_phone):
+    page = small_phone
+    submit = open_module(page, server, LEARNER, MODULE)
     before = attempts(server)
 
     submit.click()
@@ -59,4 +55,3 @@ def test_a_blank_submit_asks_and_going_back_uses_no_attempt(server, browser):
     page.locator("button.balise-send-anyway").click()
     expect(page.locator(".balise-result")).to_contain_text("Votre note", timeout=90_000)
     assert attempts(server) == before + 1
-    context.close()

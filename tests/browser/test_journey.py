@@ -34,6 +34,15 @@ def sign_in(page, server, who):
     page.click("#sign-in")
 
 
+def open_module(page, server, learner: str, module: str):
+    """Sign ``learner`` in and open ``module``; its Submit button, once the page is usable."""
+    sign_in(page, server, learner)
+    page.goto(server.url + f"voila/render/{module}/{module}.ipynb")
+    submit = page.locator("button.balise-submit")
+    expect(submit).to_be_visible(timeout=60_000)
+    return submit
+
+
 def routes_complete(page) -> int:
     """Routes certified on the learners' site (Lyon), from the coordinator's table."""
     cells = page.locator("#sites tr", has_text="Lyon").locator("td").all_inner_texts()

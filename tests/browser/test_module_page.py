@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 from playwright.sync_api import expect
-from test_journey import sign_in
+from test_journey import open_module
 
 from balise import tokens
 from balise.catalogue.modules import load_catalogue
@@ -45,14 +45,10 @@ def pass_by_api(server, module) -> None:
     assert r.json()["passed"], r.text
 
 
-def test_she_goes_back_keeps_her_language_and_finds_her_last_result(server, browser):
+def test_she_goes_back_keeps_her_language_and_finds_her_last_result(server, small_phone):
     module = load_catalogue(COURSES)[MODULE]
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    sign_in(page, server, LEARNER)
-    page.goto(server.url + f"voila/render/{MODULE}/{MODULE}.ipynb")
-    submit = page.locator("button.balise-submit")
-    expect(submit).to_be_visible(timeout=60_000)
+    page = small_phone
+    submit = open_module(page, server, LEARNER, MODULE)
     expect(page).to_have_title(re.compile(re.escape(module.title["fr"])))
     back = page.get_by_role("link", name=re.compile("Mes modules"))
     expect(back).to_be_visible()
@@ -80,4 +76,3 @@ def test_she_goes_back_keeps_her_language_and_finds_her_last_result(server, brow
 
     back.click()
     expect(page).to_have_url(re.compile(r"/balise/learner$"))
-    context.close()
