@@ -17,6 +17,7 @@ from balise.web.dashboard import DashboardHandler
 from balise.web.feedback import FeedbackHandler, TrainerFeedbackHandler
 from balise.web.files import release_files_route
 from balise.web.kernels import PageKernelShutdownHandler
+from balise.web.page_words import GLOBALS as PAGE_WORDS
 from balise.web.pages import (
     ClosedDoorHandler,
     CoordinatorHandler,
@@ -44,7 +45,17 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
     template_paths = [str(HERE / "templates")]
     static_paths = [str(HERE / "static")]
 
+    def _prepare_templates(self):
+        """Balise's Jinja environment, with the words of the pages: ``w`` and ``wd``."""
+        super()._prepare_templates()
+        self.jinja2_env.globals.update(PAGE_WORDS)
+
     def initialize_settings(self):
+        # Jupyter's own pages (error.html, through extra_template_paths) use the
+        # server's environment: it says the same words.
+        server_env = self.serverapp.web_app.settings.get("jinja2_env")
+        if server_env is not None:
+            server_env.globals.update(PAGE_WORDS)
         config = Balise(parent=self.serverapp)
         context = BaliseContext.open(config, self.log, config.config_file or None)
         self.settings["balise"] = context

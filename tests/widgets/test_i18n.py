@@ -26,7 +26,7 @@ KEYED = {"text": 0, "both": 0, "tagged": 0, "filled": 0, "say_key": 0, "tagged_p
 SOURCES = {"balise.words", "balise.widgets.i18n", "balise.widgets.base", "balise.messages",
            "balise.result_view"}
 # French writes these as English does.
-SAME_IN_FRENCH = {"Source", "Question", "Question {n}", "Situation {n}",
+SAME_IN_FRENCH = {"Source", "Date", "Site", "Question", "Question {n}", "Situation {n}",
                   "{questions} questions + {scenarios} situations"}
 
 
@@ -103,6 +103,51 @@ def test_the_scan_finds_a_word_or_a_key_the_catalogues_lack():
     assert not [line for line in report if "'Check'" in line or "'submit'" in line]
     # A name not from Balise's words is not taken for one.
     assert said("from elsewhere import word\nword('Anything')\n") == (set(), set())
+
+
+TEMPLATES = REPO / "balise" / "web" / "templates"
+# A template says a word with the Jinja globals of balise.web.page_words: w("...") or wd("...").
+TEMPLATE_WORD = re.compile(r"""\bwd?\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+# The pages' bilingual form written by hand: it is w()'s to write, from the catalogue.
+LITERAL_PAIR = re.compile(r"""lang=["']en["'][^>]*>\s*/|/\s*<span\b[^>]*\blang=["']en["']""")
+
+
+def template_words(source: str) -> set[str]:
+    """The message ids a template hands as literals to ``w`` or ``wd``."""
+    return {a or b for a, b in TEMPLATE_WORD.findall(source)}
+
+
+def literal_pairs(source: str) -> list[str]:
+    """The lines of a template that write French / English by hand, outside ``w``."""
+    return [line.strip() for line in source.splitlines() if LITERAL_PAIR.search(line)]
+
+
+def test_every_word_of_the_templates_is_in_both_catalogues():
+    msgids = set()
+    for path in sorted(TEMPLATES.glob("*.html")):
+        msgids |= template_words(path.read_text(encoding="utf-8"))
+    assert {"My modules", "Page not found.", "To do now", "Sign in", "Home"} <= msgids
+    assert not missing(msgids, set()), "\n".join(missing(msgids, set()))
+
+
+def test_no_template_writes_its_words_by_hand():
+    bad = [f"{path.name}: {line}" for path in sorted(TEMPLATES.glob("*.html"))
+           for line in literal_pairs(path.read_text(encoding="utf-8"))]
+    assert not bad, "words written by hand, not with w():\n" + "\n".join(bad)
+
+
+def test_the_template_scan_finds_a_missing_word_and_a_hand_written_pair():
+    """The two template checks can fail: a made-up id, and each hand-written form."""
+    source = ('<h1>{{ w("My modules") }}</h1><p>{{ wd(\'No such page word\').fr }}</p>'
+              '{{ w("Next: {title}", title=t) }}{{ w(module.title) }}{{ now("Not a word") }}')
+    assert template_words(source) == {"My modules", "No such page word", "Next: {title}"}
+    report = missing(template_words(source), set())
+    assert report == [f"{lang} catalogue lacks 'No such page word'" for lang in LANGS]
+    assert literal_pairs('<h1>Mes modules <span class="en" lang="en">/ My modules</span></h1>')
+    assert literal_pairs('<a>Accueil / <span lang="en">Home</span></a>')
+    assert literal_pairs('<a>Refaire <span lang="en">/ Take it again</span></a>')
+    assert not literal_pairs('<h1>{{ w("My modules") }}</h1><p>{{ s.fr }}<br>'
+                             '<span class="en" lang="en">{{ s.en }}</span></p>')
 
 
 def test_french_is_translated_and_english_is_the_id():
