@@ -16,8 +16,9 @@ from balise.widgets.i18n import LANGUAGE, rich, source_note
 from balise.widgets.shown import ShownHTML
 from balise.widgets.speech import ReadAloud
 from balise.widgets.style import style
+from balise.words import word
 
-HEADING = {"fr": "Les consignes clés", "en": "Key instructions"}
+HEADING = word("Key instructions")
 
 
 def card(item: dict) -> str:

@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from balise.catalogue import kinds
+from balise.words import word
 
 LANGS = ("fr", "en")
-NOTHING = {"fr": "Pas de réponse", "en": "No answer"}
-NONE_CHOSEN = {"fr": "Rien de choisi", "en": "Nothing chosen"}
+NOTHING = word("No answer")
+NONE_CHOSEN = word("Nothing chosen")
 
 
 def _texts(entries: list[dict], ids: list[str], joiner: str = " ; ") -> dict[str, str]:

@@ -19,9 +19,9 @@ from balise import formats
 from balise.progress import charts
 from balise.progress import indicators as ind
 from balise.web.pages import Page, require
+from balise.words import word
 
-BAD_GROUPING = {"fr": "Regroupement inconnu : choisissez site, activité ou cohorte.",
-                "en": "Unknown grouping: choose site, activity or cohort."}
+BAD_GROUPING = word("Unknown grouping: choose site, activity or cohort.")
 GROUPINGS = {"site": ("Site", "Site"), "activity": ("Activité", "Activity"),
              "cohort": ("Cohorte (trimestre d'entrée)", "Cohort (quarter of start)")}
 ACTIVITY_NAMES = {"logistics": "Logistique / Logistics", "construction": "BTP / Construction",

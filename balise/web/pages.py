@@ -14,6 +14,7 @@ from balise.formats import MISSING, date_time, date_words, decimal, percent
 from balise.messages import CATALOGUE
 from balise.progress.certificates import certificates_of, issue_certificates
 from balise.web.auth import BaliseUser
+from balise.words import LANGS, word
 
 
 def require(*roles: str):
@@ -119,20 +120,21 @@ def module_state(row) -> dict:
     """A module's state for her, in words and sign: à faire, en cours, réussi le..., expire..."""
     status = "not_started" if row is None else row.status
     words = {
-        "not_started": ("○", {"fr": "À faire", "en": "To do"}),
-        "in_progress": ("◐", {"fr": "En cours", "en": "In progress"}),
-        "passed": ("✔", {"fr": "Réussi", "en": "Passed"}),
-        "expiring": ("⚠", {"fr": "Expire bientôt", "en": "Expires soon"}),
-        "expired": ("✘", {"fr": "Expiré : à refaire", "en": "Expired: take it again"}),
+        "not_started": ("○", word("To do")),
+        "in_progress": ("◐", word("In progress")),
+        "passed": ("✔", word("Passed")),
+        "expiring": ("⚠", word("Expires soon")),
+        "expired": ("✘", word("Expired: take it again")),
     }
     sign, said = words[status]
     state = {"status": status, "sign": sign, "words": dict(said), "when": None}
     if row is not None and status in ("passed", "expiring", "expired"):
         passed, expires = date_words(row.passed_on), date_words(row.expires_on)
-        state["when"] = ({"fr": f"réussi le {passed['fr']}, valable jusqu'au {expires['fr']}",
-                          "en": f"passed on {passed['en']}, valid until {expires['en']}"}
+        state["when"] = ({lang: word("passed on {passed}, valid until {until}")[lang].format(
+                              passed=passed[lang], until=expires[lang]) for lang in LANGS}
                          if status != "expired" else
-                         {"fr": f"expiré le {expires['fr']}", "en": f"expired on {expires['en']}"})
+                         {lang: word("expired on {until}")[lang].format(until=expires[lang])
+                          for lang in LANGS})
     return state
 
 
