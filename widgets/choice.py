@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import ipywidgets as w
 from traitlets import List, Unicode
@@ -10,6 +11,9 @@ from traitlets import List, Unicode
 from balise.widgets.base import Scenario, labelled
 from balise.widgets.i18n import plain, rich, say
 from balise.widgets.shown import ShownHTML
+
+CSS = (Path(__file__).parent / "js" / "choice.css").read_text(encoding="utf-8")
+MARKS = {"right": "✔", "wrong": "✘"}
 
 
 def card(option: dict, caption: bool = True) -> str:
@@ -22,11 +26,34 @@ def card(option: dict, caption: bool = True) -> str:
     if not caption:
         return picture
     return (f'{picture}<div class="balise-caption"><strong>{html.escape(option["id"].upper())}'
-            f'</strong>{rich(option, "span")}</div>')
+            f'</strong> {rich(option, "span")}</div>')
+
+
+def verdict_css(count: int) -> str:
+    """Rules marking the chosen one of ``count`` A/B/C buttons as the check judged it.
+
+    The verdict is the widget's class ``balise-picked-<n>-right`` (or ``-wrong``), for the
+    option at place n: a new pick is not marked by the last one's verdict while its own
+    check is on its way. ipywidgets' toggle buttons carry their place as ``value``.
+    """
+    rules = []
+    for n in range(count):
+        for verdict, mark in MARKS.items():
+            rules.append(f'.balise-scenario.balise-kind-choice.balise-picked-{n}-{verdict} '
+                         f'.widget-toggle-button[value="{n}"].mod-active::before '
+                         f'{{ content: "{mark} " / ""; }}')
+        rules.append(f'.balise-scenario.balise-kind-choice.balise-picked-{n}-wrong '
+                     f'.widget-toggle-button[value="{n}"].mod-active '
+                     '{ background-color: #b71c1c; border-color: #b71c1c; }')
+    return "\n".join(rules)
 
 
 class Choice(Scenario):
     """Pick one option; its check comes back at once.
+
+    The chosen button shows the check's verdict: "✔ B" when right, "✘ A" when
+    wrong, "● A" while it is not checked. Options without a picture are
+    captions the width of the screen, "A" and their words.
 
     Parameters
     ----------
@@ -46,7 +73,8 @@ class Choice(Scenario):
     def __init__(self, prompt, options, check=None, answer="", **kwargs):
         super().__init__(prompt=prompt, check=check, **kwargs)
         self._options = options
-        self._cards = [ShownHTML(layout=w.Layout(width="160px")) for _ in options]
+        self._cards = [ShownHTML(layout=w.Layout(width="160px" if o.get("svg") else "100%"))
+                       for o in options]
         ids = [o["id"] for o in options]
         self._buttons = w.ToggleButtons(
             options=[(i.upper(), i) for i in ids],
@@ -55,7 +83,10 @@ class Choice(Scenario):
         )
         self.answer = self._buttons.value or ""
         self._buttons.observe(self._on_pick, names="value")
-        self._frame(w.HBox(self._cards, layout=w.Layout(flex_flow="row wrap")), self._buttons)
+        marks = ShownHTML(f"<style>{CSS}\n{verdict_css(len(options))}</style>",
+                          layout=w.Layout(display="none"))
+        self._frame(marks, w.HBox(self._cards, layout=w.Layout(flex_flow="row wrap")),
+                    self._buttons)
         self._relabel()
 
     def spoken_items(self):
@@ -68,17 +99,29 @@ class Choice(Scenario):
         self._mark()
 
     def _mark(self) -> None:
-        """The chosen option says so in its description too, not by its look alone."""
+        """The chosen option says so, and what the check said of it, in its description and its
+        sign, not by its look alone."""
+        ids = [o["id"] for o in self._options]
+        verdict = self.status if self.status in MARKS and self.answer in ids else ""
+        for n in range(len(ids)):
+            for said in MARKS:
+                if verdict != said or ids[n] != self.answer:
+                    self.remove_class(f"balise-picked-{n}-{said}")
+        if verdict:
+            self.add_class(f"balise-picked-{ids.index(self.answer)}-{verdict}")
+        mark = MARKS.get(verdict, "●")
         self._buttons.tooltips = [
-            f"✔ {say('Chosen')} : {plain(o)}" if o["id"] == self.answer else plain(o)
+            f"{mark} {say('Chosen')} : {plain(o)}" if o["id"] == self.answer else plain(o)
             for o in self._options]
 
     def _on_pick(self, change) -> None:
         if change["new"] is None:
             return
         self.answer = change["new"]
+        self.status = ""                    # the last verdict was about another pick
         self._mark()
         self.check_answer()
+        self._mark()
 
 
 class MultiChoice(Scenario):

@@ -1,13 +1,35 @@
-"""Branching story: a short situation whose choices unfold ("the forklift reverses...")."""
+"""Branching story: a short situation whose choices unfold ("the forklift reverses...").
+
+On a 360 px phone the story reads from top to bottom as it was lived: each
+step taken and the choice made there, what that choice led to right under it,
+then the step to choose in now. Options are full-width buttons whose words
+wrap, never cut.
+"""
 
 from __future__ import annotations
+
+import html
+from pathlib import Path
 
 import ipywidgets as w
 from traitlets import List, Unicode
 
 from balise.widgets.base import Scenario, labelled
-from balise.widgets.i18n import plain, rich
+from balise.widgets.i18n import plain, rich, say
 from balise.widgets.shown import ShownHTML
+
+CSS = (Path(__file__).parent / "js" / "story.css").read_text(encoding="utf-8")
+
+
+def outcome(result: dict | None) -> str:
+    """What an earlier choice led to, as the check said it then; '' when nothing was said."""
+    if not result or result.get("error"):
+        return ""
+    right = bool(result.get("right"))
+    mark, cls = ("✔", "balise-note-right") if right else ("✘", "balise-note-wrong")
+    verdict = say("Right answer") if right else say("Not quite")
+    return (f'<div class="balise-story-outcome {cls}"><strong>{mark} {html.escape(verdict)}'
+            f'</strong>{rich(result.get("practice") or {"fr": "", "en": ""})}</div>')
 
 
 class Story(Scenario):
@@ -17,6 +39,13 @@ class Story(Scenario):
     leads to is said by ``check``, so the consequences can stay on the
     server. A choice without ``next`` ends the story; Start again goes back
     to the first step.
+
+    The path so far stays on the page, each choice with what it led to; the
+    feedback on the latest choice sits right under it. A path given as
+    ``answer`` (saved earlier, the page reloaded) is shown again step by
+    step, and ``check`` is asked once more about it, so that its latest
+    choice says again what it led to (what earlier choices led to is not
+    asked: the check also saves, and must save the whole path).
 
     Parameters
     ----------
@@ -35,24 +64,47 @@ class Story(Scenario):
         super().__init__(prompt=prompt, check=check, **kwargs)
         self._nodes = {n["id"]: n for n in nodes}
         self._start = start
+        self._css = ShownHTML(f"<style>{CSS}</style>", layout=w.Layout(display="none"))
+        self._path = ShownHTML()
+        self._path.add_class("balise-story-way")
         self._scene = ShownHTML()
         self._scene.add_class("balise-story-scene")
-        self._choices = w.VBox()
+        self._choices = w.VBox(layout=w.Layout(width="100%"))
         # One button per place, reused from step to step: the one just pressed stays in the
         # page with its new words, so keyboard and screen-reader users keep their place.
         most = max((len(n["choices"]) for n in nodes), default=0)
-        self._buttons = [w.Button(layout=w.Layout(min_height="44px", width="auto",
-                                                  max_width="100%")) for _ in range(most)]
+        self._buttons = [w.Button(layout=w.Layout(min_height="44px", width="100%",
+                                                  height="auto")) for _ in range(most)]
         self._shown: list[str | None] = [None] * most
         for place, button in enumerate(self._buttons):
+            button.add_class("balise-story-option")
             button.on_click(lambda _, p=place: self._press(p))
         self._choices.children = self._buttons
         self._again = w.Button(layout=w.Layout(min_height="44px", width="auto"))
         self._again.add_class("balise-again-story")
         self._again.on_click(lambda _: self.restart())
         self.answer = list(answer or []) if self._valid(answer or []) else []
-        self._frame(self._scene, self._choices, self._again)
+        # What each choice of the path led to, as the check said it (None: not said here).
+        self._said: list[dict | None] = [None] * len(self.answer)
+        self._frame(self._css, self._path, self._scene, self._choices, self._again)
+        self._feedback_under_path()
         self._relabel()
+        if self.answer:
+            self._recall()
+
+    def _feedback_under_path(self) -> None:
+        """The feedback and its Listen button right under the latest choice, not the next step."""
+        moved = (self._feedback, self._feedback_reader)
+        children = [c for c in self.children if c not in moved]
+        at = children.index(self._path) + 1
+        self.children = [*children[:at], *moved, *children[at:]]
+
+    def _recall(self) -> None:
+        """A restored path: what its latest choice led to, asked again; nothing if not said."""
+        result = self._check(self.answer) if self._check else None
+        if result and not result.get("error"):
+            self._said[-1] = result
+            self.show_feedback(result)
 
     def _valid(self, path: list[str]) -> bool:
         here = self._start
@@ -65,13 +117,21 @@ class Story(Scenario):
             here = choice["next"]
         return True
 
+    def _taken(self) -> list[tuple[dict, dict]]:
+        """Each step of the path: the node, and the choice made there."""
+        steps, here = [], self._start
+        for choice_id in self.answer:
+            node = self._nodes[here]
+            choice = next(c for c in node["choices"] if c["id"] == choice_id)
+            steps.append((node, choice))
+            here = choice["next"]
+        return steps
+
     @property
     def here(self) -> str | None:
         """The node the path has reached; None at an ending."""
-        node = self._start
-        for choice_id in self.answer:
-            node = next(c for c in self._nodes[node]["choices"] if c["id"] == choice_id)["next"]
-        return node
+        steps = self._taken()
+        return steps[-1][1]["next"] if steps else self._start
 
     def spoken_items(self, node_id: str | None = None):
         node = self._nodes.get(node_id or self.here or "")
@@ -90,8 +150,13 @@ class Story(Scenario):
         if not any(c["id"] == choice_id for c in node["choices"]):
             return
         self.answer = [*self.answer, choice_id]
+        # The last feedback now belongs to the path; the page shows the new step, then the check.
+        self._result = None
+        self._feedback.value = ""
+        self.status = ""
         self._relabel()
         self.check_answer()
+        self._said.append(self._result)
 
     def _press(self, place: int) -> None:
         if self._shown[place] is not None:
@@ -99,6 +164,7 @@ class Story(Scenario):
 
     def restart(self) -> None:
         self.answer = []
+        self._said = []
         self._result = None
         self._feedback.value = ""
         self.status = ""
@@ -106,9 +172,24 @@ class Story(Scenario):
         if self._buttons:
             self._buttons[0].focus()
 
+    def _path_html(self) -> str:
+        """The steps taken, each with the choice made; what it led to under all but the last
+        (the feedback, just below, says that one)."""
+        steps = self._taken()
+        items = []
+        for n, (node, choice) in enumerate(steps):
+            said = outcome(self._said[n]) if n < len(steps) - 1 else ""
+            items.append(
+                f'<li class="balise-story-past"><div class="balise-story-step">{rich(node)}</div>'
+                f'<p class="balise-story-chosen"><strong>➜ {html.escape(say("Your choice"))} :'
+                f'</strong> {rich(choice, "span")}</p>{said}</li>')
+        return f'<ol class="balise-story-path">{"".join(items)}</ol>' if items else ""
+
     def _relabel(self) -> None:
         node = self._nodes.get(self.here or "")
         labelled(self._again, "Start again")
+        self._path.value = self._path_html()
+        self._path.layout.display = None if self.answer else "none"
         choices = node["choices"] if node else []
         for place, button in enumerate(self._buttons):
             old, new = self._shown[place], (choices[place]["id"] if place < len(choices) else None)
