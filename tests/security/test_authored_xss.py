@@ -91,6 +91,11 @@ def test_script_in_a_modules_yaml_never_runs(hostile, browser):
     scenario.get_by_role("button", name="A", exact=True).click()
     expect(scenario.locator(".balise-feedback")).to_contain_text(MARK)
     submit.click()
+    # The rest is blank: the page lists it first, the authored prompts shown as text.
+    warning = page.locator(".balise-blank-warning")
+    expect(warning).to_contain_text(MARK, timeout=RENDER)
+    no_script_ran(page, "blank-submit warning")
+    page.locator("button.balise-send-anyway").click()
     result = page.locator(".balise-result")
     expect(result).to_contain_text(MARK, timeout=RENDER)
     no_script_ran(page, "module result")
