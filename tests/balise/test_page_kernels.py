@@ -88,6 +88,11 @@ def test_a_page_kernel_left_without_connection_is_culled_and_an_open_one_kept(cu
         while time.monotonic() < deadline and (alive(left_process) or not culled(server, left)):
             time.sleep(0.2)
         assert culled(server, left) and not alive(left_process)
+        # The manager forgets the kernel once its shutdown is done, just after the process ends.
+        end = time.monotonic() + 10
+        while (s.get(server.url + f"api/kernels/{left}").status_code != 403
+               and time.monotonic() < end):
+            time.sleep(0.2)
         assert s.get(server.url + f"api/kernels/{left}").status_code == 403   # gone, as unknown
         time.sleep(IDLE + 2)                      # the open page outlives the timeout
         assert s.get(server.url + f"api/kernels/{kept}").status_code == 200
