@@ -74,3 +74,16 @@ def stop_server(server: Server) -> None:
         server.proc.wait(20)
     except subprocess.TimeoutExpired:
         server.proc.kill()
+
+
+def add_learner(server: Server, learner: str, name: str, password: str) -> str:
+    """A learner of the demo's Lyon logistics site, her own account for one test module."""
+    from balise.passwords import hash_password
+    from balise.store.models import Person, Store
+
+    store = Store(f"sqlite:///{server.data / 'balise.db'}")
+    with store.session() as s:
+        s.add(Person(id=learner, name=name, role="learner", site_id="lyon-logistique",
+                     activity="logistics", password_hash=hash_password(password)))
+    store.dispose()
+    return learner

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from playwright.sync_api import expect
+from shared import add_learner
 from test_gallery import MOUSE, RIGHT
 
 from balise.catalogue.draw import drawn
@@ -31,16 +32,7 @@ RENDER = 90_000
 
 @pytest.fixture(scope="module")
 def learner(server):
-    from balise.passwords import hash_password
-    from balise.store.models import Person, Store
-
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    with store.session() as s:
-        s.add(Person(id=LEARNER, name="Inès Parcours", role="learner",
-                     site_id="lyon-logistique", activity="logistics",
-                     password_hash=hash_password(PASSWORD)))
-    store.dispose()
-    return LEARNER
+    return add_learner(server, LEARNER, "Inès Parcours", PASSWORD)
 
 
 def page_order(module) -> list:

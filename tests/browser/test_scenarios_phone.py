@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from a11y import assert_accessible
 from playwright.sync_api import expect
+from shared import add_learner
 
 from balise.catalogue.modules import load_catalogue
 
@@ -46,16 +47,7 @@ def choice_of(node: int, choice: int) -> dict:
 
 @pytest.fixture(scope="module")
 def learner(server):
-    from balise.passwords import hash_password
-    from balise.store.models import Person, Store
-
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    with store.session() as s:
-        s.add(Person(id=LEARNER, name="Awa Histoire", role="learner",
-                     site_id="lyon-logistique", activity="logistics",
-                     password_hash=hash_password(PASSWORD)))
-    store.dispose()
-    return LEARNER
+    return add_learner(server, LEARNER, "Awa Histoire", PASSWORD)
 
 
 @pytest.fixture(scope="module")
