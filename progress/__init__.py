@@ -4,11 +4,12 @@ from balise.progress.routes import Route, load_routes
 from balise.progress.status import certification, module_status
 from balise.progress.tables import (
     best_scores,
+    current,
     failure_rates,
     module_scores,
     site_certification,
     trainer_table,
 )
 
-__all__ = ["Route", "best_scores", "certification", "failure_rates", "load_routes",
+__all__ = ["Route", "best_scores", "certification", "current", "failure_rates", "load_routes",
            "module_scores", "module_status", "site_certification", "trainer_table"]

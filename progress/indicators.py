@@ -14,6 +14,8 @@ from datetime import date, timedelta
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
+from balise.progress.tables import current
+
 GROUPINGS = {"site": "site_id", "activity": "activity", "cohort": "cohort"}
 RATE_KEYS = ("site_id", "activity", "month")
 UNKNOWN = "—"
@@ -47,8 +49,9 @@ def certification_shares(people: pd.DataFrame, cert: pd.DataFrame, by: str, toda
                          overdue_days: int = OVERDUE_DAYS) -> pd.DataFrame:
     """Per site, activity or cohort: learners, certified, expiring, overdue.
 
-    Who counts: people whose role is ``learner`` and whose placement has not
-    ended before ``today`` (someone who left can no longer be trained).
+    Who counts: people whose role is ``learner``, not archived (see
+    :func:`balise.progress.tables.current`) and whose placement has not ended
+    before ``today`` (someone who left can no longer be trained).
 
     - *certified*: every route of her job certified in ``cert`` and still valid
       on ``today`` (``valid_until`` is the earliest expiry of its modules);
@@ -67,7 +70,8 @@ def certification_shares(people: pd.DataFrame, cert: pd.DataFrame, by: str, toda
     """
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
-    learners = people[people.role == "learner"] if "role" in people else people
+    learners = current(people)
+    learners = learners[learners.role == "learner"] if "role" in learners else learners
     if "placement_end" in learners:
         ended = pd.to_datetime(learners.placement_end) < pd.Timestamp(today)
         learners = learners[~ended]

@@ -10,6 +10,15 @@ from __future__ import annotations
 import pandas as pd
 
 
+def current(people: pd.DataFrame) -> pd.DataFrame:
+    """The people whose placement goes on: those archived (``ended_on`` set, their placement
+    ended by a trainer or coordinator) are left out of every current figure. Their history
+    stays in the store and on their own page."""
+    if "ended_on" not in people:
+        return people
+    return people[people.ended_on.isna()]
+
+
 def module_scores(grades: pd.DataFrame, pass_marks: dict[str, int]) -> pd.DataFrame:
     """Per learner and module: score, max, percent, date, passed."""
     cols = ["learner", "module", "score", "max_score", "percent", "date", "passed"]
@@ -61,6 +70,7 @@ def attempts_count(attempts: pd.DataFrame) -> pd.DataFrame:
 def trainer_table(people: pd.DataFrame, scores: pd.DataFrame, attempts: pd.DataFrame,
                   site: str | None) -> pd.DataFrame:
     """The learners of one site by module: score, date, attempts, passed."""
+    people = current(people)
     learners = people[(people.role == "learner") & (people.site_id == site)]
     table = (learners[["id", "name"]].rename(columns={"id": "learner"})
              .merge(scores, on="learner", how="inner")
@@ -90,7 +100,8 @@ def site_certification(people: pd.DataFrame, sites: pd.DataFrame, status: pd.Dat
     ``status`` comes from :func:`balise.progress.status.module_status`, ``cert``
     from :func:`balise.progress.status.certification`.
     """
-    learners = people[people.role == "learner"]
+    learners = current(people)
+    learners = learners[learners.role == "learner"]
     rows = []
     for site in sites.itertuples():
         here = set(learners.loc[learners.site_id == site.id, "id"])

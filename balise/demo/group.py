@@ -18,9 +18,10 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from balise.demo.accounts import PEOPLE, SITE
+from balise.demo.accounts import ACTOR, PEOPLE, SITE
 from balise.passwords import hash_password
-from balise.store.models import Attempt, Person, Site, Store
+from balise.store import admin
+from balise.store.models import Attempt, Store
 from balise.store.programme import (
     Accident,
     Attendance,
@@ -28,12 +29,13 @@ from balise.store.programme import (
     HoursWorked,
     QuarterHour,
     SafetyVisit,
-    Team,
     WarmUp,
 )
 
 SITES = [SITE, ("marseille-chantiers", "Marseille — logistique de chantier"),
          ("lille-recyclage", "Lille — recyclage et réemploi")]
+ADDRESSES = {"marseille-chantiers": "3 boulevard des Dames, 13002 Marseille",
+             "lille-recyclage": "45 rue du Faubourg de Roubaix, 59000 Lille"}
 # id, site, name, activity
 TEAMS = [
     ("lyon-quai", "lyon-logistique", "Quai de chargement", "logistics"),
@@ -89,41 +91,45 @@ def seed_group(store: Store, gradebook_url: str, catalogue: dict, routes: list,
     today = today or date.today()
     rng = random.Random(2026)
     hashed = hash_password(rng.randbytes(16).hex())     # group members do not sign in
+    jobs = {r.id: r.jobs for r in routes}
     people: list[tuple[str, str, str]] = []             # id, team, activity
+    trainer_of = {"lyon-logistique": "formatrice", "marseille-chantiers": "formateur-marseille",
+                  "lille-recyclage": "formatrice-lille"}
+    # Sites, teams and people go in as the pages put them: checked, and written to the trail.
+    for sid, name in SITES[1:]:
+        admin.add_site(store, ACTOR, {"name": name, "address": ADDRESSES[sid], "activities": [
+            activity for _, site, _, activity in TEAMS if site == sid]}, site_id=sid)
+    for pid, name, site in TRAINERS:
+        admin.add_person(store, ACTOR, {"name": name, "role": "trainer", "site_id": site},
+                         jobs, person_id=pid, password_hash=hashed)
+    for tid, site, name, activity in TEAMS:
+        admin.add_team(store, ACTOR, {"site_id": site, "name": name, "activity": activity,
+                                      "trainer_id": trainer_of[site]}, team_id=tid)
+    # The named learners join Lyon's dock team; yusuf's field skills are already signed.
+    for pid, _, role, _ in PEOPLE:
+        if role == "learner":
+            person = store.person(pid)
+            admin.edit_person(store, ACTOR, pid, {
+                **admin.person_row(person, jobs), "team_id": "lyon-quai",
+                "route": route_for(routes, "logistics").id, "trainer_id": "formatrice"}, jobs)
+    named = sum(1 for p in PEOPLE)
+    for n in range(GROUP_SIZE - named - len(TRAINERS)):
+        tid, site, _, activity = TEAMS[n % len(TEAMS)]
+        pid = f"p{n + 1:03d}"
+        start = today - timedelta(days=rng.randint(15, 420))
+        admin.add_person(store, ACTOR, {
+            "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "role": "learner",
+            "site_id": site, "team_id": tid, "route": route_for(routes, activity).id,
+            "placement_start": start,
+            "placement_end": start + relativedelta(months=rng.choice([12, 15, 18])),
+            "language": rng.choice(["fr", "fr", "en"]), "trainer_id": trainer_of[site]},
+            jobs, person_id=pid, password_hash=hashed)
+        people.append((pid, tid, activity, start))
     with store.session() as s:
-        for sid, name in SITES[1:]:
-            s.add(Site(id=sid, name=name))
-        s.flush()
-        for tid, site, name, activity in TEAMS:
-            s.add(Team(id=tid, site_id=site, name=name, activity=activity))
-        for pid, name, site in TRAINERS:
-            s.add(Person(id=pid, name=name, role="trainer", site_id=site, password_hash=hashed,
-                         activity=None))
-        s.flush()
-        # The named learners join Lyon's dock team; yusuf's field skills are already signed.
-        for pid, _, role, _ in PEOPLE:
-            person = s.get(Person, pid)
-            if role == "learner":
-                person.team_id, person.activity = "lyon-quai", "logistics"
-                person.placement_start = today - timedelta(days=40)
-                person.placement_end = person.placement_start + relativedelta(months=12)
         logistics = route_for(routes, "logistics")
         for skill in (logistics.skills if logistics else []):
             s.add(FieldValidation(learner_id="yusuf", skill=skill, trainer_id="formatrice",
                                   on=today - timedelta(days=10), note=""))
-        named = sum(1 for p in PEOPLE)
-        for n in range(GROUP_SIZE - named - len(TRAINERS)):
-            tid, site, _, activity = TEAMS[n % len(TEAMS)]
-            pid = f"p{n + 1:03d}"
-            start = today - timedelta(days=rng.randint(15, 420))
-            s.add(Person(id=pid, name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                         role="learner", site_id=site, password_hash=hashed, team_id=tid,
-                         activity=activity, placement_start=start,
-                         placement_end=start + relativedelta(months=rng.choice([12, 15, 18])),
-                         language=rng.choice(["fr", "fr", "en"])))
-            people.append((pid, tid, activity, start))
-    trainer_of = {"lyon-logistique": "formatrice", "marseille-chantiers": "formateur-marseille",
-                  "lille-recyclage": "formatrice-lille"}
     site_of = {t[0]: t[1] for t in TEAMS}
 
     # Scores: each learner has gone some way along her route's modules, a module

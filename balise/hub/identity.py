@@ -85,6 +85,8 @@ class BaliseAuthenticator(Authenticator):
 
     def _check(self, name: str, password: str):
         person = self.store.person(name) if name else None
+        if person is not None and person.ended_on is not None:
+            person = None           # archived: her placement ended, she signs in no more
         return person if check_password(person.password_hash if person else None,
                                         password) else None
 
@@ -111,7 +113,7 @@ class BaliseAuthenticator(Authenticator):
     async def refresh_user(self, user, handler=None):
         """The store's current role as the hub group; False (sign in again) once removed."""
         person = await asyncio.to_thread(self.store.person, user.name)
-        return False if person is None else self._model(person)
+        return False if person is None or person.ended_on is not None else self._model(person)
 
 
 class HubIdentityProvider(JupyterHubIdentityProvider):
@@ -145,6 +147,8 @@ class HubIdentityProvider(JupyterHubIdentityProvider):
         context = handler.settings["balise"]
         person = await asyncio.to_thread(context.store.person, hub_user.username)
         role = role_of(hub_user.hub_user.get("groups") or [])
+        if person is not None and person.ended_on is not None:
+            person = None           # archived: refused as one unknown
         if person is None or role is None:
             self.log.warning("Hub user %s refused: %s", hub_user.username,
                              "no such person in Balise" if person is None else "no role group")

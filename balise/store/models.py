@@ -6,6 +6,7 @@ short: ``with store.session() as s:`` commits or rolls back on exit.
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -16,7 +17,9 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Integer,
     String,
+    Text,
     UniqueConstraint,
     create_engine,
     event,
@@ -39,6 +42,18 @@ class Site(Base):
     __tablename__ = "sites"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Added by migration 0004: where it is, and the activities done there (a JSON list of
+    # :data:`balise.store.programme.ACTIVITIES`; read them with :attr:`activity_list`).
+    address: Mapped[str] = mapped_column(String(300), default="")
+    activities: Mapped[str] = mapped_column(String(300), default="[]")
+
+    @property
+    def activity_list(self) -> list[str]:
+        try:
+            found = json.loads(self.activities or "[]")
+        except ValueError:
+            return []
+        return [a for a in found if isinstance(a, str)] if isinstance(found, list) else []
 
 
 class Person(Base):
@@ -57,6 +72,16 @@ class Person(Base):
     # Added by migration 0003: how she reads her pages ('both', 'fr' or 'en'); None until
     # she chooses, when pages show both languages, French first.
     reading: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    # Added by migration 0004: the trainer who follows her, and the day her placement ended.
+    # A person whose placement ended is archived: her history is kept, she cannot sign in,
+    # and she is out of the current figures (:func:`balise.progress.tables.current`).
+    # ``placement_end`` is the planned end; ``ended_on`` the real one, set by the pages.
+    trainer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    @property
+    def archived(self) -> bool:
+        return self.ended_on is not None
 
 
 class Attempt(Base):
@@ -90,6 +115,28 @@ class SavedAnswer(Base):
     item: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[str] = mapped_column(String(2000))      # JSON
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TrailEntry(Base):
+    """One line of the trail: who did what, when, to which person, site or team.
+
+    Every change made through :mod:`balise.store.admin` writes one, and so does each
+    opening of a person's page by a trainer or a coordinator (``kind`` ``person.view``).
+    ``changes`` is JSON ``{field: [before, after]}``. ``form_key``, when a form sent one,
+    makes a second post of the same form find the first one's result instead of adding
+    again. Lines are only ever added.
+    """
+
+    __tablename__ = "trail"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(30))
+    person_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    site_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    team_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    changes: Mapped[str] = mapped_column(Text, default="{}")
+    form_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

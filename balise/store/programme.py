@@ -24,6 +24,8 @@ class Team(Base):
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
     name: Mapped[str] = mapped_column(String(200))
     activity: Mapped[str] = mapped_column(String(40))
+    # Added by migration 0004: the trainer who leads it (a person of its site), if any.
+    trainer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class FieldValidation(Base):

@@ -128,7 +128,9 @@ class BaliseIdentityProvider(IdentityProvider):
 
     def _user(self, handler, person_id: str) -> BaliseUser | None:
         person = self._context(handler).store.person(person_id)
-        if person is None:
+        # A person whose placement ended (archived) signs in no more, and a session she
+        # had open ends at her next request.
+        if person is None or person.ended_on is not None:
             return None
         return BaliseUser(username=person.id, name=person.name, display_name=person.name,
                           role=person.role, site=person.site_id)
