@@ -13,6 +13,7 @@ from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinja
 
 from balise.config import Balise
 from balise.context import BaliseContext
+from balise.web.browser_errors import browser_errors
 from balise.web.dashboard import DashboardHandler
 from balise.web.feedback import FeedbackHandler, TrainerFeedbackHandler
 from balise.web.files import release_files_route
@@ -25,6 +26,7 @@ from balise.web.pages import (
     LearnerHandler,
     TrainerHandler,
 )
+from balise.web.reading import ReadingChoiceHandler
 from balise.web.refresher import RefresherHandler
 from balise.web.submit_api import AnswerHandler, ReadingHandler, SubmitHandler
 from balise.web.trainer_tools import QuarterHourHandler, ValidationHandler, WarmUpHandler
@@ -63,6 +65,19 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
         # that are not this extension's: they find the context here.
         self.serverapp.web_app.settings["balise"] = context
         hide_identity_cell(self.serverapp.log, self.log)
+        self._page_errors_in_our_words()
+
+    def _page_errors_in_our_words(self) -> None:
+        """Jupyter's JSON errors, opened in a browser, as Balise's error page
+        (:mod:`balise.web.browser_errors`); first of the transforms, before any gzip."""
+        web_app, base_url = self.serverapp.web_app, self.serverapp.base_url
+        template = self.jinja2_env.get_template("error.html")
+
+        def render(status_code: int) -> str:
+            return template.render(status_code=status_code, base_url=base_url, user=None)
+
+        csp = (web_app.settings.get("headers") or {}).get("Content-Security-Policy")
+        web_app.transforms.insert(0, browser_errors(render, csp))
 
     def initialize_handlers(self):
         self.handlers.extend([
@@ -77,6 +92,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/api/submit", SubmitHandler),
             (r"/balise/api/answers?", AnswerHandler),
             (r"/balise/api/reading", ReadingHandler),
+            (r"/balise/reading", ReadingChoiceHandler),
             (r"/balise/feedback/([a-z][a-z0-9-]{1,40})", FeedbackHandler),
             (r"/balise/trainer/feedback/([a-z][a-z0-9-]{1,40})", TrainerFeedbackHandler),
             (r"/balise/verify/([^/]*)", VerifyHandler),

@@ -10,6 +10,11 @@ fails on an id the catalogues lack and on a bilingual literal left in a template
 - ``wd(msgid, **values)``: the ``{'fr': ..., 'en': ...}`` dict, for a template that
   needs each language apart; as text (a title, an attribute) it reads ``fr / en``.
 
+Both follow the reader's choice of language (``reading`` in the template's
+context: ``both``, ``fr`` or ``en``, kept for the person in ``people.reading``
+and set on every page by :meth:`balise.web.pages.Page.show`): with ``fr`` or
+``en`` only that language is said, on Balise's pages as on the module pages.
+
 A value is filled in each language: a ``{'fr', 'en'}`` dict (or a ``(fr, en)`` pair)
 gives each language its own; anything else is the same in both. ``w`` also says a
 pair that is not in the catalogue, already in both languages (a module's title):
@@ -20,15 +25,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from balise.words import LANGS, word
 
+READINGS = ("both", "fr", "en")
+
+
+def reading_of(context) -> str:
+    """The reader's choice in a template's context: ``both`` unless she chose one language."""
+    reading = context.get("reading") if context is not None else None
+    return reading if reading in READINGS else "both"
+
 
 class Said(dict):
-    """One word in both languages; as text ``fr / en`` (once when both are the same)."""
+    """One word in both languages; as text ``fr / en`` (once when both are the same),
+    or the one language of ``reading`` when the reader chose one."""
+
+    reading = "both"
 
     def __str__(self) -> str:
+        if self.reading in LANGS:
+            return self[self.reading]
         fr, en = self["fr"], self["en"]
         return fr if fr == en else f"{fr} / {en}"
 
@@ -50,19 +69,36 @@ def _pair(msgid) -> dict:
     return {lang: _in(msgid, lang) for lang in LANGS}
 
 
-def wd(msgid, **values) -> Said:
+def said(msgid, reading: str = "both", **values) -> Said:
     """``{'fr': ..., 'en': ...}`` for ``msgid``, its ``{names}`` filled in each language."""
-    return Said({lang: str(text).format(**{k: _in(v, lang) for k, v in values.items()})
-                 if values else str(text) for lang, text in _pair(msgid).items()})
+    out = Said({lang: str(text).format(**{k: _in(v, lang) for k, v in values.items()})
+                if values else str(text) for lang, text in _pair(msgid).items()})
+    out.reading = reading
+    return out
 
 
-def w(msgid, **values) -> Markup:
-    """French, then ``<span class="en" lang="en">/ English</span>``, escaped; once if the same."""
-    said = {lang: Markup(escape(text)).format(**{k: _in(v, lang) for k, v in values.items()})
-            if values else escape(text) for lang, text in _pair(msgid).items()}
-    if said["fr"] == said["en"]:
-        return Markup(said["fr"])
-    return Markup('{fr} <span class="en" lang="en">/ {en}</span>').format(**said)
+def markup(msgid, reading: str = "both", **values) -> Markup:
+    """French, then ``<span class="en" lang="en">/ English</span>``, escaped; once if the same;
+    only the chosen language when ``reading`` is ``fr`` or ``en``."""
+    texts = {lang: Markup(escape(text)).format(**{k: _in(v, lang) for k, v in values.items()})
+             if values else escape(text) for lang, text in _pair(msgid).items()}
+    if reading == "fr" or texts["fr"] == texts["en"]:
+        return Markup(texts["fr"])
+    if reading == "en":
+        return Markup('<span lang="en">{en}</span>').format(**texts)
+    return Markup('{fr} <span class="en" lang="en">/ {en}</span>').format(**texts)
+
+
+@pass_context
+def wd(context, msgid, **values) -> Said:
+    """:func:`said` in the reader's choice of language (from the template's context)."""
+    return said(msgid, reading_of(context), **values)
+
+
+@pass_context
+def w(context, msgid, **values) -> Markup:
+    """:func:`markup` in the reader's choice of language (from the template's context)."""
+    return markup(msgid, reading_of(context), **values)
 
 
 GLOBALS = {"w": w, "wd": wd}

@@ -14,6 +14,7 @@ from balise.formats import MISSING, date_time, date_words, decimal, percent
 from balise.messages import CATALOGUE
 from balise.progress.certificates import certificates_of, issue_certificates
 from balise.web.auth import BaliseUser
+from balise.web.page_words import READINGS
 from balise.words import LANGS, word
 
 
@@ -65,9 +66,18 @@ class Page(ExtensionHandlerJinjaMixin, ExtensionHandlerMixin, JupyterHandler):
     def balise(self):
         return self.settings["balise"]
 
+    def reading(self) -> str:
+        """The signed-in person's choice of language (both, fr, en) for the page's words."""
+        user = self.current_user
+        person = self.balise.store.person(user.username) if isinstance(user, BaliseUser) \
+            else None
+        return (person.reading if person is not None and person.reading in READINGS
+                else "both")
+
     def show(self, template: str, **ns) -> None:
         self.finish(self.render_template(template, user=self.current_user,
-                                         base_url=self.base_url, **ns))
+                                         base_url=self.base_url, reading=self.reading(),
+                                         here=self.request.uri, **ns))
 
 
 class HomeHandler(Page):
@@ -110,10 +120,24 @@ class LearnerHandler(Page):
         route_cards = [card(m) for m in route.modules] if route is not None else []
         others = [card(m) for m in ctx.catalogue if m not in on_route]
         self.show("learner.html", refreshers=refreshers, journey=journey,
+                  lapsing=lapsing(journey, refreshers, ctx.catalogue),
                   route_cards=route_cards, others=others,
                   next_module=ctx.catalogue.get(journey.next_module) if journey else None,
                   certificates=[{**c, "until": date_words(c["valid_until"])} for c in
                                 certificates_of(ctx.store, me, ctx.routes, today)])
+
+
+def lapsing(journey, refreshers: list[dict], catalogue) -> list[dict]:
+    """Her route's modules to take again now: expired, or expiring within the warning
+    window, most urgent first; one a recorded refresher already names is not said twice."""
+    if journey is None:
+        return []
+    named = {r["module"].id for r in refreshers}
+    out = [{"module": catalogue[m["module"]], "status": m["status"],
+            "until": date_words(m["expires_on"])}
+           for m in journey.modules if m["status"] in ("expired", "expiring")
+           and m["module"] in catalogue and m["module"] not in named]
+    return sorted(out, key=lambda m: m["status"] != "expired")
 
 
 def module_state(row) -> dict:

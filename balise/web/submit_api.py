@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from balise import BaliseError, tokens
 from balise.messages import both
+from balise.web.page_words import READINGS
 
 
 class KernelAPIHandler(JupyterHandler):
@@ -71,7 +72,6 @@ class KernelAPIHandler(JupyterHandler):
         return body, self.identity(body.get("module"))
 
 
-READINGS = ("both", "fr", "en")
 
 
 class SubmitHandler(KernelAPIHandler):

@@ -101,3 +101,33 @@ def test_voila_file_lists_answer_like_unknown_pages(server, path):
     text = refused(r, 404)
     bilingual(text, "Page introuvable", "Page not found")
     assert "postures" not in text and "ipynb" not in text and "gallery" not in text.lower()
+
+
+NAVIGATE = {"Sec-Fetch-Mode": "navigate", "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+@pytest.mark.parametrize("who", [None, "amina", "formatrice"])
+@pytest.mark.parametrize("path", ["api/contents", "api/kernels", "api/sessions",
+                                  "api/contents/postures/postures.ipynb", "api/status",
+                                  "api/kernels/not-a-kernel", "balise/api/answers"])
+def test_a_jupyter_json_error_opened_in_a_browser_is_a_page_in_balises_words(server, who,
+                                                                             path):
+    r = server.session(who).get(server.url + path, headers=NAVIGATE)
+    if r.status_code < 400:          # an answer that is not an error stays what it is
+        assert r.headers["Content-Type"].startswith("application/json"), (path, r.text[:200])
+        return
+    assert r.headers["Content-Type"].startswith("text/html"), (who, path, r.text[:200])
+    text = r.text
+    assert '"message"' not in text and '"reason"' not in text and "Forbidden" not in text
+    assert "Traceback" not in text and "<h1>" in text
+    assert "default-src 'none'" not in r.headers.get("Content-Security-Policy", "")
+    assert f"({r.status_code})" in text
+
+
+@pytest.mark.parametrize("path", ["api/contents", "api/kernels"])
+def test_a_scripts_request_keeps_its_json_error(server, path):
+    r = server.session("amina").get(server.url + path, headers={"Sec-Fetch-Mode": "cors",
+                                                                "Accept": "application/json"})
+    assert r.status_code >= 400
+    assert r.headers["Content-Type"].startswith("application/json")
+    assert "message" in r.json()
