@@ -113,7 +113,7 @@ def slug(name: str) -> str:
 def _free_id(s: Session, model, base: str, fallback: str) -> str:
     base = base or fallback
     wanted, n = base, 1
-    while s.get(model, wanted) is not None:
+    while s.get(model, wanted) is not None or wanted == "new":     # "new" is the add form
         n += 1
         wanted = f"{base}-{n}"
     return wanted

@@ -13,6 +13,9 @@ from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinja
 
 from balise.config import Balise
 from balise.context import BaliseContext
+from balise.web.admin_people import PeopleHandler, PersonFormHandler, PlacementHandler
+from balise.web.admin_sites import SiteFormHandler, SitesHandler
+from balise.web.admin_teams import TeamFormHandler, TeamsHandler
 from balise.web.browser_errors import browser_errors
 from balise.web.dashboard import DashboardHandler
 from balise.web.feedback import FeedbackHandler, TrainerFeedbackHandler
@@ -26,9 +29,11 @@ from balise.web.pages import (
     LearnerHandler,
     TrainerHandler,
 )
+from balise.web.person_page import PersonPageHandler
 from balise.web.reading import ReadingChoiceHandler
 from balise.web.refresher import RefresherHandler
 from balise.web.submit_api import AnswerHandler, ReadingHandler, SubmitHandler
+from balise.web.trail_page import TrailHandler
 from balise.web.trainer_tools import QuarterHourHandler, ValidationHandler, WarmUpHandler
 from balise.web.verify import CertificatePdfHandler, VerifyHandler
 from balise.web.voila_hook import hide_identity_cell
@@ -89,6 +94,18 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/trainer/validation", ValidationHandler),
             (r"/balise/coordinator", CoordinatorHandler),
             (r"/balise/dashboard", DashboardHandler),
+            (r"/balise/admin/sites", SitesHandler),
+            (r"/balise/admin/sites/new", SiteFormHandler),
+            (r"/balise/admin/sites/([^/]{1,40})", SiteFormHandler),
+            (r"/balise/admin/teams", TeamsHandler),
+            (r"/balise/admin/teams/new", TeamFormHandler),
+            (r"/balise/admin/teams/([^/]{1,40})", TeamFormHandler),
+            (r"/balise/admin/people", PeopleHandler),
+            (r"/balise/admin/people/new", PersonFormHandler),
+            (r"/balise/admin/people/([^/]{1,64})", PersonFormHandler),
+            (r"/balise/admin/people/([^/]{1,64})/(end|back)", PlacementHandler),
+            (r"/balise/person/([^/]{1,64})", PersonPageHandler),
+            (r"/balise/trail", TrailHandler),
             (r"/balise/api/submit", SubmitHandler),
             (r"/balise/api/answers?", AnswerHandler),
             (r"/balise/api/reading", ReadingHandler),

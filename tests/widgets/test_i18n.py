@@ -26,7 +26,7 @@ KEYED = {"text": 0, "both": 0, "tagged": 0, "filled": 0, "say_key": 0, "tagged_p
 SOURCES = {"balise.words", "balise.widgets.i18n", "balise.widgets.base", "balise.messages",
            "balise.result_view"}
 # French writes these as English does.
-SAME_IN_FRENCH = {"Source", "Date", "Site", "Question", "Question {n}", "Situation {n}",
+SAME_IN_FRENCH = {"Source", "Date", "Site", "Sites", "Administration", "Question", "Question {n}", "Situation {n}",
                   "{questions} questions + {scenarios} situations"}
 
 

@@ -1,0 +1,108 @@
+"""The trail, for coordinators: every change to a person, a site or a team, and every look
+at a person's page, newest first; filtered by person.
+
+Lines come from :func:`balise.store.admin.trail`; each says who, when, what kind, about
+whom and what changed, in words (a site, team or trainer by name, a date as French
+writes it), never as the raw JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timezone
+
+from sqlalchemy import select
+
+from balise.formats import date_time, short_date
+from balise.store import admin
+from balise.store.models import Person, Site
+from balise.store.programme import Team
+from balise.web.admin_forms import ACTIVITY_WORDS, LANGUAGE_WORDS, ROLE_WORDS, AdminPage
+from balise.web.admin_people import fold
+from balise.web.pages import require
+from balise.words import N_
+
+PAGE = 100
+KINDS = {"person.add": N_("Person added"), "person.edit": N_("Person changed"),
+         "person.end": N_("Placement ended"), "person.back": N_("Placement resumed"),
+         "person.view": N_("Page read"), "site.add": N_("Site added"),
+         "site.edit": N_("Site changed"), "team.add": N_("Team added"),
+         "team.edit": N_("Team changed")}
+FIELDS = {"name": N_("Name"), "address": N_("Address"), "activities": N_("Activities"),
+          "activity": N_("Activity"), "role": N_("Role"), "site_id": N_("Site"),
+          "team_id": N_("Team"), "route": N_("Job route"), "language": N_("Language"),
+          "placement_start": N_("Placement start"), "placement_end": N_("Planned end"),
+          "trainer_id": N_("Trainer"), "ended_on": N_("Last day")}
+DAYS = ("placement_start", "placement_end", "ended_on")
+
+
+class TrailHandler(AdminPage):
+    """``/balise/trail?person=<id>&q=<name>&before=<line>``."""
+
+    @require("coordinator")
+    def get(self):
+        store = self.balise.store
+        q = self.get_argument("q", "").strip()[:100]
+        wanted = self.get_argument("person", "")
+        try:
+            before = int(self.get_argument("before", "")) or None
+        except ValueError:
+            before = None
+        with store.session() as s:
+            names = {"people": dict(s.execute(select(Person.id, Person.name)).all()),
+                     "sites": dict(s.execute(select(Site.id, Site.name)).all()),
+                     "teams": dict(s.execute(select(Team.id, Team.name)).all())}
+        matches = sorted(((pid, name) for pid, name in names["people"].items()
+                          if fold(q) in fold(name)), key=lambda m: m[1])[:20] if q else []
+        if q and len(matches) == 1:
+            wanted = matches[0][0]
+        person = wanted if wanted in names["people"] else None
+        lines = admin.trail(store, person_id=person, before=before, limit=PAGE + 1)
+        more = lines[PAGE].id + 1 if len(lines) > PAGE else None
+        self.show("trail.html", lines=[self.line(e, names) for e in lines[:PAGE]],
+                  person=person, person_name=names["people"].get(person), q=q,
+                  matches=matches if len(matches) != 1 else [], more=more,
+                  routes={r.id: r.title for r in self.balise.routes})
+
+    def line(self, entry, names) -> dict:
+        try:
+            changes = json.loads(entry.changes or "{}")
+        except ValueError:
+            changes = {}
+        at = entry.at.replace(tzinfo=timezone.utc).astimezone()      # stored in UTC
+        return {"at": date_time(at.replace(tzinfo=None)), "kind": KINDS.get(entry.kind),
+                "raw_kind": entry.kind,
+                "who": names["people"].get(entry.actor_id, entry.actor_id),
+                "person": entry.person_id,
+                "person_name": names["people"].get(entry.person_id, entry.person_id),
+                "site": names["sites"].get(entry.site_id, entry.site_id),
+                "team": names["teams"].get(entry.team_id, entry.team_id),
+                "changes": [{"field": FIELDS.get(field, field),
+                             "before": self.said(field, pair[0], names),
+                             "after": self.said(field, pair[1], names)}
+                            for field, pair in changes.items()
+                            if isinstance(pair, list) and len(pair) == 2]}
+
+    def said(self, field: str, value, names):
+        """A value as a person reads it: a name, a date in French, a role in words."""
+        if value is None or value == "" or value == []:
+            return "—"
+        if field in DAYS:
+            try:
+                return short_date(date.fromisoformat(value))
+            except (TypeError, ValueError):
+                return str(value)
+        lookups = {"site_id": names["sites"], "team_id": names["teams"],
+                   "trainer_id": names["people"]}
+        if field in lookups:
+            return lookups[field].get(value, value)
+        words = {"role": ROLE_WORDS, "language": LANGUAGE_WORDS, "activity": ACTIVITY_WORDS}
+        if field in words and value in words[field]:
+            return {"msgid": words[field][value]}
+        if field == "activities" and isinstance(value, list):
+            return {"msgids": [ACTIVITY_WORDS.get(a, a) for a in value]}
+        if field == "route":
+            return {"route": value}
+        return str(value)
+
+
