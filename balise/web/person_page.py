@@ -27,7 +27,7 @@ from balise.store.programme import Attendance, FieldValidation, QuarterHour, Tea
 from balise.web.admin_forms import LANGUAGE_WORDS, ROLE_WORDS, AdminPage
 from balise.web.pages import module_state, require
 
-RECENT = 10         # quarter-hours and warm-ups listed; the count says how many in all
+RECENT = 6          # quarter-hours and warm-ups listed; the count says how many in all
 
 
 class PersonPageHandler(AdminPage):
