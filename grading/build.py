@@ -24,7 +24,7 @@ import nbformat
 
 from balise import BaliseError
 from balise.catalogue import glossary
-from balise.catalogue.kinds import hidden_test
+from balise.catalogue.kinds import feedback_practices, hidden_test
 from balise.catalogue.modules import Module
 
 QUIZ_TAG = "balise-quiz"
@@ -326,9 +326,9 @@ def page_texts(module: Module) -> list[dict[str, str]]:
 
 
 def feedback_lines(scenario) -> list[tuple[bool, dict[str, str]]]:
-    """Every (right, practice) a scenario's feedback can show (a story's, by its endings)."""
-    practices = [scenario.practice, *scenario.private.get("consequences", {}).values()]
-    return [(right, practice) for practice in practices for right in (True, False)]
+    """Every (right, practice) a scenario's feedback can show (a story's by its endings, a
+    choice's wrong options by their why): :func:`balise.catalogue.kinds.feedback_practices`."""
+    return feedback_practices(scenario)
 
 
 def spoken_texts(module: Module) -> list[tuple[str, str]]:

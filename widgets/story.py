@@ -43,9 +43,10 @@ class Story(Scenario):
     The path so far stays on the page, each choice with what it led to; the
     feedback on the latest choice sits right under it. A path given as
     ``answer`` (saved earlier, the page reloaded) is shown again step by
-    step, and ``check`` is asked once more about it, so that its latest
-    choice says again what it led to (what earlier choices led to is not
-    asked: the check also saves, and must save the whole path).
+    step, and ``check`` is asked once more about it (the whole path, since
+    the check also saves): its reply says what the latest choice led to
+    and, in ``steps``, what each earlier one did, so every step shows its
+    outcome again, as it was.
 
     Parameters
     ----------
@@ -103,6 +104,10 @@ class Story(Scenario):
         """A restored path: what its latest choice led to, asked again; nothing if not said."""
         result = self._check(self.answer) if self._check else None
         if result and not result.get("error"):
+            steps = result.get("steps") or []
+            if len(steps) == len(self.answer):
+                self._said = [{**step, "source": result.get("source")} for step in steps]
+                self._path.value = self._path_html()
             self._said[-1] = result
             self.show_feedback(result)
 

@@ -72,7 +72,16 @@ def _parse_choice(check, raw, keys, folder):
     if key not in _ids(options):
         raise check.fail(keys + ["answer"], f"answer {key!r} is not one of the option ids",
                          "set 'answer:' to the id of the right option")
-    return {"options": options}, key, {}
+    why = {}
+    for j, item in enumerate(raw["options"]):
+        if item.get("why") is None:
+            continue
+        if item["id"] == key:
+            raise check.fail(keys + ["options", j, "why"], "the right option needs no 'why'",
+                             "keep 'why:' for the wrong options: what makes each one wrong")
+        why[item["id"]] = check.bilingual(item["why"], keys + ["options", j, "why"])
+    # Why each wrong option is wrong, said when it is picked: kept with the key, off the page.
+    return {"options": options}, key, {"why": why}
 
 
 def _parse_multi(check, raw, keys, folder, picture=False):
@@ -305,14 +314,41 @@ def is_right(kind: str, public: dict, key: Any, clean: Any) -> bool:
     return clean == key
 
 
+def explained(scenario, option_id: str) -> dict[str, str]:
+    """A wrong option's feedback: why it is wrong (its ``why``), then the right practice."""
+    why = scenario.private.get("why", {}).get(option_id)
+    if why is None:
+        return scenario.practice
+    return {lang: f"{why[lang]} {scenario.practice[lang]}" for lang in scenario.practice}
+
+
+def feedback_practices(scenario) -> list[tuple[bool, dict[str, str]]]:
+    """Every (right, practice) the scenario's feedback can say: its practice, right or
+    wrong; a story's consequences; a choice's wrong options, each with its why."""
+    practices = [scenario.practice, *scenario.private.get("consequences", {}).values()]
+    out = [(right, practice) for practice in practices for right in (True, False)]
+    return out + [(False, explained(scenario, o)) for o in scenario.private.get("why", {})]
+
+
 def feedback(scenario, clean: Any) -> dict:
     """Right or not, the practice and its source; a story says what the choice leads to."""
     right = scenario.is_right(clean)
     practice = scenario.practice
+    steps = None
     if scenario.kind == "story":
-        practice = scenario.private["consequences"].get(clean[-1], practice)
+        said = scenario.private["consequences"]
+        practice = said.get(clean[-1], practice)
         right = scenario.answer[:len(clean)] == clean
+        # What each choice of her path led to: she saw each when she made it, and a page
+        # reloaded mid-story shows them again under each step, as they were.
+        steps = [{"right": scenario.answer[:n + 1] == clean[:n + 1],
+                  "practice": said.get(choice, scenario.practice)}
+                 for n, choice in enumerate(clean)]
+    if scenario.kind == "choice" and not right:
+        practice = explained(scenario, clean)
     result = {"right": right, "practice": practice, "source": scenario.source}
+    if steps is not None:
+        result["steps"] = steps
     if scenario.kind == "lift":
         from balise.widgets.niosh import assess
 

@@ -62,3 +62,19 @@ def test_question_without_source_is_refused(tmp_path):
     path.write_text(path.read_text().replace("    source: Code du travail, art. L4131-1\n", "", 1))
     with pytest.raises(BaliseError, match="source"):
         load_module(folder)
+
+
+def test_a_story_check_says_what_each_choice_of_the_path_led_to():
+    from balise.catalogue.kinds import feedback
+
+    story = next(s for m in load_catalogue(COURSES).values() for s in m.scenarios
+                 if s.kind == "story")
+    said = story.private["consequences"]
+    first = story.public_data["nodes"][0]["choices"]
+    wrong = next(c["id"] for c in first if c["id"] != story.answer[0])
+    result = feedback(story, [wrong])
+    assert result["steps"] == [{"right": False, "practice": said[wrong]}]
+    result = feedback(story, list(story.answer))
+    assert [s["practice"] for s in result["steps"]] == [said[c] for c in story.answer]
+    assert all(s["right"] for s in result["steps"]) and result["right"]
+

@@ -76,3 +76,9 @@ def test_she_goes_back_keeps_her_language_and_finds_her_last_result(server, smal
 
     back.click()
     expect(page).to_have_url(re.compile(r"/balise/learner$"))
+    # Her landing page speaks French only too, and its own buttons bring both back.
+    expect(page.locator("h1")).not_to_contain_text("My route")
+    expect(page.locator("#reading-fr")).to_have_attribute("aria-pressed", "true")
+    page.locator("#reading-both").click()
+    expect(page.locator("h1")).to_contain_text("My route")
+    assert reading(server) == "both"

@@ -105,3 +105,27 @@ def test_options_are_full_width_buttons_that_wrap():
         assert button.layout.width == "100%" and button.layout.min_height == "44px"
         assert "balise-story-option" in button._dom_classes
     assert "white-space: normal" in s._css.value
+
+
+def server_with_steps(seen):
+    """The server as it answers now: also what each earlier choice of the path led to."""
+    plain = server(seen)
+
+    def check(path):
+        result = plain(path)
+        result["steps"] = [{"right": ["c2", "c3"][:n + 1] == path[:n + 1],
+                            "practice": dict(zip(("fr", "en"), SAID[c]))}
+                           for n, c in enumerate(path)]
+        return result
+    return check
+
+
+def test_a_reload_mid_story_shows_what_every_earlier_choice_led_to():
+    seen = []
+    s = Story(PROMPT, STORY, "n1", check=server_with_steps(seen), answer=["c2", "c4"])
+    assert seen == [["c2", "c4"]]               # still asked once, for the whole path
+    way = shown(s._path)
+    # As before the reload: the first choice's outcome under it, the last one as feedback.
+    assert way.index("J'attends") < way.index("Bien, vous attendez.") < way.index("Je cours")
+    assert "✔" in way and "Non." not in way
+    assert "Non." in shown(s._feedback) and s.status == "wrong"
