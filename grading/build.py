@@ -155,7 +155,7 @@ def source_notebook(module: Module, terms: Sequence[glossary.Term] | None = None
             cells.append(scenario_cell(module, cell.metadata.get("balise", {}).get("scenario"),
                                        words))
         elif cell.cell_type == "markdown":
-            cell.source = explained(cell.source, words)
+            cell.source = folded_sources(explained(cell.source, words))
             cells.append(cell)
         else:
             cells.append(cell)
@@ -294,6 +294,17 @@ def explained(markdown: str, words: glossary.FirstUse) -> str:
 
     lines = markdown.split("\n")
     return "\n".join(line if HEADING.match(line) else LANG_SPAN.sub(mark, line) for line in lines)
+
+
+AUTHORED_SOURCE = re.compile(r"(?:<br>\s*)?<small>\s*Source\s*:\s*(.+?)\s*</small>", re.S)
+
+
+def folded_sources(markdown: str) -> str:
+    """An authored "<small>Source : ...</small>" as the small "Source" that unfolds, like the
+    widgets' (:func:`balise.widgets.i18n.source_note`): the text is what she reads."""
+    from balise.widgets.i18n import source_note
+
+    return AUTHORED_SOURCE.sub(lambda m: source_note(html.unescape(m.group(1))), markdown)
 
 
 def listen_cell(text: dict[str, str], n: int) -> nbformat.NotebookNode:

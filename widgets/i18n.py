@@ -162,6 +162,7 @@ BASE_CSS = """.balise-second { color: #4d4d4d; }
 .balise-term-close { min-height: 44px; min-width: 88px; margin-top: 8px; font: inherit;
   color: #fff; background: #0b4f6c; border: 0; border-radius: 6px; }
 @supports not selector(:popover-open) { .balise-term-close { display: none; } }
+.balise-source { margin: 2px 0 12px; }
 .balise-source summary { min-height: 24px; padding: 2px 0; cursor: pointer; font-size: 14px; }
 .balise-source small { display: block; }"""
 

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -59,8 +60,25 @@ def test_unchanged_module_is_not_rebuilt(built_course):
 def test_release_shows_every_source_it_cites(built_course):
     nb = json.loads(release_of(built_course).read_text())
     markdown = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    assert "Source : Code du travail, art. L4141-2" in markdown
-    assert "Source : Code du travail, art. R4541-9" in markdown
+    # Each folded under a small "Source" that unfolds, not written after its sentence.
+    for cited in ("Code du travail, art. L4141-2", "Code du travail, art. R4541-9"):
+        assert re.search(r'<details class="balise-source"><summary>Source</summary><small>'
+                         r'[^<]*' + re.escape(cited), markdown), cited
+    assert "Source :" not in markdown
+
+
+def test_every_authored_source_line_is_folded():
+    from balise.catalogue.modules import load_catalogue
+    from balise.grading.build import source_notebook
+
+    for module in load_catalogue(COURSES).values():
+        authored = nbformat.read(module.notebook, as_version=4)
+        lines = sum(c.source.count("<small>Source") for c in authored.cells
+                    if c.cell_type == "markdown")
+        built = "".join(c.source for c in source_notebook(module).cells
+                        if c.cell_type == "markdown")
+        assert "Source :" not in built, module.id
+        assert built.count('<details class="balise-source">') == lines, module.id
 
 
 # --- read aloud ------------------------------------------------------------------------
