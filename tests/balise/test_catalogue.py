@@ -78,3 +78,27 @@ def test_a_story_check_says_what_each_choice_of_the_path_led_to():
     assert [s["practice"] for s in result["steps"]] == [said[c] for c in story.answer]
     assert all(s["right"] for s in result["steps"]) and result["right"]
 
+
+
+def test_a_wrong_choice_says_why_before_the_practice_and_a_right_one_does_not():
+    from balise.catalogue.kinds import feedback
+
+    choice = load_catalogue(COURSES)["culture"].scenario("s3")
+    why = choice.private["why"]["c"]
+    wrong = feedback(choice, "c")
+    assert not wrong["right"]
+    for lang in ("fr", "en"):
+        assert wrong["practice"][lang] == f"{why[lang]} {choice.practice[lang]}"
+    assert feedback(choice, choice.answer)["practice"] == choice.practice
+    assert "why" not in str(choice.public())
+
+
+def test_a_why_on_the_right_option_is_refused_with_where_and_how(tmp_path):
+    folder = copy_module(tmp_path)
+    text = (folder / "module.yaml").read_text()
+    right = "picture: lift-close.svg}"          # postures s1's right option
+    assert right in text
+    (folder / "module.yaml").write_text(text.replace(
+        right, 'picture: lift-close.svg, why: {fr: "Non.", en: "No."}}', 1))
+    with pytest.raises(BaliseError, match="the right option needs no 'why'"):
+        load_module(folder)

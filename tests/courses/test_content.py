@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from balise.catalogue import rules as content_rules
-from balise.catalogue.modules import load_catalogue
 from balise.catalogue.draw import drawn
+from balise.catalogue.modules import load_catalogue
 from balise.progress import load_routes
 
 REPO = Path(__file__).resolve().parents[2]
@@ -95,6 +95,18 @@ def test_every_question_offers_at_least_two_wrong_options(mid):
     thin = [q.id for q in CATALOGUE[mid].quiz
             if len([o for o in q.options if o["id"] != q.answer]) < 2]
     assert thin == []
+
+
+@pytest.mark.parametrize("mid", MODULES)
+def test_every_wrong_option_of_a_choice_says_why_it_is_wrong(mid):
+    """A wrong pick is explained by what is wrong with it, not only by the practice; the
+    explanation stays with the key, off the page."""
+    for s in CATALOGUE[mid].scenarios:
+        if s.kind != "choice":
+            continue
+        wrong = {o["id"] for o in s.public_data["options"]} - {s.answer}
+        assert set(s.private.get("why", {})) == wrong, (mid, s.id)
+        assert all("why" not in o for o in s.public_data["options"]), (mid, s.id)
 
 
 @pytest.mark.parametrize("mid", MODULES)
