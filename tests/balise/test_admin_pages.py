@@ -219,3 +219,14 @@ def test_a_coordinator_adds_a_team_with_a_trainer_of_its_site(server, store):
     shown = text_of(refused.text)
     assert "Choisissez une activité de ce site" in shown
     assert "Choisissez un formateur ou une formatrice de ce site" in shown
+
+
+def test_the_coordinators_detail_by_person_leads_to_the_people_and_each_to_her_page(server):
+    s = server.session("coordinateur")
+    home = s.get(server.url + "balise/coordinator")
+    link = re.search(r'id="detail-by-person" href="([^"]+)"', home.text).group(1)
+    assert link.endswith("balise/admin/people")
+    people = s.get(server.url + link.lstrip("/"))
+    # Every site's people, each name a link to her page: Lyon's, Marseille's and Lille's.
+    for pid in ("yusuf", "p002", "p003", "p005"):
+        assert f'href="/balise/person/{pid}"' in people.text, pid
