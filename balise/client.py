@@ -25,6 +25,7 @@ from balise.result_view import (
     both_html,
     filled,
     next_link,
+    plain_text,
     render_result,
     say_key,
     tagged_plain,
@@ -307,7 +308,7 @@ class SubmitPanel(w.VBox):
         links = "".join(
             f'<li><a href="#balise-item-{html.escape(item)}">'
             f'{filled("situation_n" if kind == "situation" else "question_n", n=n)}</a> : '
-            f'{both_html(prompt)}</li>' for kind, n, item, prompt in blank)
+            f'{both_html(plain_text(prompt))}</li>' for kind, n, item, prompt in blank)
         left = filled("blanks_left" if len(blank) > 1 else "blank_left", n=len(blank))
         self.warning_text.value = (f'<div role="alert"><p><strong>{left}</strong></p>'
                                    f'<ul>{links}</ul></div>')

@@ -11,6 +11,7 @@ import html
 
 from balise.formats import number_words, percent
 from balise.messages import CATALOGUE, tagged, text
+from balise.widgets.i18n import with_terms
 
 
 def say_key(key: str, **values) -> str:
@@ -40,14 +41,23 @@ def next_link(nxt: dict | None) -> str:
             f'</span><span lang="en"> / {html.escape(title["en"])}</span></a></p>')
 
 
+def plain_text(words: dict) -> dict[str, str]:
+    """A course text without its notes: for a second mention (the question is above)."""
+    return {lang: words[lang] for lang in ("fr", "en")}
+
+
 def both_html(words: dict[str, str]) -> str:
     """A course text in both languages, each tagged so a one-language page can hide the other.
 
-    Said once when both languages write it the same ("Situation 2", "8 questions")."""
+    Said once when both languages write it the same ("Situation 2", "8 questions"). A word
+    the text carries a note for (``words["terms"]``) is a tap that shows what it means."""
+    notes = words.get("terms") or {}
+    said = {lang: with_terms(html.escape(words[lang]), notes.get(lang) or [], lang,
+                             "balise-result-term-") for lang in ("fr", "en")}
     if words["fr"] == words["en"]:
-        return html.escape(words["fr"])
-    return (f'<span lang="fr">{html.escape(words["fr"])}</span>'
-            f'<span lang="en" class="balise-second"><br>{html.escape(words["en"])}</span>')
+        return said["fr"]
+    return (f'<span lang="fr">{said["fr"]}</span>'
+            f'<span lang="en" class="balise-second"><br>{said["en"]}</span>')
 
 
 def filled(key: str, **values) -> str:

@@ -75,6 +75,9 @@ def quiz_cells(module: Module,
     if words:
         # Drawn per attempt: a word still unexplained is explained in each question holding it.
         prompts = words.note_each([q["prompt"] for q in public])
+        # A word first met on a question's options (radio buttons) is explained under it.
+        prompts = [words.also(prompt, q["options"], claim=False)
+                   for q, prompt in zip(public, prompts)]
         public = [{**q, "prompt": prompt} for q, prompt in zip(public, prompts)]
     key = {item.id: item.right_answer for item in module.scenarios}
     key.update({slot: [q.id, q.answer] for slot, q in zip(module.slots, module.quiz)})

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from balise import BaliseError
+from balise.catalogue import glossary
 from balise.catalogue.answer_words import question_answer, scenario_answer
 from balise.catalogue.draw import drawn, name_items
 from balise.catalogue.modules import Module
@@ -190,6 +191,12 @@ class GradingService:
                            else question_answer(item.options, answer)),
                 "correct": item.id in grades and grades[item.id][0] >= grades[item.id][1],
                 "practice": item.practice, "source": item.source})
+        # A word she may not know is explained at its first place here too (the practice
+        # may be the first text of the module to use it): a tap, as on the module page.
+        words = glossary.FirstUse(glossary.glossary_of(module.folder))
+        for entry in items:
+            for field in ("prompt", "answer", "practice"):
+                entry[field] = words.note(entry[field])
         out.update(score=attempt.score, max_score=attempt.max_score, percent=round(percent),
                    passed=percent >= module.pass_mark, questions=items,
                    counts={"scenarios": len(module.scenarios), "questions": len(questions)},

@@ -108,25 +108,39 @@ def term_tap(word_html: str, means: str, lang: str, ident: str) -> str:
             f'popovertargetaction="hide">{close}</button></span>')
 
 
-def with_terms(markup: str, notes: list[dict[str, str]], lang: str) -> str:
+def with_terms(markup: str, notes: list[dict[str, str]], lang: str,
+               place: str = "balise-term-") -> str:
     """``markup`` (HTML) with each noted word, at its first place, a :func:`term_tap`.
 
     ``notes`` are ``[{"word": as written, "means": the definition}]``; a word not
     found is left as it is. The taps' ids come from the text, so a page
-    relabelled in another language keeps them, and two texts never share one.
+    relabelled in another language keeps them, and two texts never share one; a
+    second place showing the same text on the page (the score under the quiz) gives
+    its own ``place`` so no id is used twice.
     """
-    places = []
+    places, after = [], []
     for note in notes:
         match = _found(markup, note["word"])
         if match and all(match.end() <= a or match.start() >= b for a, b, _ in places):
             places.append((match.start(), match.end(), note))
+        elif not match:
+            after.append(note)
+
+    def ident(note) -> str:
+        return place + hashlib.sha256(
+            f"{lang}\n{note['word']}\n{markup}".encode()).hexdigest()[:12]
+
     out, at = [], 0
     for start, end, note in sorted(places, key=lambda p: p[0]):
-        ident = "balise-term-" + hashlib.sha256(
-            f"{lang}\n{note['word']}\n{markup}".encode()).hexdigest()[:12]
-        out += [markup[at:start], term_tap(markup[start:end], note["means"], lang, ident)]
+        out += [markup[at:start], term_tap(markup[start:end], note["means"], lang, ident(note))]
         at = end
-    return "".join(out) + markup[at:]
+    out.append(markup[at:])
+    if after:       # first met on a button or in a list below: said here, as words to know
+        taps = ", ".join(term_tap(html.escape(n["word"]), n["means"], lang, ident(n))
+                         for n in after)
+        said = html.escape(gettext("Word to know", lang)) + (" :" if lang == "fr" else ":")
+        out.append(f' <span class="balise-words-to-know">({said} {taps})</span>')
+    return "".join(out)
 
 
 def source_note(source: str) -> str:

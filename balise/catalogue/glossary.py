@@ -229,12 +229,46 @@ class FirstUse:
         return noted
 
     def scenario(self, public: dict) -> dict:
-        """A scenario's public part with its shown texts noted, in the page's order."""
+        """A scenario's public part with its shown texts noted, in the page's order; a word
+        first met on its buttons or lists (which cannot open a note) is explained under its
+        prompt (:meth:`also`)."""
         out = dict(public)
-        for field in SHOWN_AS_TEXT.get(public.get("kind"), ("prompt",)):
+        shown = SHOWN_AS_TEXT.get(public.get("kind"), ("prompt",))
+        for field in shown:
             value = public.get(field)
             if isinstance(value, list):
                 out[field] = [self.note(item) for item in value]
             elif isinstance(value, dict):
                 out[field] = self.note(value)
+        hidden = [v for k, v in public.items() if k not in shown and k not in ("id", "kind")]
+        if isinstance(out.get("prompt"), dict):
+            out["prompt"] = self.also(out["prompt"], hidden)
         return out
+
+    def also(self, text: dict, elsewhere: Any, claim: bool = True) -> dict:
+        """``text`` noted also with the terms first met in ``elsewhere`` (option buttons,
+        list items: words that cannot be tapped where they stand). The page says them
+        after ``text`` as words to know (:func:`balise.widgets.i18n.with_terms`)."""
+        if not self.terms or not isinstance(text, dict):
+            return text
+        notes = {lang: list((text.get("terms") or {}).get(lang) or []) for lang in LANGS}
+        for lang in LANGS:
+            strings = " \n ".join(_strings(elsewhere, lang))
+            for _, _, term, word in self._hits(strings, lang):
+                if not any(n["word"].lower() == word.lower() for n in notes[lang]):
+                    notes[lang].append({"word": word, "means": term.means[lang]})
+                if claim:
+                    self._seen.add((term.line, lang))
+        notes = {lang: found for lang, found in notes.items() if found}
+        return {**text, "terms": notes} if notes else text
+
+
+def _strings(node: Any, lang: str) -> list[str]:
+    """Every text of ``node`` in ``lang`` (its ``lang`` values, at any depth)."""
+    if isinstance(node, dict):
+        own = [node[lang]] if isinstance(node.get(lang), str) else []
+        return own + [t for key, value in node.items() if key != lang
+                      for t in _strings(value, lang)]
+    if isinstance(node, list):
+        return [t for item in node for t in _strings(item, lang)]
+    return []

@@ -101,4 +101,20 @@ def w(context, msgid, **values) -> Markup:
     return markup(msgid, reading_of(context), **values)
 
 
-GLOBALS = {"w": w, "wd": wd}
+def termed(text: Mapping, lang: str) -> Markup:
+    """One language of a course text, escaped, each word it carries a note for a tap that
+    shows what it means (:func:`balise.widgets.i18n.with_terms`; the page includes
+    ``term_css``)."""
+    from balise.widgets.i18n import with_terms
+
+    notes = (text.get("terms") or {}).get(lang) or []
+    return Markup(with_terms(str(escape(text[lang])), notes, lang))
+
+
+def _term_css() -> Markup:
+    from balise.widgets.i18n import BASE_CSS
+
+    return Markup(BASE_CSS)
+
+
+GLOBALS = {"w": w, "wd": wd, "termed": termed, "term_css": _term_css}

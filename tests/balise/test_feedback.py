@@ -79,6 +79,15 @@ def test_the_score_names_each_item_and_holds_no_key(tried):
     assert all(i["correct"] for i in items if i["id"] != wrong)
 
 
+NOTE = re.compile(r'<span id="balise-(?:result-)?term-\w+" popover="auto" '
+                  r'class="balise-term-note">.*?</button></span>', re.S)
+
+
+def words_shown(page: str) -> str:
+    """The page's words as read, a tapped word once (its explanation, in a popover, left out)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", NOTE.sub("", page))).split())
+
+
 def test_her_feedback_page_is_balises_own(server, tried):
     module, drawn, wrong, _ = tried
     lea = server.session(LEARNER)
@@ -86,10 +95,12 @@ def test_her_feedback_page_is_balises_own(server, tried):
     assert r.status_code == 200
     text = html.unescape(r.text)
     no_key_in(text, module, drawn)
+    said = words_shown(r.text)
     for qid in drawn:
-        assert module.question(qid).prompt["fr"] in text
+        assert module.question(qid).prompt["fr"] in said
     for s in module.scenarios:
-        assert s.prompt["fr"] in text
+        assert s.prompt["fr"] in said
+    assert 'class="balise-term"' in r.text          # "quai" in situation 1, tapped
     assert text.count("✘ Question") + text.count("✘ Situation") == 1 and "Votre réponse" in text
     assert f"{len(drawn)} questions + {len(module.scenarios)} situations" in text
     landing = html.unescape(lea.get(server.url + "balise/learner").text)
@@ -115,3 +126,21 @@ def test_another_learners_attempt_id_is_page_not_found(server, tried):
 def test_a_module_never_tried_is_page_not_found(server):
     r = server.session(LEARNER).get(server.url + "balise/feedback/screen-work")
     assert r.status_code == 404 and "Page introuvable" in r.text
+
+
+def test_a_word_she_may_not_know_is_explained_once_in_her_result(tried):
+    """The score and her feedback page explain each glossary word at its first place there:
+    the practice may be the first text of the module to use it."""
+    from balise.catalogue import glossary
+
+    module, _, _, result = tried
+    terms = glossary.glossary_of(module.folder)
+    for lang in ("fr", "en"):
+        texts = [item[field] for item in result["questions"]
+                 for field in ("prompt", "answer", "practice")]
+        used = glossary.used(terms, [t[lang] for t in texts], lang)
+        noted = [n["word"].lower() for t in texts for n in (t.get("terms") or {}).get(lang, [])]
+        named = {t.line for t in terms for word in noted
+                 if any(word == form.lower() for form in t.words[lang])}
+        assert used and used == named, lang
+        assert len(noted) == len(set(noted)), lang              # once each

@@ -66,3 +66,30 @@ def test_the_way_back_stays_on_this_server(server, back):
         assert r.url.startswith(server.url), r.url
     finally:
         choose(server, s, "both")
+
+
+def test_her_feedback_page_follows_her_choice_too(server):
+    """yusuf's demo attempt at culture: the page's words and the course's texts alike."""
+    from pathlib import Path
+
+    from balise.catalogue.modules import load_catalogue
+
+    module = load_catalogue(Path(__file__).resolve().parents[2] / "courses")["culture"]
+    english = [s.prompt["en"] for s in module.scenarios]
+    s = server.session("yusuf")
+    try:
+        choose(server, s, "fr", "/balise/feedback/culture")
+        r = s.get(server.url + "balise/feedback/culture")
+        assert r.status_code == 200
+        text = visible_words(r.text)
+        assert "Votre note" in text and "Your score" not in text
+        assert module.scenarios[0].prompt["fr"] in text
+        assert not [e for e in english if e in text]
+        choose(server, s, "en")
+        text = visible_words(s.get(server.url + "balise/feedback/culture").text)
+        assert "Your score" in text and module.scenarios[0].prompt["en"] in text
+        assert module.scenarios[0].prompt["fr"] not in text
+    finally:
+        choose(server, s, "both")
+    text = visible_words(s.get(server.url + "balise/feedback/culture").text)
+    assert module.scenarios[0].prompt["fr"] in text and module.scenarios[0].prompt["en"] in text

@@ -109,6 +109,50 @@ def test_a_term_is_explained_once_before_the_quiz(mid):
     assert not in_quiz & set(before)
 
 
+@pytest.mark.parametrize("mid", sorted(CATALOGUE))
+def test_every_term_a_page_shows_is_explained_on_it_even_one_first_met_on_a_button(mid):
+    """A word on an option button, a radio label or a hazard's list cannot open its note
+    where it stands: the prompt above says it as a word to know."""
+    by_term = {w: t.name for t in TERMS for w in french_words(t)}
+    here = {by_term[word] for _, word in explained(mid) if word in by_term}
+    lines = glossary.used(TERMS, page_texts_before_answering(mid))
+    shown = {t.name for t in TERMS if t.line in lines}
+    assert shown - here == set(), mid
+
+
+AFTER_ANSWERING = ("practice", "consequence", "why", "title")
+
+
+def page_texts_before_answering(mid: str) -> list[str]:
+    """Every French text the module page shows before she answers: module.yaml's, but a
+    practice, a story's consequence, a wrong option's why (feedback, explained in her
+    result: tests/balise/test_feedback.py), and the notebook's text cells."""
+    def french(node) -> list[str]:
+        if isinstance(node, dict):
+            own = [node["fr"]] if isinstance(node.get("fr"), str) else []
+            return own + [t for key, value in node.items()
+                          if key != "fr" and key not in AFTER_ANSWERING for t in french(value)]
+        if isinstance(node, list):
+            return [t for item in node for t in french(item)]
+        return []
+
+    module = CATALOGUE[mid]
+    data = yaml.safe_load((module.folder / "module.yaml").read_text(encoding="utf-8"))
+    texts = french(data)
+    for part, source in built(mid):
+        if part == "text":
+            texts.append(html.unescape(re.sub(r"<[^>]+>", " ", source)))
+    return texts
+
+
+def test_a_word_first_met_on_the_options_is_said_under_the_prompt():
+    quiz = next(source for part, source in built("ppe") if part == "quiz")
+    q2 = next(q for literal in data_of(quiz) if isinstance(literal, list)
+              for q in literal if isinstance(q, dict) and q.get("id") == "q2")
+    assert "extincteur" not in q2["prompt"]["fr"]
+    assert "extincteur" in [n["word"] for n in q2["prompt"]["terms"]["fr"]]
+
+
 def test_the_warehouse_explains_cariste_in_its_introduction_not_later():
     parts = built("warehouse")
     intro = parts[1][1]

@@ -69,9 +69,15 @@ def test_a_note_is_escaped_and_never_found_inside_markup():
     assert markup.startswith('<p lang="fr">&lt;b&gt;<button')
 
 
-def test_a_word_not_in_the_text_changes_nothing():
+def test_a_word_noted_but_not_in_the_text_is_said_after_it_as_a_word_to_know():
+    """The build notes so a word first met on a button or a list (which cannot open a note)
+    below the prompt: the prompt keeps its words and says the word after them."""
     text = {"fr": "Un quai", "en": "A dock", "terms": {"fr": [{"word": "rayonnage", "means": "x"}]}}
-    assert rich(text) == rich({"fr": "Un quai", "en": "A dock"})
+    shown = rich(text)
+    assert shown.startswith('<p lang="fr">Un quai <span class="balise-words-to-know">'
+                            '(Mot à connaître : ')
+    assert taps(shown) and taps(shown)[0][0] == "rayonnage"
+    assert shown.endswith(rich({"fr": "Un quai", "en": "A dock"}).split("</p>", 1)[1])
 
 
 def test_the_same_word_in_both_languages_is_said_once():
