@@ -170,7 +170,8 @@ def serve(args) -> None:
 
         catalogue = load_catalogue(balise.courses_path)
         routes = load_routes(balise.courses_path / "routes.yaml", set(catalogue))
-        added = seed_group(store, balise.gradebook_url, catalogue, routes)
+        added = seed_group(store, balise.gradebook_url, catalogue, routes,
+                           archive=balise.data_path / "attempts")
         print(f"Demo data added: {len(demo.PEOPLE) + added} people on 3 sites, a year of "
               "events; sign in with the accounts below.", flush=True)
     store.dispose()

@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 import random
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
 from balise.demo.accounts import ACTOR, PEOPLE, SITE
+from balise.grading.submissions import keep_answers
 from balise.passwords import hash_password
 from balise.store import admin
 from balise.store.models import Attempt, Store
@@ -80,9 +82,23 @@ def _grade(gradebook, module, learner: str, when: datetime, right: set[str]) -> 
     gradebook.db.commit()
 
 
+def answered(module, learner: str, right: set[str]) -> dict:
+    """The answers of a demo first attempt whose items ``right`` (grade names) were right."""
+    from balise.catalogue.draw import slot_questions
+
+    slots = slot_questions(module, learner, 1)
+    out = {s.id: s.right_answer for s in module.scenarios if s.id in right}
+    out.update({slots[n]: module.question(slots[n]).answer for n in right if n in slots})
+    return out
+
+
 def seed_group(store: Store, gradebook_url: str, catalogue: dict, routes: list,
-               today: date | None = None) -> int:
-    """Add the group to a store holding only the named demo accounts; the people added."""
+               today: date | None = None, archive: Path | None = None) -> int:
+    """Add the group to a store holding only the named demo accounts; the people added.
+
+    With ``archive`` (the data folder's ``attempts``), each demo attempt keeps the
+    answers it was graded on, as a real one does, so her feedback page shows her
+    answer beside each item: the right one where the item is right, none where wrong."""
     from nbgrader.api import Gradebook
 
     from balise.grading.coursedir import COURSE_ID, ensure_tools_on_path
@@ -143,6 +159,9 @@ def seed_group(store: Store, gradebook_url: str, catalogue: dict, routes: list,
                           number=1, status="graded", submitted_at=when, graded_at=when,
                           score=float(len(items) - len(wrong)), max_score=float(len(items)),
                           details=json.dumps({i: [float(i not in wrong), 1.0] for i in items})))
+            if archive is not None:
+                keep_answers(archive, f"demo-{pid}-{module.id}-1", pid, module.id,
+                             answered(module, pid, set(items) - wrong))
             return 100 * (len(items) - len(wrong)) / len(items) >= module.pass_mark
 
         # yusuf (the named dock learner) has passed all his route but postures.

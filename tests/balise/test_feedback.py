@@ -144,3 +144,14 @@ def test_a_word_she_may_not_know_is_explained_once_in_her_result(tried):
                  if any(word == form.lower() for form in t.words[lang])}
         assert used and used == named, lang
         assert len(noted) == len(set(noted)), lang              # once each
+
+
+def test_a_demo_attempt_shows_the_answers_it_was_graded_on(server):
+    """yusuf's seeded culture attempt, every item right: each says what he answered."""
+    module = load_catalogue(REPO / "courses")["culture"]
+    r = server.session("yusuf").get(server.url + "balise/feedback/culture")
+    said = words_shown(r.text)
+    assert r.status_code == 200 and "Pas de réponse" not in said
+    choice = module.scenario("s3")
+    right = next(o for o in choice.public_data["options"] if o["id"] == choice.answer)
+    assert right["fr"] in said
