@@ -1,5 +1,6 @@
 """The running server: sign-in, roles, what nobody can fetch, and who can submit."""
 
+import gzip
 import html
 import re
 import time
@@ -231,3 +232,17 @@ def test_logs_hold_no_token_secret_or_password(server):
     assert not re.search(r"token=(?!\[secret\])", log.replace("xsrf", "")), log[-2000:]
     assert secret(server).hex() not in log
     assert log.count("demo-lea") == 1              # the demo banner, never a request line
+
+
+def test_module_pages_scripts_and_page_come_compressed(server):
+    """A phone's first open moves about a fifth of the bytes (issue 18, item 2)."""
+    s = server.session("amina")
+    page = s.get(server.url + "voila/render/postures/postures.ipynb",
+                 headers={"Accept-Encoding": "gzip"}, stream=True)
+    assert page.headers.get("Content-Encoding") == "gzip"
+    page.close()
+    script = s.get(server.url + "voila/static/voila.js", headers={"Accept-Encoding": "gzip"},
+                   stream=True)
+    assert script.status_code == 200 and script.headers.get("Content-Encoding") == "gzip"
+    raw = script.raw.read()
+    assert len(raw) < 0.5 * len(gzip.decompress(raw))
