@@ -53,7 +53,10 @@ class KernelAPIHandler(JupyterHandler):
             self.reply(401, {"error": both("sign_in_again")})
             return None
         person = self.balise.store.person(identity.learner)
-        if person is None or person.role != "learner" or module != identity.module:
+        # An archived learner (placement ended) hands in nothing more, even from a page
+        # she had open.
+        if person is None or person.role != "learner" or person.ended_on is not None \
+                or module != identity.module:
             self.log.warning("Refused kernel call: token for %s/%s, request for %r",
                              identity.learner, identity.module, module)
             self.reply(403, {"error": both("not_you")})

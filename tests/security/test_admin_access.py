@@ -13,7 +13,7 @@ import pytest
 from balise.store import admin
 from balise.store.models import Store
 
-from probe import bilingual, refused, unchanged
+from probe import api, bilingual, refused, submission, token, unchanged
 
 pytestmark = pytest.mark.slow
 
@@ -199,3 +199,20 @@ def test_script_in_names_is_shown_as_text_everywhere(server, store):
             assert payload not in r.text, (path, payload)
         assert "&lt;script&gt;" in r.text or "&lt;img" in r.text or "&#34;&gt;&lt;svg" \
             in r.text or "&#34;&gt;" in r.text, path
+
+
+def test_an_archived_learner_hands_in_nothing_from_a_page_she_had_open(server, store):
+    """Her placement ended while her module page was open: its token, still signed and in
+    time, saves no answer and submits nothing."""
+    pid = admin.add_person(store, "test", {
+        "name": f"Partie {uuid.uuid4().hex[:6]}", "role": "learner",
+        "site_id": "lyon-logistique", "route": "logistics",
+        "placement_start": date.today().isoformat()}, ROUTES)
+    held = token(server, pid, "postures")
+    admin.end_placement(store, "test", pid)
+    with unchanged(server):
+        answer = api(server, "balise/api/answer", held, {"module": "postures", "item": "s1",
+                                                         "answer": "b"})
+        handed = api(server, "balise/api/submit", held, submission(learner=pid))
+    for r in (answer, handed):
+        refused(r, 403)
