@@ -230,3 +230,22 @@ def test_the_coordinators_detail_by_person_leads_to_the_people_and_each_to_her_p
     # Every site's people, each name a link to her page: Lyon's, Marseille's and Lille's.
     for pid in ("yusuf", "p002", "p003", "p005"):
         assert f'href="/balise/person/{pid}"' in people.text, pid
+
+
+def test_an_archived_learner_leaves_the_coordinators_figures(server, store):
+    """The coordinator's table of routes by site counts the learners whose placement goes on."""
+    uid = uuid.uuid4().hex[:6]
+    site = admin.add_site(store, "test", {"name": f"Site des chiffres {uid}",
+                                          "activities": ["logistics"]})
+    first, second = (learner_of(store, site=site) for _ in range(2))
+    s = server.session("coordinateur")
+
+    def learners() -> int:
+        page = text_of(s.get(server.url + "balise/coordinator").text)
+        return int(re.search(rf"Site des chiffres {uid} (\d+)", page).group(1))
+
+    assert learners() == 2
+    admin.end_placement(store, "test", first)
+    assert learners() == 1
+    admin.bring_back(store, "test", first)
+    assert learners() == 2 and second
