@@ -45,9 +45,9 @@ def cohort_of(starts: pd.Series) -> pd.Series:
     return label.where(when.notna(), UNKNOWN)
 
 
-def certification_shares(people: pd.DataFrame, cert: pd.DataFrame, by: str, today: date,
-                         overdue_days: int = OVERDUE_DAYS) -> pd.DataFrame:
-    """Per site, activity or cohort: learners, certified, expiring, overdue.
+def learner_certification(people: pd.DataFrame, cert: pd.DataFrame, today: date,
+                          overdue_days: int = OVERDUE_DAYS) -> pd.DataFrame:
+    """One row per current learner: where her certification stands on ``today``.
 
     Who counts: people whose role is ``learner``, not archived (see
     :func:`balise.progress.tables.current`) and whose placement has not ended
@@ -55,21 +55,18 @@ def certification_shares(people: pd.DataFrame, cert: pd.DataFrame, by: str, toda
 
     - *certified*: every route of her job certified in ``cert`` and still valid
       on ``today`` (``valid_until`` is the earliest expiry of its modules);
-    - *expiring_30*, *expiring_60*: certified, and ``valid_until`` within 30
+    - *expiring_30*, *expiring_60*: certified, and ``until`` within 30
       (resp. 60) days of ``today``; the 60 includes the 30, so a refresher can
       be planned a month ahead of the urgent ones;
-    - *overdue*: not certified when she should be: a certification that has
-      lapsed (``valid_until`` before ``today``), or a placement started more
-      than ``overdue_days`` (90) days ago without one. A learner with no route
+    - *lapsed*: a certification that has lapsed (``until`` before ``today``);
+    - *overdue*: not certified when she should be: lapsed, or a placement started
+      more than ``overdue_days`` (90) days ago without one. A learner with no route
       for her job, or no start date, is not overdue: nobody can say by when.
-    - *in_training*: the rest, neither certified nor overdue.
 
-    ``certified_share`` and ``overdue_share`` are fractions of the learners.
-    ``by`` is ``"site"``, ``"activity"`` or ``"cohort"`` (the quarter of the
-    placement start, see :func:`cohort_of`); the group column takes that name.
+    Columns: id, name, site_id, activity, cohort, placement_start, has_route, certified,
+    until, lapsed, expiring_30, expiring_60, overdue. :func:`certification_shares`
+    counts these; the lists of names (:mod:`balise.progress.expiry`) show them.
     """
-    if by not in GROUPINGS:
-        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
     learners = current(people)
     learners = learners[learners.role == "learner"] if "role" in learners else learners
     if "placement_end" in learners:
@@ -82,8 +79,9 @@ def certification_shares(people: pd.DataFrame, cert: pd.DataFrame, by: str, toda
     per = (cert.assign(holds=holds, until=until, lapsed=until < now)
            .groupby("learner").agg(holds=("holds", "all"), until=("until", "min"),
                                    lapsed=("lapsed", "any")))
-    frame = learners[["id", "placement_start", GROUPINGS[by]]].merge(
-        per, left_on="id", right_index=True, how="left")
+    keep = [c for c in ("id", "name", "site_id", "activity", "cohort", "placement_start")
+            if c in learners]
+    frame = learners[keep].merge(per, left_on="id", right_index=True, how="left")
     frame["has_route"] = frame.holds.notna()
     frame["certified"] = frame.holds.fillna(False).astype(bool)
     frame["lapsed"] = frame.lapsed.fillna(False).astype(bool)
@@ -93,6 +91,23 @@ def certification_shares(people: pd.DataFrame, cert: pd.DataFrame, by: str, toda
     started = pd.to_datetime(frame.placement_start)
     late = frame.has_route & (started <= now - timedelta(days=overdue_days))
     frame["overdue"] = ~frame.certified & (frame.lapsed | late)
+    return frame.drop(columns="holds").reset_index(drop=True)
+
+
+def certification_shares(people: pd.DataFrame, cert: pd.DataFrame, by: str, today: date,
+                         overdue_days: int = OVERDUE_DAYS) -> pd.DataFrame:
+    """Per site, activity or cohort: learners, certified, expiring, overdue: the counts of
+    :func:`learner_certification` (who counts, and what each word means, is said there).
+
+    - *in_training*: the rest, neither certified nor overdue.
+
+    ``certified_share`` and ``overdue_share`` are fractions of the learners.
+    ``by`` is ``"site"``, ``"activity"`` or ``"cohort"`` (the quarter of the
+    placement start, see :func:`cohort_of`); the group column takes that name.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
+    frame = learner_certification(people, cert, today, overdue_days)
     frame[by] = frame[GROUPINGS[by]].fillna(UNKNOWN).astype(str)
     out = (frame.groupby(by).agg(learners=("id", "size"), certified=("certified", "sum"),
                                  expiring_30=("expiring_30", "sum"),

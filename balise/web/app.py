@@ -18,6 +18,7 @@ from balise.web.admin_sites import SiteFormHandler, SitesHandler
 from balise.web.admin_teams import TeamFormHandler, TeamsHandler
 from balise.web.browser_errors import browser_errors
 from balise.web.dashboard import DashboardHandler
+from balise.web.expiring import ExpiringHandler
 from balise.web.feedback import FeedbackHandler, TrainerFeedbackHandler
 from balise.web.files import release_files_route
 from balise.web.kernels import PageKernelShutdownHandler
@@ -94,6 +95,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/trainer/validation", ValidationHandler),
             (r"/balise/coordinator", CoordinatorHandler),
             (r"/balise/dashboard", DashboardHandler),
+            (r"/balise/expiring", ExpiringHandler),
             (r"/balise/admin/sites", SitesHandler),
             (r"/balise/admin/sites/new", SiteFormHandler),
             (r"/balise/admin/sites/([^/]{1,40})", SiteFormHandler),
