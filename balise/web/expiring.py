@@ -10,11 +10,21 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+
 from balise.formats import date_words
 from balise.messages import CATALOGUE
 from balise.progress.expiry import LISTS, who_expires
 from balise.progress.indicators import learner_certification
+from balise.web import exports
+from balise.web.exports import Column
 from balise.web.pages import Page, require
+from balise.words import word
+
+BAD_FORMAT = word("Unknown file format: choose csv or xlsx.")
+DOWNLOAD = [Column("list", "Liste", "List"), Column("name", "Nom", "Name"),
+            Column("site", "Site", "Site"), Column("what", "Quoi", "What"),
+            Column("on", "Date", "Date")]
 
 HEADINGS = {"expired": "Expired: to take again now",
             "within_30": "Expires within 30 days",
@@ -52,6 +62,21 @@ class ExpiringHandler(Page):
             return {"id": row.learner, "name": row.name, "kind": row.kind, "what": what,
                     "site": site_names.get(row.site_id, ""), "on": date_words(row.on)}
 
+        fmt = self.get_argument("format", None)
+        if fmt is not None:
+            if fmt not in exports.FORMATS:
+                self.set_status(400)
+                return self.show("message.html", title=BAD_FORMAT)
+            lang = exports.language_of(self.reading())
+            rows = [entry(r) for r in found.itertuples()]
+            table = pd.DataFrame({
+                "list": [word(HEADINGS[r.list])[lang] for r in found.itertuples()],
+                "name": [e["name"] for e in rows], "site": [e["site"] for e in rows],
+                "what": [(word("Certificate: {route}", route=e["what"][lang])[lang]
+                          if e["kind"] == "certificate" else e["what"][lang]) for e in rows],
+                "on": list(found["on"])})
+            return exports.send(self, exports.shaped(table, DOWNLOAD, lang), "expiring", fmt,
+                                lang)
         lists = []
         for name in LISTS:
             rows = found[found.list == name]

@@ -64,3 +64,38 @@ def test_each_name_links_to_her_page(server):
     assert first
     r = s.get(server.url + first.group(1).lstrip("/"))
     assert r.status_code == 200 and html.unescape(first.group(2)) in html.unescape(r.text)
+
+
+def test_the_lists_download_as_xlsx_with_the_names_the_page_shows(server):
+    import io
+
+    import openpyxl
+
+    s = server.session("coordinateur")
+    page = s.get(server.url + "balise/expiring", params={"site": "lyon-logistique"}).text
+    shown = [html.unescape(n) for n in re.findall(
+        r'<a href="[^"]*balise/person/[^"]+">([^<]+)</a>', page)]
+    r = s.get(server.url + "balise/expiring", params={"site": "lyon-logistique",
+                                                        "format": "xlsx"})
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    assert [c.value for c in ws[1]] == ["Liste", "Nom", "Site", "Quoi", "Date"]
+    names = [row[1].value for row in ws.iter_rows(min_row=2)]
+    assert names == shown and names
+    assert {row[2].value for row in ws.iter_rows(min_row=2)} == {"Lyon — plateforme logistique"}
+
+
+def test_the_trainers_download_holds_her_site_only(server):
+    r = server.session("formatrice").get(server.url + "balise/expiring",
+                                         params={"format": "csv", "site": "marseille-chantier"})
+    assert r.status_code == 200
+    text = r.content.decode("utf-8")
+    assert "Marseille" not in text and "Lille" not in text
+
+
+@pytest.mark.parametrize("who,status", [("amina", 403), ("coordinateur", 400)])
+def test_a_download_refused_says_so_in_words(server, who, status):
+    r = server.session(who).get(server.url + "balise/expiring", params={"format": "pdf"})
+    assert r.status_code == status and "Traceback" not in r.text
+    if status == 400:
+        assert "Format de fichier inconnu" in html.unescape(r.text)
