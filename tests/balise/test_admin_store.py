@@ -243,3 +243,28 @@ def test_the_migration_carries_sites_teams_and_trainers_over(tmp_path):
         assert s.get(Person, "loin").trainer_id is None
         assert s.get(Person, "amina").ended_on is None
     store.dispose()
+
+
+@pytest.mark.slow
+def test_the_administration_works_the_same_on_postgresql(postgres):
+    """Migration 0004 and the store functions on PostgreSQL: a site, a team, a person, an end,
+    and a form posted twice adding once."""
+    store = Store(postgres.create_db("admin_store"))
+    try:
+        site = lyon(store)
+        team = admin.add_team(store, "coord", {"site_id": site, "name": "Quai",
+                                               "activity": "logistics"})
+        key = "p" * 32
+        pid = learner(store, site, team_id=team)
+        again = admin.add_person(store, "coord", {
+            "name": "Omar Kaya", "role": "learner", "site_id": site, "route": "logistics",
+            "placement_start": "2026-09-01"}, ROUTES, form_key=key)
+        assert admin.add_person(store, "coord", {"name": "Omar Kaya", "role": "learner",
+                                                 "site_id": site, "route": "logistics",
+                                                 "placement_start": "2026-09-01"},
+                                ROUTES, form_key=key) == again
+        assert admin.end_placement(store, "coord", pid) and store.person(pid).archived
+        assert [e.kind for e in admin.trail(store)] == [
+            "person.end", "person.add", "person.add", "team.add", "site.add"]
+    finally:
+        store.dispose()
