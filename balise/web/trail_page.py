@@ -20,7 +20,7 @@ from balise.store.programme import Team
 from balise.web.admin_forms import ACTIVITY_WORDS, LANGUAGE_WORDS, ROLE_WORDS, AdminPage
 from balise.web.admin_people import fold
 from balise.web.pages import require
-from balise.words import N_
+from balise.words import N_, word
 
 PAGE = 100
 KINDS = {"person.add": N_("Person added"), "person.edit": N_("Person changed"),
@@ -34,6 +34,12 @@ FIELDS = {"name": N_("Name"), "address": N_("Address"), "activities": N_("Activi
           "placement_start": N_("Placement start"), "placement_end": N_("Planned end"),
           "trainer_id": N_("Trainer"), "ended_on": N_("Last day")}
 DAYS = ("placement_start", "placement_end", "ended_on")
+DEMO = "demo"        # who the demo seeder writes as (balise.demo.accounts.ACTOR)
+
+
+def in_form_order(item: tuple) -> int:
+    """Changes listed as the forms show their fields (name first), not as JSON sorts them."""
+    return list(FIELDS).index(item[0]) if item[0] in FIELDS else len(FIELDS)
 
 
 class TrailHandler(AdminPage):
@@ -72,7 +78,8 @@ class TrailHandler(AdminPage):
         at = entry.at.replace(tzinfo=timezone.utc).astimezone()      # stored in UTC
         return {"at": date_time(at.replace(tzinfo=None)), "kind": KINDS.get(entry.kind),
                 "raw_kind": entry.kind,
-                "who": names["people"].get(entry.actor_id, entry.actor_id),
+                "who": names["people"].get(entry.actor_id) or (
+                    word("the demo data") if entry.actor_id == DEMO else entry.actor_id),
                 "person": entry.person_id,
                 "person_name": names["people"].get(entry.person_id, entry.person_id),
                 "site": names["sites"].get(entry.site_id, entry.site_id),
@@ -80,7 +87,7 @@ class TrailHandler(AdminPage):
                 "changes": [{"field": FIELDS.get(field, field),
                              "before": self.said(field, pair[0], names),
                              "after": self.said(field, pair[1], names)}
-                            for field, pair in changes.items()
+                            for field, pair in sorted(changes.items(), key=in_form_order)
                             if isinstance(pair, list) and len(pair) == 2]}
 
     def said(self, field: str, value, names):
