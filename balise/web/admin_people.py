@@ -86,10 +86,13 @@ class PersonFormHandler(AdminPage):
     def render(self, person: Person | None, values: dict, errors: dict | None = None,
                status: int | None = None) -> None:
         sites = self.sites()
-        ids = [s.id for s in sites]
         names = {s.id: s.name for s in sites}
+        # Changing her: the teams and trainers of her site. Adding: every site's, so that
+        # choosing a site never leaves a list of another's (the check refuses a mismatch).
+        ids = ([values["site_id"]] if person is not None and values.get("site_id") in names
+               else list(names))
         teams = self.teams(ids)
-        one_site = len(sites) == 1
+        one_site = len(ids) == 1
         self.set_status(status or (400 if errors else 200))
         self.show("admin_people.html", mode="form", person=person, values=values,
                   errors=errors or {}, labels=LABELS, form_key=self.form_key(),
@@ -117,7 +120,8 @@ class PersonFormHandler(AdminPage):
             values = admin.person_row(person, self.routes)
         else:
             values = {k: "" for k in admin.PERSON_FIELDS}
-            values.update(role="learner", language="fr", site_id=self.current_user.site or "",
+            values.update(role="learner", language="fr",
+                          site_id="" if self.coordinator else self.current_user.site or "",
                           team_id=self.get_argument("team", ""))
         self.render(person, {k: (v.isoformat() if isinstance(v, date) else v or "")
                              for k, v in values.items()})
