@@ -18,10 +18,30 @@ import pandas as pd
 from balise import formats
 from balise.progress import charts
 from balise.progress import indicators as ind
+from balise.web import exports
+from balise.web.exports import Column
 from balise.web.pages import Page, require
 from balise.words import word
 
 BAD_GROUPING = word("Unknown grouping: choose site, activity or cohort.")
+BAD_DOWNLOAD = word("Unknown table or file format: use the page's download links.")
+# The downloads' columns: the figures' own names, each headed in the reader's language.
+HEADERS = {
+    "group": ("Groupe", "Group"), "site": ("Site", "Site"), "site_id": ("Site", "Site"),
+    "activity": ("Activité", "Activity"), "month": ("Mois", "Month"),
+    "learners": ("Personnes", "Learners"), "certified": ("Certifiés", "Certified"),
+    "certified_share": ("Part certifiée", "Share certified"),
+    "expiring_30": ("Expirent sous 30 jours", "Expiring within 30 days"),
+    "expiring_60": ("Expirent sous 60 jours", "Expiring within 60 days"),
+    "overdue": ("En retard", "Overdue"), "overdue_share": ("Part en retard", "Share overdue"),
+    "in_training": ("En formation", "In training"),
+    "expected": ("Équipes attendues", "Teams expected"), "held": ("Tenus", "Held"),
+    "rate": ("Taux de réalisation", "Achievement rate"),
+    "warm_ups": ("Échauffements", "Warm-ups"), "teams": ("Équipes", "Teams"),
+    "visits": ("Visites", "Visits"), "with_module": ("Avec un module", "With a module"),
+    "lost_time": ("Accidents avec arrêt", "Lost-time accidents"),
+    "days_lost": ("Jours perdus", "Days lost"), "hours": ("Heures travaillées", "Hours worked"),
+    "tf": ("TF", "TF"), "tg": ("TG", "TG")}
 GROUPINGS = {"site": ("Site", "Site"), "activity": ("Activité", "Activity"),
              "cohort": ("Cohorte (trimestre d'entrée)", "Cohort (quarter of start)")}
 ACTIVITY_NAMES = {"logistics": "Logistique / Logistics", "construction": "BTP / Construction",
@@ -33,9 +53,24 @@ ALL = "Tous les sites / All sites"
 
 @dataclass
 class Table:
+    """A table of the page: its HTML, and the same figures untouched for its download
+    (``data``: a frame whose columns are keys of ``HEADERS``, a site as its name)."""
+
     id: str
     title: tuple[str, str]
     html: str
+    data: pd.DataFrame | None = None
+
+    def columns(self) -> list[Column]:
+        return [Column(key, *HEADERS[key]) for key in self.data.columns]
+
+
+def named(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """A figures frame for download: the site's name instead of its id, months in order."""
+    out = frame.copy()
+    if "site_id" in out:
+        out["site_id"] = out.site_id.map(lambda v: names.get(v, v))
+    return out.sort_values([c for c in ("month", "site_id") if c in out]).reset_index(drop=True)
 
 
 @dataclass
@@ -124,7 +159,9 @@ def certification_section(people, cert, by, today, names) -> Section:
         [charts.certification_bars(shares, by, " / ".join(title), "chart-certification",
                                    names)],
         [Table("table-certification", (f"Chiffres par {label[0].lower()}",
-                                        f"Figures by {label[1].lower()}"), html_table(shown))])
+                                        f"Figures by {label[1].lower()}"), html_table(shown),
+               shares.assign(**{by: shares[by].map(lambda g: names.get(g, g))})
+               .rename(columns={by: "site" if by == "site" else "group"}))])
 
 
 def quarter_hour_section(teams, quarter_hours, months, names) -> Section:
@@ -139,7 +176,8 @@ def quarter_hour_section(teams, quarter_hours, months, names) -> Section:
          "Teams that held it / teams expected, each month."),
         [charts.quarter_hour_bars(overall, " / ".join(title), "chart-quarter-hour")],
         [Table("table-quarter-hour", ("Par site et par mois", "By site and month"),
-               html_table(by_month(rate, months, quarter_hour_cell, names, total)))])
+               html_table(by_month(rate, months, quarter_hour_cell, names, total)),
+               named(rate, names))])
 
 
 def warm_ups_section(teams, warm_ups, months, names) -> Section:
@@ -150,7 +188,7 @@ def warm_ups_section(teams, warm_ups, months, names) -> Section:
          "Warm-ups held (number of teams), by month."), [],
         [Table("table-warm-ups", ("Échauffements par site", "Warm-ups by site"),
                html_table(by_month(warm, months, lambda r: f"{int(r.warm_ups)} ({int(r.teams)})",
-                                   names)))])
+                                   names)), named(warm, names))])
 
 
 def visits_section(visits, months, names) -> Section:
@@ -162,7 +200,7 @@ def visits_section(visits, months, names) -> Section:
         [Table("table-visits", ("Visites par site", "Visits by site"),
                html_table(by_month(seen, months,
                                    lambda r: f"{int(r.visits)} ({int(r.with_module)})",
-                                   names)))])
+                                   names)), named(seen, names))])
 
 
 def rates_section(accidents, hours, months, names) -> Section:
@@ -179,7 +217,7 @@ def rates_section(accidents, hours, months, names) -> Section:
                                        f"chart-{key}", names))
         tables.append(Table(f"table-{key}", by_title,
                             html_table(by_month(monthly, months, lambda r: decimal(r[key]),
-                                                names, total))))
+                                                names, total)), named(monthly, names)))
     for by, label, labels in [("site_id", ("Site", "Site"), names),
                               ("activity", ("Activité", "Activity"), ACTIVITY_NAMES)]:
         rates = ind.frequency_rate(accidents, hours, [by]).merge(
@@ -191,7 +229,9 @@ def rates_section(accidents, hours, months, names) -> Section:
                                 "Accidents avec arrêt / Lost-time accidents": rates.lost_time,
                                 "Jours perdus / Days lost": rates.days_lost,
                                 "Heures travaillées / Hours worked": rates.hours.map(thousands),
-                                "TF": rates.tf.map(decimal), "TG": rates.tg.map(decimal)}))))
+                                "TF": rates.tf.map(decimal), "TG": rates.tg.map(decimal)})),
+                            rates[[by, "lost_time", "days_lost", "hours", "tf", "tg"]].assign(
+                                **{by: rates[by].map(lambda v: labels.get(v, v))})))
     million, thousand = formats.number_words(1_000_000), formats.number_words(1_000)
     return Section(
         "rates", ("Accidents : TF et TG", "Accidents: frequency and severity rates"),
@@ -234,6 +274,16 @@ class DashboardHandler(Page):
             return self.show("message.html", title=BAD_GROUPING)
         today = date.today()
         sections = await asyncio.to_thread(sections_for, self.balise, by, today)
+        fmt, wanted = self.get_argument("format", None), self.get_argument("table", None)
+        if fmt is not None or wanted is not None:
+            table = next((t for s in sections for t in s.tables
+                          if t.id == wanted and t.data is not None), None)
+            if table is None or fmt not in exports.FORMATS:
+                self.set_status(400)
+                return self.show("message.html", title=BAD_DOWNLOAD)
+            lang = exports.language_of(self.reading())
+            return exports.send(self, exports.shaped(table.data, table.columns(), lang),
+                                f"{table.id.removeprefix('table-')}-{by}", fmt, lang)
         months = ind.last_months(today)
         self.show("dashboard.html", sections=sections, by=by, groupings=GROUPINGS,
                   first=formats.month_words(months[0]), last=formats.month_words(months[-1]))

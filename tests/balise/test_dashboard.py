@@ -90,3 +90,53 @@ def test_unknown_grouping_gets_a_plain_message(server):
 def test_coordinator_page_links_to_the_dashboard(server):
     r = server.session("coordinateur").get(server.url + "balise/coordinator")
     assert 'balise/dashboard"' in r.text
+
+
+@pytest.mark.slow
+def test_every_dashboard_table_downloads_with_the_figures_it_shows(server):
+    import io
+
+    import openpyxl
+
+    from balise.progress.indicators import certification_shares
+
+    s = server.session("coordinateur")
+    page = s.get(server.url + "balise/dashboard").text
+    tables = re.findall(r'id="(table-[\w-]+)" tabindex', page)
+    links = re.findall(r'href="[^"]*balise/dashboard\?by=site&amp;table=(table-[\w-]+)&amp;'
+                       r'format=xlsx"', page)
+    assert tables and links == tables                      # every table, one link each
+    books = {}
+    for table in tables:
+        r = s.get(server.url + "balise/dashboard", params={"by": "site", "table": table,
+                                                            "format": "xlsx"})
+        assert r.status_code == 200, table
+        books[table] = openpyxl.load_workbook(io.BytesIO(r.content)).active
+        assert books[table].max_row >= 2, table
+    cert = books["table-certification"]
+    header = [c.value for c in cert[1]]
+    assert header[:3] == ["Site", "Personnes", "Certifiés"]
+    rows = {row[0].value: row for row in cert.iter_rows(min_row=2)}
+    from balise.config import Balise
+    from balise.context import BaliseContext
+
+    ctx = BaliseContext.open(Balise(data_dir=str(server.data)))
+    try:
+        people, sites = ctx.store.frame(ctx.models.Person), ctx.store.frame(ctx.models.Site)
+        _, c = ctx.status(date.today(), people=people)
+        shares = certification_shares(people, c, "site", date.today())
+    finally:
+        ctx.store.dispose()
+    names = dict(zip(sites.id, sites.name))
+    for r in shares.itertuples():                           # typed numbers, the same figures
+        row = rows[names[r.site]]
+        assert row[1].value == r.learners and row[2].value == r.certified
+        assert row[header.index("En retard")].value == r.overdue
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["table=table-nope&format=csv", "table=table-tf&format=exe",
+                                   "format=csv"])
+def test_a_bad_download_gets_a_plain_message(server, query):
+    r = server.session("coordinateur").get(server.url + f"balise/dashboard?{query}")
+    assert r.status_code == 400 and "Tableau ou format inconnu" in html.unescape(r.text)
