@@ -27,7 +27,7 @@ The French spaces (before "%", between thousands) are the ones Babel gives.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 LANGS = ("fr", "en")
 MISSING = "—"
@@ -116,3 +116,17 @@ def month_words(month) -> dict[str, str]:
     from babel.dates import format_date
 
     return {lang: format_date(_day(month), "MMMM y", locale=lang) for lang in LANGS}
+
+
+def since_words(day, today: date) -> dict[str, str]:
+    """How long ago ``day`` was, as each language says it, rounded as Babel rounds:
+    "il y a 3 jours", "3 days ago"; "il y a 7 mois"; "aujourd'hui", "today"."""
+    from babel.dates import format_timedelta
+
+    from balise.words import word
+
+    days = (today - _day(day)).days
+    if days <= 0:
+        return word("today")
+    return {lang: format_timedelta(-timedelta(days=days), granularity="day", add_direction=True,
+                                   locale=lang) for lang in LANGS}

@@ -38,9 +38,15 @@ def gettext(msgid: str, lang: str) -> str:
 
 
 def word(msgid: str, **values) -> dict[str, str]:
-    """``{'fr': ..., 'en': ...}`` for ``msgid``, with its ``{names}`` filled from ``values``."""
+    """``{'fr': ..., 'en': ...}`` for ``msgid``, with its ``{names}`` filled from ``values``;
+    a value given per language (``{'fr': ..., 'en': ...}``, a date in words) fills each
+    language with its own."""
     found = {lang: gettext(msgid, lang) for lang in LANGS}
-    return {lang: text.format(**values) for lang, text in found.items()} if values else found
+    if not values:
+        return found
+    return {lang: text.format(**{name: value[lang] if isinstance(value, dict) else value
+                                 for name, value in values.items()})
+            for lang, text in found.items()}
 
 
 def N_(msgid: str) -> str:

@@ -8,8 +8,7 @@ from balise.progress.tables import (
     failure_rates,
     module_scores,
     site_certification,
-    trainer_table,
 )
 
 __all__ = ["Route", "best_scores", "certification", "current", "failure_rates", "load_routes",
-           "module_scores", "module_status", "site_certification", "trainer_table"]
+           "module_scores", "module_status", "site_certification"]

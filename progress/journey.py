@@ -40,6 +40,20 @@ class RouteProgress:
         return (self.modules_done == len(self.modules)
                 and self.validations_done == len(self.validations))
 
+    @property
+    def started(self) -> bool:
+        """She has begun: a module tried (passed or not) or a field validation signed off."""
+        return (any(m["status"] != "not_started" for m in self.modules)
+                or self.validations_done > 0)
+
+    @property
+    def next_validation(self) -> dict | None:
+        """Once every module holds, the field validation to ask her trainer for: the first
+        of the route not done. None while a module is open, or when all are done."""
+        if self.next_module is not None:
+            return None
+        return next((v for v in self.validations if not v["done"]), None)
+
 
 def route_progress(route: Route, status: pd.DataFrame, validations: pd.DataFrame,
                    learner: str) -> RouteProgress:

@@ -67,19 +67,6 @@ def attempts_count(attempts: pd.DataFrame) -> pd.DataFrame:
             .rename(columns={"learner_id": "learner", "module_id": "module"}))
 
 
-def trainer_table(people: pd.DataFrame, scores: pd.DataFrame, attempts: pd.DataFrame,
-                  site: str | None) -> pd.DataFrame:
-    """The learners of one site by module: score, date, attempts, passed."""
-    people = current(people)
-    learners = people[(people.role == "learner") & (people.site_id == site)]
-    table = (learners[["id", "name"]].rename(columns={"id": "learner"})
-             .merge(scores, on="learner", how="inner")
-             .merge(attempts_count(attempts), on=["learner", "module"], how="left"))
-    table["attempts"] = table["attempts"].fillna(0).astype(int)
-    table["flagged"] = table["flagged"].fillna(0).astype(int)
-    return table.sort_values(["module", "name"]).reset_index(drop=True)
-
-
 def failure_rates(grades: pd.DataFrame, learners: list[str]) -> pd.DataFrame:
     """Per module and question: how many of these learners answered, share who got it wrong."""
     cols = ["module", "question", "answered", "failure_rate"]

@@ -28,14 +28,14 @@ from balise.web.pages import (
     CoordinatorHandler,
     HomeHandler,
     LearnerHandler,
-    TrainerHandler,
 )
 from balise.web.person_page import PersonPageHandler
 from balise.web.reading import ReadingChoiceHandler
 from balise.web.refresher import RefresherHandler
 from balise.web.submit_api import AnswerHandler, ReadingHandler, SubmitHandler
 from balise.web.trail_page import TrailHandler
-from balise.web.trainer_tools import QuarterHourHandler, ValidationHandler, WarmUpHandler
+from balise.web.trainer_forms import QuarterHourHandler, ValidationHandler, WarmUpHandler
+from balise.web.trainer_group import TrainerHandler
 from balise.web.verify import CertificatePdfHandler, VerifyHandler
 from balise.web.voila_hook import hide_identity_cell
 

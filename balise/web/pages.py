@@ -174,29 +174,6 @@ def pictogram(module) -> str | None:
     return _picture(module.instructions[0].picture) if module.instructions else None
 
 
-class TrainerHandler(Page):
-    @require("trainer", "coordinator")
-    def get(self):
-        ctx = self.balise
-        people = ctx.store.frame(ctx.models.Person)
-        site = self.current_user.site
-        attempts = ctx.attempts()
-        grades = ctx.grades(attempts)
-        table = ctx.progress.trainer_table(people, ctx.scores(grades, attempts), attempts, site)
-        learners = people[(people.role == "learner") & (people.site_id == site)]
-        rates = ctx.progress.failure_rates(grades, list(learners.id))
-        self.show("trainer.html",
-                  table=table_html(table, {"name": "Personne / Person", "module": "Module",
-                                           "score": "Note / Score", "max_score": "Sur / Out of",
-                                           "percent": "%", "date": "Date",
-                                           "attempts": "Essais / Attempts",
-                                           "passed": "Réussi / Passed",
-                                           "flagged": "À vérifier / To check"}),
-                  rates=table_html(rates, {"module": "Module", "question": "Question",
-                                           "answered": "Réponses / Answered",
-                                           "failure_rate": "Taux d'échec / Failure rate"}))
-
-
 class CoordinatorHandler(Page):
     @require("coordinator")
     def get(self):

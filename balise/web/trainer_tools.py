@@ -1,27 +1,34 @@
-"""Trainer tools for a phone: a quarter-hour's attendance, a warm-up, a field validation.
+"""What the trainer's pages share: the site worked on, its teams, refusals, undo.
 
-Each page is one short form. A trainer works on her own site; a coordinator
-on any site, picked with ``?site=``. Input is checked here, at the edge: a
-bad form comes back with a plain bilingual message (400), another site's
-team or learner is refused (403), and in both cases nothing is written.
-After a save the browser is sent back to the form (303), so reloading the
-page never posts twice.
+Each tool (:mod:`balise.web.trainer_forms`) is one short form for a phone, and the
+group page (:mod:`balise.web.trainer_group`) one list of cards. A trainer works on
+her own site; a coordinator on any site, picked with ``?site=``. Input is checked
+here, at the edge: a bad form comes back with a plain bilingual message (400),
+another site's team or learner is refused (403), and in both cases nothing is
+written. After a save the browser is sent back to the form (303), so reloading
+the page never posts twice.
+
+A record made by mistake can be undone on the day it was recorded. The store
+keeps no time of recording on a warm-up or a validation; the trail does (see
+:func:`balise.store.admin.trail`): each save writes a line there, and the undo
+reads it.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import urlencode
 
 import pandas as pd
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from balise import BaliseError
-from balise.formats import date_words, percent, short_date
-from balise.progress.routes import route_for
-from balise.store.models import Person, Site
-from balise.store.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
+from balise.formats import percent
+from balise.store.admin import _write as write_trail
+from balise.store.models import Site, TrailEntry
+from balise.store.programme import Team
 from balise.web.pages import Page, require
 from balise.words import N_, word
 
@@ -31,7 +38,8 @@ NOTE_LENGTH = 500
 
 # What a save says, by the key the form's address carries back (``?said=saved``).
 NOTICES = {"saved": N_("Saved."), "updated": N_("Already recorded: updated."),
-           "already": N_("Already recorded.")}
+           "already": N_("Already recorded."), "again": N_("Signed off again."),
+           "undone": N_("Undone."), "already-undone": N_("Already undone.")}
 
 
 class Refused(BaliseError):
@@ -41,6 +49,15 @@ class Refused(BaliseError):
     def __init__(self, words: dict[str, str], status: int = 400):
         super().__init__(words["en"])
         self.words, self.status = words, status
+
+
+class AskFirst(Refused):
+    """Nothing written yet: the page asks first (``words``), then the same form posted again
+    with ``confirm=yes`` is recorded. ``details`` is what the question is about."""
+
+    def __init__(self, words: dict[str, str], details: list):
+        super().__init__(words, 200)
+        self.details = details
 
 
 def bad_date() -> Refused:
@@ -68,31 +85,64 @@ def parse_topic(raw: str) -> str:
     return topic
 
 
-def topic_suggestions(rates: pd.DataFrame, catalogue: dict, limit: int = 5) -> list[dict]:
-    """The most failed questions, worst first, as {fr, en, rate (percent), percent ("75 %")}.
+def failed_questions(rates: pd.DataFrame, catalogue: dict) -> list[dict]:
+    """The questions failed, those most people got wrong first, in words: {prompt ({fr,
+    en}), module (its title), rate (percent, whole), percent ("38 %"), answered and wrong
+    (people)}. Most people first, not the highest share: one wrong answer out of two is
+    not the group's problem that four out of ten are.
 
-    ``rates`` comes from :func:`balise.progress.failure_rates`; questions
-    nobody failed, or no longer in the catalogue, are left out.
+    ``rates`` comes from :func:`balise.progress.failure_rates`; questions nobody
+    failed, or no longer in the catalogue, are left out: a page never shows an id.
     """
+    failed = rates[rates.failure_rate > 0]
+    failed = failed.assign(wrong=(failed.failure_rate * failed.answered).round().astype(int))
     out = []
-    failed = rates[rates.failure_rate > 0].sort_values(["failure_rate", "answered"],
-                                                       ascending=False, kind="stable")
-    for row in failed.itertuples():
+    for row in failed.sort_values(["wrong", "failure_rate"], ascending=False,
+                                  kind="stable").itertuples():
         module = catalogue.get(row.module)
         item = module and (module.question(row.question) or module.scenario(row.question))
         if item:
-            out.append({"fr": item.prompt["fr"][:TOPIC_LENGTH[1]], "en": item.prompt["en"],
+            out.append({"prompt": item.prompt, "module": module.title,
                         "rate": round(100 * row.failure_rate),
-                        "percent": percent(row.failure_rate)})
-        if len(out) == limit:
-            break
+                        "percent": percent(row.failure_rate), "answered": int(row.answered),
+                        "wrong": int(row.wrong)})
     return out
 
 
-class TrainerTool(Page):
-    """What the three tools share: the site worked on, its teams and people, refusals."""
+def topic_suggestions(rates: pd.DataFrame, catalogue: dict, limit: int = 5) -> list[dict]:
+    """The most failed questions as topics for a quarter-hour: {fr, en, rate, percent}."""
+    return [{"fr": q["prompt"]["fr"][:TOPIC_LENGTH[1]], "en": q["prompt"]["en"],
+             "rate": q["rate"], "percent": q["percent"]}
+            for q in failed_questions(rates, catalogue)[:limit]]
 
-    template = ""
+
+# -- Undo, through the trail ------------------------------------------------------------
+
+def day_started(today: date) -> datetime:
+    """The start of ``today`` on this server's clock, as the trail keeps moments (UTC)."""
+    return (datetime.combine(today, time()).astimezone(timezone.utc).replace(tzinfo=None))
+
+
+def recorded_today(entry: TrailEntry | None, kind: str, today: date) -> bool:
+    """``entry``, the last line about a record, says it was recorded (``kind``) today."""
+    return entry is not None and entry.kind == kind and entry.at >= day_started(today)
+
+
+def changes(entry: TrailEntry) -> dict[str, list]:
+    """A trail line's ``{field: [before, after]}``."""
+    return json.loads(entry.changes or "{}")
+
+
+def trail_lines(s: Session, *where, since: datetime | None = None) -> list[TrailEntry]:
+    """The trail's lines that match, oldest first; ``since``: those written after it."""
+    query = select(TrailEntry).where(*where).order_by(TrailEntry.id)
+    if since is not None:
+        query = query.where(TrailEntry.at >= since)
+    return list(s.scalars(query))
+
+
+class SitePage(Page):
+    """A trainer page about one site: the trainer's own, or the coordinator's choice."""
 
     def sites(self) -> list[Site]:
         with self.balise.store.session() as s:
@@ -115,6 +165,17 @@ class TrainerTool(Page):
         with self.balise.store.session() as s:
             return list(s.scalars(select(Team).where(Team.site_id == site).order_by(Team.name)))
 
+
+class TrainerTool(SitePage):
+    """What the three tools share: the form, its refusals, the notice after a save, undo.
+
+    A post records (:meth:`record`), unless it carries ``undo`` (what to take back:
+    :meth:`undo`) or ``action=show``, which only shows the form again for what was
+    picked (the team, the person), for a browser without JavaScript.
+    """
+
+    template = ""
+
     def team(self, team_id: str) -> Team:
         """The team posted, if this person may record for it; else :class:`Refused`."""
         with self.balise.store.session() as s:
@@ -132,14 +193,17 @@ class TrainerTool(Page):
         said = self.get_argument("said", "")
         self.set_status(refusal.status if refusal else 200)
         today = date.today()
+        ns = self.namespace(site, posted)
+        notice = ns.pop("notice", None) or (word(NOTICES[said]) if said in NOTICES else None)
+        asked = refusal if isinstance(refusal, AskFirst) else None
         self.show(self.template, sites=sites, site=site, today=today.isoformat(),
                   earliest=(today - timedelta(days=DAYS_BACK)).isoformat(),
-                  error=refusal.words if refusal else None,
-                  notice=word(NOTICES[said]) if said in NOTICES and not refusal else None,
-                  **self.namespace(site, posted))
+                  error=refusal.words if refusal and not asked else None, asked=asked,
+                  notice=notice if not refusal else None, **ns)
 
     def namespace(self, site: str | None, posted: bool) -> dict:
-        """What the tool's template needs for ``site`` besides the shared parts."""
+        """What the tool's template needs for ``site`` besides the shared parts; a
+        ``notice`` ({fr, en}) in it replaces the one of ``?said=``."""
         raise NotImplementedError
 
     def done(self, said: str, site: str, **query: str) -> None:
@@ -153,8 +217,10 @@ class TrainerTool(Page):
 
     @require("trainer", "coordinator")
     def post(self):
+        if self.get_argument("action", "") == "show":
+            return self.render(posted=True)
         try:
-            said, site, query = self.record()
+            said, site, query = self.undo() if self.get_argument("undo", "") else self.record()
         except Refused as refusal:
             self.log.info("%s refused for %s: %s", self.request.path,
                           self.current_user.username, refusal)
@@ -165,157 +231,11 @@ class TrainerTool(Page):
         """Check the form and write it: (notice key, site, query to come back to)."""
         raise NotImplementedError
 
+    def undo(self) -> tuple[str, str, dict[str, str]]:
+        """Take back the record named by ``undo``, if made today; answers as :meth:`record`."""
+        raise Refused(word("Action not allowed here."))
 
-class QuarterHourHandler(TrainerTool):
-    """A team's safety quarter-hour: everyone ticked at first, the trainer unticks the absent.
-
-    The same team, day and topic (spaces tidied) are the same quarter-hour:
-    posting it again (a double click, a correction) keeps one row and sets its
-    attendance to the people ticked this time. The row is looked up before it
-    is written, in one transaction; handlers run one at a time on the server's
-    event loop, so two clicks cannot interleave. Several server processes on
-    one database would need a unique constraint on (team_id, on, topic).
-    """
-
-    template = "trainer_quarter_hour.html"
-
-    def namespace(self, site, posted):
-        ctx = self.balise
-        teams = self.teams(site)
-        wanted = self.get_argument("team", "")
-        team = next((t for t in teams if t.id == wanted), teams[0] if teams else None)
-        members, recent = [], []
-        with ctx.store.session() as s:
-            learners = list(s.scalars(select(Person.id).where(
-                Person.site_id == site, Person.role == "learner")))
-            if team is not None:
-                members = list(s.scalars(select(Person).where(Person.team_id == team.id)
-                                         .order_by(Person.name)))
-                recent = [(short_date(on), topic, present) for on, topic, present in s.execute(
-                    select(QuarterHour.on, QuarterHour.topic, func.count(Attendance.person_id))
-                    .outerjoin(Attendance, Attendance.quarter_hour_id == QuarterHour.id)
-                    .where(QuarterHour.team_id == team.id).group_by(QuarterHour.id)
-                    .order_by(QuarterHour.on.desc(), QuarterHour.id.desc()).limit(5))]
-        rates = ctx.progress.failure_rates(ctx.grades(), learners)
-        return {"teams": teams, "team": team, "members": members, "recent": recent,
-                "suggestions": topic_suggestions(rates, ctx.catalogue),
-                "on": self.get_argument("on", ""), "topic": self.get_argument("topic", ""),
-                "ticked": set(self.get_arguments("attendee")) if posted else None}
-
-    def record(self):
-        team = self.team(self.get_argument("team", ""))
-        on = parse_day(self.get_argument("on", ""), date.today())
-        topic = parse_topic(self.get_argument("topic", ""))
-        present = set(self.get_arguments("attendee"))
-        if not present:
-            raise Refused(word("Tick at least one person present."))
-        with self.balise.store.session() as s:
-            members = set(s.scalars(select(Person.id).where(Person.team_id == team.id)))
-            if not present <= members:
-                raise Refused(word("A person ticked is not in this team."))
-            quarter = s.scalars(select(QuarterHour).where(
-                QuarterHour.team_id == team.id, QuarterHour.on == on,
-                QuarterHour.topic == topic)).first()
-            if quarter is None:
-                quarter = QuarterHour(team_id=team.id, on=on, topic=topic,
-                                      trainer_id=self.current_user.username)
-                s.add(quarter)
-                s.flush()                       # its id, for the attendance rows
-                had, said = set(), "saved"
-            else:
-                had = set(s.scalars(select(Attendance.person_id).where(
-                    Attendance.quarter_hour_id == quarter.id)))
-                said = "already" if had == present else "updated"
-                s.execute(delete(Attendance).where(Attendance.quarter_hour_id == quarter.id,
-                                                   Attendance.person_id.in_(had - present)))
-            s.add_all(Attendance(quarter_hour_id=quarter.id, person_id=person)
-                      for person in sorted(present - had))
-        return said, team.site_id, {"team": team.id}
-
-
-class WarmUpHandler(TrainerTool):
-    """A team's daily warm-up: one tap per team; the table keeps one per team and day."""
-
-    template = "trainer_warm_up.html"
-
-    def namespace(self, site, posted):
-        teams = self.teams(site)
-        with self.balise.store.session() as s:
-            done = set(s.scalars(select(WarmUp.team_id).where(
-                WarmUp.team_id.in_([t.id for t in teams]), WarmUp.on == date.today())))
-        return {"teams": teams, "done_today": done, "on": self.get_argument("on", "")}
-
-    def record(self):
-        team = self.team(self.get_argument("team", ""))
-        on = parse_day(self.get_argument("on", ""), date.today())
-        try:
-            with self.balise.store.session() as s:
-                s.add(WarmUp(team_id=team.id, on=on, trainer_id=self.current_user.username))
-        except IntegrityError:
-            self.log.info("Warm-up of team %s on %s was already recorded", team.id, on)
-            return "already", team.site_id, {}
-        return "saved", team.site_id, {}
-
-
-class ValidationHandler(TrainerTool):
-    """A field validation signed off: a skill of the learner's route, seen done right.
-
-    One per learner and skill: signing it off again updates its date, note
-    and trainer (the latest observation counts).
-    """
-
-    template = "trainer_validation.html"
-
-    def learner(self, learner_id: str) -> tuple[Person, list[dict[str, str]]]:
-        """The learner, if this person may sign for her, and the validations of her route."""
-        person = self.balise.store.person(learner_id) if learner_id else None
-        if person is None or person.role != "learner":
-            raise Refused(word("Choose a person from the list."))
-        if not self.may_act_on(person.site_id):
-            raise Refused(word("This person is not on your site."), 403)
-        route = route_for(self.balise.routes, person.activity)
-        return person, route.validations if route else []
-
-    def namespace(self, site, posted):
-        with self.balise.store.session() as s:
-            teams = {t.id: t.name for t in s.scalars(select(Team).where(Team.site_id == site))}
-            learners = list(s.scalars(select(Person).where(
-                Person.site_id == site, Person.role == "learner").order_by(Person.name)))
-        groups: dict[str, list[Person]] = {}
-        for person in learners:
-            groups.setdefault(teams.get(person.team_id, ""), []).append(person)
-        wanted = self.get_argument("learner", "")
-        chosen = next((p for p in learners if p.id == wanted), None)
-        route = route_for(self.balise.routes, chosen.activity) if chosen else None
-        skills, signed = route.validations if route else [], {}
-        if chosen is not None:
-            with self.balise.store.session() as s:
-                # The day each skill was signed off, in words: "déjà validé le 3 décembre 2026".
-                signed = {v.skill: date_words(v.on) for v in s.scalars(
-                    select(FieldValidation).where(FieldValidation.learner_id == chosen.id))}
-        return {"groups": sorted(groups.items()), "chosen": chosen, "skills": skills,
-                "signed": signed, "on": self.get_argument("on", ""),
-                "skill": self.get_argument("skill", ""), "note": self.get_argument("note", "")}
-
-    def record(self):
-        person, skills = self.learner(self.get_argument("learner", ""))
-        skill = self.get_argument("skill", "")
-        if skill not in {v["id"] for v in skills}:
-            raise Refused(word("Choose a validation of her route."))
-        on = parse_day(self.get_argument("on", ""), date.today())
-        note = self.get_argument("note", "").strip()
-        if len(note) > NOTE_LENGTH:
-            raise Refused(word("Note too long: {most} characters at most.", most=NOTE_LENGTH))
-        with self.balise.store.session() as s:
-            signed = s.scalars(select(FieldValidation).where(
-                FieldValidation.learner_id == person.id, FieldValidation.skill == skill)).first()
-            if signed is None:
-                s.add(FieldValidation(learner_id=person.id, skill=skill, on=on, note=note,
-                                      trainer_id=self.current_user.username))
-                said = "saved"
-            else:
-                signed.on, signed.note = on, note
-                signed.trainer_id = self.current_user.username
-                said = "updated"
-        return said, person.site_id, {"learner": person.id}
-
+    def trail(self, s: Session, kind: str, **about) -> None:
+        """One line of the trail for what this tool just wrote (``about``: person, site,
+        team, changes), in the same transaction."""
+        write_trail(s, self.current_user.username, kind, **about)

@@ -156,7 +156,7 @@ def mine(server):
 # Who looks, the page, and what must be on it written the French way (so a page that lost
 # its figures cannot pass for one written right).
 PAGES = [
-    ("formatrice", "balise/trainer", r"\d\d/\d\d/20\d\d \d\d:\d\d.*\d\s%"),
+    ("formatrice", "balise/trainer", r"envoi il y a \d+ \w+.*\d\s%"),
     ("formatrice", "balise/trainer/quarter-hour", r"\d\d/\d\d/20\d\d — "),
     ("formatrice", "balise/trainer/warm-up", r"Échauffement"),
     ("formatrice", "balise/trainer/validation", r"Validation terrain"),

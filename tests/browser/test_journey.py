@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from a11y import assert_accessible
 from playwright.sync_api import expect
 
 from balise.catalogue.draw import drawn
@@ -160,20 +161,22 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
             if q.id not in QUIZ:
                 assert q.prompt["fr"] not in text, (where, q.id)
 
-    # The trainer sees the score and a single attempt.
+    # The trainer sees his route certified, and the question he got wrong, in words.
     trainer = desk
     trainer.get_by_role("link", name="Se déconnecter").click()        # the header's link,
     trainer.locator("#sign-out").click()                               # then the button
     expect(trainer.locator("h1")).to_contain_text("You are signed out")
     sign_in(trainer, server, "formatrice")
     expect(trainer).to_have_url(re.compile(r"/balise/trainer$"))
-    # His row for postures (his other modules of the route were passed before).
-    row = trainer.locator("#scores tr", has_text="Yusuf Haidari").filter(has_text="postures")
-    expect(row).to_have_count(1)
-    cells = row.locator("td").all_inner_texts()
-    assert cells[2] == f"{total - 1}" and cells[3] == f"{total}" and cells[6] == "1", cells
-    assert "oui / yes" in cells[7]
-    expect(trainer.locator("#failure-rates")).to_contain_text(WRONG_ON_PURPOSE)
+    # His card (his other modules of the route were passed before, and his validations).
+    card = trainer.locator("#person-yusuf")
+    expect(card).to_contain_text("6/6 modules · 2/2 validations")
+    expect(card).to_contain_text("Parcours certifié")
+    trainer.locator("#stage-complete summary").click()            # the certified, folded
+    expect(card).to_be_visible()
+    assert_accessible(trainer, "trainer's group with a route certified")
+    expect(trainer.locator("#failure-rates")).to_contain_text(
+        module.question(WRONG_ON_PURPOSE).prompt["fr"])
 
     # The coordinator sees one more route complete.
     trainer.get_by_role("link", name="Se déconnecter").click()        # the header's link,

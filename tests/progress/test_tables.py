@@ -3,7 +3,7 @@
 import pandas as pd
 
 from balise.progress import failure_rates, module_scores
-from balise.progress.tables import trainer_table
+from balise.progress.tables import attempts_count
 
 GRADES = pd.DataFrame(
     [  # learner, module, question, score, max, timestamp
@@ -20,11 +20,6 @@ GRADES = pd.DataFrame(
         ("zoe", "postures", "q5", 0, 1, "2026-11-03"),     # other site
     ],
     columns=["learner", "module", "question", "score", "max_score", "timestamp"])
-PEOPLE = pd.DataFrame(
-    [("amina", "Amina", "learner", "lyon"), ("yusuf", "Yusuf", "learner", "lyon"),
-     ("lea", "Léa", "learner", "lyon"), ("zoe", "Zoé", "learner", "paris"),
-     ("nadia", "Nadia", "trainer", "lyon")],
-    columns=["id", "name", "role", "site_id"])
 ATTEMPTS = pd.DataFrame([("a1", "amina", "postures"), ("a2", "amina", "postures"),
                          ("y1", "yusuf", "postures")],
                         columns=["id", "learner_id", "module_id"])
@@ -36,10 +31,10 @@ def test_module_scores_sum_questions_and_apply_pass_mark():
     assert bool(scores.loc["amina", "passed"]) and not bool(scores.loc["yusuf", "passed"])
 
 
-def test_trainer_table_shows_own_site_with_attempts():
-    table = trainer_table(PEOPLE, module_scores(GRADES, {"postures": 80}), ATTEMPTS, "lyon")
-    assert list(table.name) == ["Amina", "Yusuf"]          # no Zoé (Paris), no Léa (no score)
-    assert list(table.attempts) == [2, 1]
+def test_attempts_are_counted_per_learner_and_module():
+    counted = attempts_count(ATTEMPTS).set_index("learner")
+    assert counted.loc["amina", "attempts"] == 2 and counted.loc["yusuf", "attempts"] == 1
+    assert counted.flagged.sum() == 0                      # no flags column: none to check
 
 
 def test_failure_rate_per_question_of_a_group():

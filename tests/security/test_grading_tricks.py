@@ -144,15 +144,15 @@ def wait_graded(store: Store, attempt_id: str, timeout: float = 120) -> Attempt:
     pytest.fail(f"{attempt_id} still pending after {timeout} s")
 
 
-def trainer_row(srv, learner: str) -> list[str]:
-    """The cells of the learner's postures row on her trainer's page."""
+def trainer_card(srv, learner: str) -> str:
+    """The text of the learner's card on her trainer's group page."""
     page = srv.session("formatrice").get(srv.url + "balise/trainer")
     assert page.status_code == 200
-    for row in re.findall(r"<tr>(.*?)</tr>", page.text, re.S):
-        cells = [html.unescape(c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
-        if cells and cells[0] == learner and "postures" in cells[1:3]:
-            return cells
-    pytest.fail(f"no postures row for {learner} on the trainer's page")
+    found = re.search(rf'<li class="person" id="person-{re.escape(learner)}">(.*?)</li>',
+                      page.text, re.S)
+    if found is None:
+        pytest.fail(f"no card for {learner} on the trainer's page")
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -169,9 +169,9 @@ def test_a_hostile_notebook_scores_nothing_and_is_flagged(served, case):
     assert attempt.score == 0 and attempt.max_score == len(POSTURES.grade_names), (
         case, attempt.score)
     assert attempt.flags, f"{case} was not flagged for the trainer"
-    # Flagged on her trainer's page, with no point given.
-    row = trainer_row(srv, learner)
-    assert row[-1] not in ("0", "", "—"), row          # À vérifier / To check
+    # Flagged on her trainer's page: her card sends the trainer to look at it.
+    said = trainer_card(srv, learner)
+    assert f"À vérifier : {POSTURES.title['fr']}" in said, said
     # Her own page is plain words: no traceback, no path, nothing she handed in echoed.
     s = srv.session()
     srv.sign_in(s, learner, "x")

@@ -26,8 +26,10 @@ KEYED = {"text": 0, "both": 0, "tagged": 0, "filled": 0, "say_key": 0, "tagged_p
 SOURCES = {"balise.words", "balise.widgets.i18n", "balise.widgets.base", "balise.messages",
            "balise.result_view"}
 # French writes these as English does.
-SAME_IN_FRENCH = {"Source", "Date", "Site", "Sites", "Administration", "Question", "Question {n}", "Situation {n}",
-                  "{questions} questions + {scenarios} situations"}
+SAME_IN_FRENCH = {"Source", "Date", "Site", "Sites", "Administration", "Question", "Question {n}",
+                  "Situation {n}", "{questions} questions + {scenarios} situations",
+                  "{done}/{total} modules",
+                  "{done}/{total} modules · {checked}/{checks} validations"}
 
 
 def said(source: str) -> tuple[set[str], set[str]]:
@@ -164,6 +166,9 @@ def test_a_word_fills_the_same_names_in_both_languages():
     assert word("Note too long: {most} characters at most.", most=500) == {
         "fr": "Note trop longue : 500 caractères au plus.",
         "en": "Note too long: 500 characters at most."}
+    # A value said per language (a date in words) fills each language with its own.
+    assert word("valid until {day}", day={"fr": "3 décembre 2026", "en": "3 December 2026"}) == {
+        "fr": "valable jusqu'au 3 décembre 2026", "en": "valid until 3 December 2026"}
     names = re.compile(r"\{(\w*)\}")
     for msgid, french in catalogue("fr").items():
         assert set(names.findall(french)) == set(names.findall(msgid)), msgid
