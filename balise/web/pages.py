@@ -77,7 +77,7 @@ class Page(ExtensionHandlerJinjaMixin, ExtensionHandlerMixin, JupyterHandler):
     def show(self, template: str, **ns) -> None:
         self.finish(self.render_template(template, user=self.current_user,
                                          base_url=self.base_url, reading=self.reading(),
-                                         here=self.request.uri, **ns))
+                                         here=self.request.path, **ns))
 
 
 class HomeHandler(Page):
