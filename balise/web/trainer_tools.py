@@ -120,7 +120,7 @@ def topic_suggestions(rates: pd.DataFrame, catalogue: dict, limit: int = 5) -> l
 
 def day_started(today: date) -> datetime:
     """The start of ``today`` on this server's clock, as the trail keeps moments (UTC)."""
-    return (datetime.combine(today, time()).astimezone(timezone.utc).replace(tzinfo=None))
+    return datetime.combine(today, time()).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def recorded_today(entry: TrailEntry | None, kind: str, today: date) -> bool:
