@@ -27,13 +27,16 @@ KINDS = {"person.add": N_("Person added"), "person.edit": N_("Person changed"),
          "person.end": N_("Placement ended"), "person.back": N_("Placement resumed"),
          "person.view": N_("Page read"), "site.add": N_("Site added"),
          "site.edit": N_("Site changed"), "team.add": N_("Team added"),
-         "team.edit": N_("Team changed")}
+         "team.edit": N_("Team changed"), "warm-up.add": N_("Warm-up recorded"),
+         "warm-up.undo": N_("Warm-up undone"), "validation.add": N_("Field validation recorded"),
+         "validation.undo": N_("Field validation undone")}
 FIELDS = {"name": N_("Name"), "address": N_("Address"), "activities": N_("Activities"),
           "activity": N_("Activity"), "role": N_("Role"), "site_id": N_("Site"),
           "team_id": N_("Team"), "route": N_("Job route"), "language": N_("Language"),
           "placement_start": N_("Placement start"), "placement_end": N_("Planned end"),
-          "trainer_id": N_("Trainer"), "ended_on": N_("Last day")}
-DAYS = ("placement_start", "placement_end", "ended_on")
+          "trainer_id": N_("Trainer"), "ended_on": N_("Last day"),
+          "skill": N_("Field validation"), "on": N_("Day"), "note": N_("Note")}
+DAYS = ("placement_start", "placement_end", "ended_on", "on")
 DEMO = "demo"        # who the demo seeder writes as (balise.demo.accounts.ACTOR)
 
 
@@ -110,6 +113,10 @@ class TrailHandler(AdminPage):
             return {"msgids": [ACTIVITY_WORDS.get(a, a) for a in value]}
         if field == "route":
             return {"route": value}
+        if field == "skill":        # a route's field validation, in words
+            said = next((v for r in self.balise.routes for v in r.validations
+                         if v["id"] == value), None)
+            return {"skill": {"fr": said["fr"], "en": said["en"]}} if said else str(value)
         return str(value)
 
 

@@ -522,3 +522,21 @@ def test_a_sign_off_for_a_person_whose_route_was_not_shown_writes_nothing(server
     assert "choisissez la validation, puis validez" in text_of(r)
     assert 'value="lift-observed" checked' not in r.text            # not ticked for her
     assert signed(store, one) == signed(store, other) == []
+
+
+def test_a_validation_and_its_undo_read_in_words_on_the_trail(server, store):
+    """The coordinator's trail says what a trainer's tool did, in words, not its kind or ISO."""
+    _, (learner, *_) = make_team(store)
+    s = server.session("formatrice")
+    data = {"learner": learner, "shown": learner, "skill": "lift-observed", "on": TODAY}
+    post(server, s, "validation", data)
+    post(server, s, "validation", {"learner": learner, "shown": learner,
+                                   "undo": "lift-observed"})
+    page = server.session("coordinateur").get(server.url + "balise/trail",
+                                              params={"person": learner})
+    shown = text_of(page)
+    assert "Validation sur le terrain notée" in shown
+    assert "Validation sur le terrain annulée" in shown
+    assert "Geste de levage correct observé" in shown and "lift-observed" not in shown
+    assert "validation.add" not in shown and TODAY not in shown
+    assert date_words(date.today())["fr"] in shown or date.today().strftime("%d/%m/%Y") in shown
