@@ -540,3 +540,14 @@ def test_a_validation_and_its_undo_read_in_words_on_the_trail(server, store):
     assert "Geste de levage correct observé" in shown and "lift-observed" not in shown
     assert "validation.add" not in shown and TODAY not in shown
     assert date_words(date.today())["fr"] in shown or date.today().strftime("%d/%m/%Y") in shown
+
+
+def test_the_trainer_reaches_her_people_teams_and_who_expires_from_her_pages(server):
+    s = server.session("formatrice")
+    for page in ("balise/trainer", "balise/trainer/quarter-hour", "balise/trainer/warm-up",
+                 "balise/trainer/validation"):
+        text = s.get(server.url + page).text
+        for path in ("balise/admin/people", "balise/admin/teams", "balise/expiring"):
+            assert f'{path}"' in text, (page, path)
+    for path in ("balise/admin/people", "balise/admin/teams", "balise/expiring"):
+        assert s.get(server.url + path).status_code == 200, path
