@@ -14,6 +14,7 @@ from typing import Iterator
 
 import pandas as pd
 from sqlalchemy import (
+    Boolean,
     Date,
     Float,
     ForeignKey,
@@ -78,6 +79,9 @@ class Person(Base):
     # ``placement_end`` is the planned end; ``ended_on`` the real one, set by the pages.
     trainer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Added by migration 0005: her next sign-in asks for a new password first (a coordinator
+    # reset it, or made the account).
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property
     def archived(self) -> bool:
@@ -137,6 +141,23 @@ class TrailEntry(Base):
     team_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     changes: Mapped[str] = mapped_column(Text, default="{}")
     form_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class Badge(Base):
+    """A learner's badge: keyed hashes of its token and short code, never either one.
+
+    Issued, checked and revoked by :mod:`balise.store.badges` (which says why a keyed hash
+    is enough here). Added by migration 0005.
+    """
+
+    __tablename__ = "badges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_by: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
