@@ -372,16 +372,25 @@ def add_person(store: Store, actor: str, values: Mapping[str, Any],
                                     least=NAME_LENGTH[0], most=NAME_LENGTH[1])})
 
     def add(s):
-        clean = check_person(s, values, routes)
-        pid = person_id or _free_id(s, Person, slug(clean["name"]), "person")
-        if s.get(Person, pid) is not None:
-            raise Invalid({"name": word("This person is already recorded.")})
-        fields = {k: v for k, v in clean.items() if k != "route"}
-        s.add(Person(id=pid, password_hash=password_hash,
-                     activity=_job(clean["route"], routes, None), **fields))
-        return _write(s, actor, "person.add", person=pid, site=clean["site_id"],
-                      team=clean["team_id"], changes=_changes({}, clean), form_key=form_key)
+        return insert_person(s, actor, check_person(s, values, routes), routes,
+                             person_id=person_id, password_hash=password_hash,
+                             form_key=form_key)
     return _once(store, form_key, "person.add", add).person_id
+
+
+def insert_person(s: Session, actor: str, clean: Mapping[str, Any],
+                  routes: Mapping[str, Sequence[str]], *, person_id: str | None = None,
+                  password_hash: str = NO_PASSWORD, form_key: str | None = None) -> TrailEntry:
+    """:func:`add_person` inside the caller's session (an import adds many in one
+    transaction); ``clean``: what :func:`check_person` returned. Its trail line."""
+    pid = person_id or _free_id(s, Person, slug(clean["name"]), "person")
+    if s.get(Person, pid) is not None:
+        raise Invalid({"name": word("This person is already recorded.")})
+    fields = {k: v for k, v in clean.items() if k != "route"}
+    s.add(Person(id=pid, password_hash=password_hash,
+                 activity=_job(clean["route"], routes, None), **fields))
+    return _write(s, actor, "person.add", person=pid, site=clean["site_id"],
+                  team=clean["team_id"], changes=_changes({}, clean), form_key=form_key)
 
 
 def edit_person(store: Store, actor: str, person_id: str, values: Mapping[str, Any],
@@ -391,18 +400,24 @@ def edit_person(store: Store, actor: str, person_id: str, values: Mapping[str, A
         person = s.get(Person, person_id)
         if person is None:
             raise NotFound(person_id)
-        clean = check_person(s, values, routes, person)
-        if actor == person_id and clean["role"] != person.role:
-            raise Invalid({"role": word("You cannot change your own role.")})
-        changed = _changes(person_row(person, routes), clean)
-        if changed:
-            for k, v in clean.items():
-                if k != "route":
-                    setattr(person, k, v)
-            person.activity = _job(clean["route"], routes, person.activity)
-            _write(s, actor, "person.edit", person=person_id, site=person.site_id,
-                   team=person.team_id, changes=changed)
-        return changed
+        return update_person(s, actor, person, check_person(s, values, routes, person), routes)
+
+
+def update_person(s: Session, actor: str, person: Person, clean: Mapping[str, Any],
+                  routes: Mapping[str, Sequence[str]]) -> dict:
+    """:func:`edit_person` inside the caller's session, ``clean`` from :func:`check_person`
+    (with ``current=person``); what changed, and its trail line when something did."""
+    if actor == person.id and clean["role"] != person.role:
+        raise Invalid({"role": word("You cannot change your own role.")})
+    changed = _changes(person_row(person, routes), clean)
+    if changed:
+        for k, v in clean.items():
+            if k != "route":
+                setattr(person, k, v)
+        person.activity = _job(clean["route"], routes, person.activity)
+        _write(s, actor, "person.edit", person=person.id, site=person.site_id,
+               team=person.team_id, changes=changed)
+    return changed
 
 
 def end_placement(store: Store, actor: str, person_id: str, on: date | None = None) -> bool:

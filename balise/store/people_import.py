@@ -1,0 +1,410 @@
+"""A list of people brought in from a spreadsheet: read, mapped, previewed, then imported.
+
+A group that starts with Balise has its people in a spreadsheet. The file is read
+(:func:`read_table`: CSV with ``;``, ``,`` or tab, UTF-8 with or without BOM, or
+Latin-1; or XLSX), its columns mapped to Balise's fields once (:func:`guess_mapping`,
+remembered per header row by :class:`MappingMemory`), and every line checked by
+:func:`balise.store.admin.check_person`, the pages' own check: :func:`preview` says
+per line what it would do (add, update, unchanged) or why it is refused, and writes
+nothing. :func:`apply` imports the good lines in one transaction, through the
+functions the forms call, each with its trail line.
+
+A line is the person already recorded with the same name (spaces, case and accents
+aside) on the same site; otherwise she is added. An empty cell leaves what is
+recorded as it is, so importing the same file again changes nothing and a changed
+file changes only what it changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+
+from balise import BaliseError
+from balise.store import admin
+from balise.store.models import Person, Site, Store
+from balise.store.programme import Team
+from balise.words import word
+
+FIELDS = ("name", "role", "site", "team", "route", "language", "placement_start",
+          "placement_end", "trainer")
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MEMORY_FILE = "people-import-columns.json"
+# Header words (folded) that name each field, French and English.
+HEADERS = {
+    "name": ("nom", "name", "nom prenom", "prenom nom", "nom complet", "full name", "personne"),
+    "role": ("role", "fonction"),
+    "site": ("site", "lieu", "etablissement"),
+    "team": ("equipe", "team"),
+    "route": ("parcours", "parcours metier", "route", "job route", "metier", "job"),
+    "language": ("langue", "language"),
+    "placement_start": ("debut", "date de debut", "debut du contrat", "entree", "start",
+                        "placement start", "debut de contrat", "date d'entree"),
+    "placement_end": ("fin", "fin prevue", "date de fin", "sortie", "end", "planned end",
+                      "fin de contrat", "date de sortie"),
+    "trainer": ("formatrice", "formateur", "formateur formatrice", "trainer", "tuteur",
+                "tutrice"),
+}
+ROLE_WORDS = {"learner": ("learner", "apprenant", "apprenante", "salarie", "salariee",
+                          "stagiaire"),
+              "trainer": ("trainer", "formateur", "formatrice", "encadrant", "encadrante"),
+              "coordinator": ("coordinator", "coordinateur", "coordinatrice")}
+LANGUAGE_WORDS = {"fr": ("fr", "francais", "french"), "en": ("en", "anglais", "english")}
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
+
+
+class BadFile(BaliseError):
+    """The upload is not a table Balise can read; ``said`` is the words for the person."""
+
+    def __init__(self, msgid: str, **values):
+        self.said = word(msgid, **values)
+        super().__init__(self.said["en"])
+
+
+def fold(text: Any) -> str:
+    """A value as matching compares it: spaces tidied, no accents, no case."""
+    plain = unicodedata.normalize("NFKD", admin.tidy(text))
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
+# -- Reading ---------------------------------------------------------------------------
+
+def read_table(data: bytes) -> pd.DataFrame:
+    """The file's cells as text (a date cell of XLSX as a date), its header row as columns.
+
+    What it is comes from its content, never its name: an XLSX is a zip holding a
+    workbook; anything else must be text with a separator between at least two columns.
+    """
+    if len(data) > MAX_BYTES:
+        raise BadFile("The file is too big: {most} MB at most.", most=MAX_BYTES // 2**20)
+    if data.startswith(b"PK\x03\x04"):
+        frame = _xlsx(data)
+    else:
+        frame = _csv(data)
+    frame.columns = [admin.tidy(c) for c in frame.columns]
+    if len(frame.columns) < 2 or any(not c for c in frame.columns) or \
+            len(set(map(fold, frame.columns))) < len(frame.columns):
+        raise BadFile("The first line must name each column, once.")
+    if len(frame) > MAX_ROWS:
+        raise BadFile("Too many lines: {most} at most per file.", most=MAX_ROWS)
+    return frame
+
+
+def _xlsx(data: bytes) -> pd.DataFrame:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            if "xl/workbook.xml" not in z.namelist():
+                raise BadFile("This file is neither a CSV nor an XLSX table.")
+        frame = pd.read_excel(io.BytesIO(data), engine="openpyxl", dtype=object, header=0)
+    except BadFile:
+        raise
+    except Exception as err:             # a damaged or disguised zip: say so, plainly
+        raise BadFile("This file is neither a CSV nor an XLSX table.") from err
+    frame = frame.dropna(how="all")
+    return frame.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
+                     else v if isinstance(v, (date, datetime)) else admin.tidy(v))
+
+
+def _csv(data: bytes) -> pd.DataFrame:
+    if b"\x00" in data:
+        raise BadFile("This file is neither a CSV nor an XLSX table.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text):
+        raise BadFile("This file is neither a CSV nor an XLSX table.")
+    first = text.split("\n", 1)[0]
+    sep = max((";", ",", "\t"), key=first.count)
+    if first.count(sep) == 0:
+        raise BadFile("This file is neither a CSV nor an XLSX table.")
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                            skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL)
+    except (pd.errors.ParserError, ValueError) as err:
+        raise BadFile("This file is neither a CSV nor an XLSX table.") from err
+    return frame.map(admin.tidy)
+
+
+# -- Mapping ---------------------------------------------------------------------------
+
+def header_key(columns: Sequence[str]) -> str:
+    """The key a header row is remembered by: its folded column names, in order."""
+    return "\t".join(fold(c) for c in columns)
+
+
+def guess_mapping(columns: Sequence[str]) -> dict[str, str]:
+    """column -> field for the columns whose header names a field ("Nom", "Équipe"...)."""
+    out, taken = {}, set()
+    for column in columns:
+        said = " ".join(fold(column).replace("/", " ").replace("-", " ").replace("_", " ")
+                        .replace("(", " ").replace(")", " ").split())
+        for name, words in HEADERS.items():
+            if name not in taken and said in words:
+                out[column] = name
+                taken.add(name)
+                break
+    return out
+
+
+def check_mapping(columns: Sequence[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """The mapping kept for these columns; refused if a field is named twice or none is
+    the name."""
+    clean = {c: f for c, f in mapping.items() if c in columns and f in FIELDS}
+    if len(set(clean.values())) < len(clean):
+        raise BadFile("Each field can come from one column only.")
+    if "name" not in clean.values():
+        raise BadFile("Choose the column that holds the names.")
+    return clean
+
+
+class MappingMemory:
+    """The mappings chosen, per header row, in a small JSON file of the data folder."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def _all(self) -> dict:
+        try:
+            found = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def get(self, columns: Sequence[str]) -> dict[str, str] | None:
+        """The mapping chosen for this header row (spaces, case and accents aside), or None."""
+        found = self._all().get(header_key(columns))
+        if not isinstance(found, dict):
+            return None
+        return {c: found[fold(c)] for c in columns if found.get(fold(c)) in FIELDS}
+
+    def remember(self, columns: Sequence[str], mapping: Mapping[str, str]) -> None:
+        known = self._all()
+        known[header_key(columns)] = {fold(c): f for c, f in mapping.items()}
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(known, ensure_ascii=False, indent=1), "utf-8")
+        tmp.replace(self.path)
+
+
+# -- Preview ---------------------------------------------------------------------------
+
+@dataclass
+class Line:
+    """One line of the file: its number (the header is line 1), its cells by field, what
+    it would do (``add``, ``update``, ``unchanged`` or ``refused``) and why."""
+
+    number: int
+    cells: dict[str, Any]
+    action: str = "refused"
+    problems: dict[str, dict[str, str]] = field(default_factory=dict)
+    changes: dict[str, list] = field(default_factory=dict)
+    person_id: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Preview:
+    lines: list[Line]
+
+    def count(self, action: str) -> int:
+        return sum(line.action == action for line in self.lines)
+
+    @property
+    def to_write(self) -> list[Line]:
+        return [line for line in self.lines if line.action in ("add", "update")]
+
+
+def _day(raw: Any) -> date | str | None:
+    """A day from a cell: 03/12/2026, 2026-12-03 or an XLSX date; the text when none."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = admin.tidy(raw)
+    if not text:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return text                                # check_person says it is not a date
+
+
+class _Lookup:
+    """The sites, teams, people and routes a file's words are matched against."""
+
+    def __init__(self, s, routes: Mapping[str, Sequence[str]],
+                 titles: Mapping[str, Mapping[str, str]]):
+        self.sites = {}
+        for site in s.scalars(select(Site)):
+            self.sites[fold(site.name)] = self.sites[fold(site.id)] = site.id
+        self.teams = {}
+        for team in s.scalars(select(Team)):
+            self.teams[(team.site_id, fold(team.name))] = team.id
+            self.teams[(team.site_id, fold(team.id))] = team.id
+        self.people: dict[tuple, list[Person]] = {}
+        self.trainers = {}
+        for person in s.scalars(select(Person)):
+            self.people.setdefault((person.site_id, fold(person.name)), []).append(person)
+            if person.role == "trainer":
+                self.trainers[(person.site_id, fold(person.name))] = person.id
+                self.trainers[(person.site_id, fold(person.id))] = person.id
+        self.routes = {fold(r): r for r in routes}
+        for rid, title in titles.items():
+            for said in title.values():
+                self.routes.setdefault(fold(said), rid)
+
+    @staticmethod
+    def choice(table: Mapping, key, raw: Any) -> str | None:
+        """The id a cell names, None when empty, the cell itself (refused later) when unknown."""
+        return table.get(key) or (admin.tidy(raw) or None)
+
+
+def _words_of(table: Mapping[str, Sequence[str]], raw: Any) -> str:
+    said = fold(raw)
+    return next((k for k, words in table.items() if said in words), admin.tidy(raw))
+
+
+def preview(store: Store, columns_mapping: Mapping[str, str], frame: pd.DataFrame,
+            routes: Mapping[str, Sequence[str]], titles: Mapping[str, Mapping[str, str]],
+            *, actor: str, only_site: str | None = None) -> Preview:
+    """What importing ``frame`` would do, line by line; writes nothing.
+
+    ``only_site``: a trainer's site; a line of another site, or not a learner, is
+    refused, and a line without a site is of hers.
+    """
+    with store.session() as s:
+        found = _preview_in(s, columns_mapping, frame, routes, titles, actor, only_site)
+        s.rollback()
+    return found
+
+
+def _preview_in(s, columns_mapping, frame, routes, titles, actor, only_site) -> Preview:
+    by_field = {f: c for c, f in columns_mapping.items()}
+    lines = [Line(number=i + 2, cells={f: row[c] for f, c in by_field.items()})
+             for i, row in enumerate(frame.to_dict("records"))]
+    look = _Lookup(s, routes, titles)
+    seen: dict[tuple, list[Line]] = {}
+    for line in lines:
+        _check_line(s, look, line, routes, actor, only_site)
+        if "name" not in line.problems and "site_id" not in line.problems:
+            seen.setdefault((line.values.get("site_id"), fold(line.values["name"])),
+                            []).append(line)
+    for twins in seen.values():
+        if len(twins) > 1:
+            numbers = ", ".join(str(t.number) for t in twins)
+            for twin in twins:
+                twin.problems.setdefault("name", word(
+                    "The same person is on lines {lines}: keep one line.", lines=numbers))
+                twin.action = "refused"
+    return Preview(lines)
+
+
+def _check_line(s, look: _Lookup, line: Line, routes, actor: str,
+                only_site: str | None) -> None:
+    cells = line.cells
+    site_cell = cells.get("site", "")
+    site_id = look.choice(look.sites, fold(site_cell), site_cell) or only_site
+    name = admin.tidy(cells.get("name"))
+    matches = look.people.get((site_id, fold(name)), [])
+    current = matches[0] if len(matches) == 1 else None
+    values = admin.person_row(current, routes) if current is not None else {
+        k: None for k in admin.PERSON_FIELDS}
+    if current is None:
+        values.update(role="learner", language="fr")
+    # Matched, her name stays as recorded: "OMAR BA" in a file is the same Omar Ba.
+    values.update(name=current.name if current is not None else name, site_id=site_id)
+    given = {
+        "role": _words_of(ROLE_WORDS, cells.get("role", "")),
+        "team_id": look.choice(look.teams, (site_id, fold(cells.get("team", ""))),
+                               cells.get("team", "")),
+        "route": look.choice(look.routes, fold(cells.get("route", "")), cells.get("route", "")),
+        "language": _words_of(LANGUAGE_WORDS, cells.get("language", "")),
+        "placement_start": _day(cells.get("placement_start")),
+        "placement_end": _day(cells.get("placement_end")),
+        "trainer_id": look.choice(look.trainers, (site_id, fold(cells.get("trainer", ""))),
+                                  cells.get("trainer", "")),
+    }
+    values.update({k: v for k, v in given.items() if v not in (None, "")})
+    line.values = values
+    if len(matches) > 1:
+        line.problems["name"] = word(
+            "Two people of this name on this site: change her on her page.")
+        return
+    if only_site is not None and (site_id != only_site or values["role"] != "learner"):
+        line.problems["site_id" if site_id != only_site else "role"] = word(
+            "Your site's learners only.")
+        return
+    try:
+        clean = admin.check_person(s, values, routes, current)
+    except admin.Invalid as refused:
+        line.problems = {k: _said_for_a_file(k, line.cells, said)
+                         for k, said in refused.errors.items()}
+        return
+    line.values = clean
+    if current is None:
+        line.action = "add"
+        return
+    if actor == current.id and clean["role"] != current.role:
+        line.problems["role"] = word("You cannot change your own role.")
+        return
+    line.person_id = current.id
+    line.changes = admin._changes(admin.person_row(current, routes), clean)
+    line.action = "update" if line.changes else "unchanged"
+
+
+def _said_for_a_file(name: str, cells: Mapping[str, Any], said: dict) -> dict:
+    """A form's words said of a cell: which site, team, route or trainer is unknown."""
+    cell = {"site_id": "site", "team_id": "team", "trainer_id": "trainer"}.get(name, name)
+    value = admin.tidy(cells.get(cell, "")) if not isinstance(cells.get(cell), date) else ""
+    if not value:
+        return said
+    if name == "site_id":
+        return word("Unknown site: {value}.", value=value)
+    if name == "team_id":
+        return word("No team {value} on this site.", value=value)
+    if name == "route":
+        return word("No job route {value} in routes.yaml.", value=value)
+    if name == "trainer_id":
+        return word("No trainer {value} on this site.", value=value)
+    if name in ("placement_start", "placement_end") and said == word(
+            "Write a date: day, month and year."):
+        return word("{value} is not a date: write 03/12/2026 or 2026-12-03.", value=value)
+    return said
+
+
+# -- Import ----------------------------------------------------------------------------
+
+def apply(store: Store, actor: str, columns_mapping: Mapping[str, str], frame: pd.DataFrame,
+          routes: Mapping[str, Sequence[str]], titles: Mapping[str, Mapping[str, str]],
+          *, only_site: str | None = None) -> Preview:
+    """Import the good lines of ``frame`` in one transaction; the preview it followed.
+
+    The lines are checked again inside the transaction, so what is written is what a
+    preview made now says; a second import of the same file finds every line unchanged
+    and writes nothing.
+    """
+    with store.session() as s:
+        found = _preview_in(s, columns_mapping, frame, routes, titles, actor, only_site)
+        for line in found.to_write:
+            if line.action == "add":
+                entry = admin.insert_person(s, actor, line.values, routes)
+                line.person_id = entry.person_id
+                s.flush()                   # the next new id sees this one
+            else:
+                admin.update_person(s, actor, s.get(Person, line.person_id), line.values,
+                                    routes)
+    return found
