@@ -25,7 +25,9 @@ from balise.words import N_, word
 # What a save says, by the key the address carries back (``?said=saved``).
 NOTICES = {"saved": N_("Saved."), "unchanged": N_("Nothing changed."),
            "ended": N_("Placement ended: she can no longer sign in."),
-           "back": N_("Placement resumed: she can sign in again.")}
+           "back": N_("Placement resumed: she can sign in again."),
+           "badge-lost": N_("Badge revoked: it no longer works. Print her a new one."),
+           "no-badge": N_("She had no badge in use.")}
 ACTIVITY_WORDS = {"logistics": N_("Logistics"), "construction": N_("Construction"),
                   "circular-economy": N_("Circular economy"),
                   "transport": N_("Clean transport"), "digital": N_("Digital services")}

@@ -16,6 +16,8 @@ from balise.context import BaliseContext
 from balise.web.admin_people import PeopleHandler, PersonFormHandler, PlacementHandler
 from balise.web.admin_sites import SiteFormHandler, SitesHandler
 from balise.web.admin_teams import TeamFormHandler, TeamsHandler
+from balise.web.badge_print import BadgeLostHandler, BadgePrintHandler, TeamBadgesHandler
+from balise.web.badge_signin import BadgeHandler
 from balise.web.browser_errors import browser_errors
 from balise.web.dashboard import DashboardHandler
 from balise.web.expiring import ExpiringHandler
@@ -88,6 +90,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
     def initialize_handlers(self):
         self.handlers.extend([
             (r"/balise/?", HomeHandler),
+            (r"/badge/([^/]{0,100})", BadgeHandler),
             (r"/balise/learner", LearnerHandler),
             (r"/balise/trainer", TrainerHandler),
             (r"/balise/trainer/quarter-hour", QuarterHourHandler),
@@ -107,6 +110,9 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/admin/people/([^/]{1,64})", PersonFormHandler),
             (r"/balise/admin/people/([^/]{1,64})/(end|back)", PlacementHandler),
             (r"/balise/person/([^/]{1,64})", PersonPageHandler),
+            (r"/balise/badge/([^/]{1,64})/print", BadgePrintHandler),
+            (r"/balise/badge/([^/]{1,64})/lost", BadgeLostHandler),
+            (r"/balise/badges/team/([^/]{1,40})", TeamBadgesHandler),
             (r"/balise/trail", TrailHandler),
             (r"/balise/api/submit", SubmitHandler),
             (r"/balise/api/answers?", AnswerHandler),

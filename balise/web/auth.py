@@ -24,6 +24,7 @@ from traitlets import default
 
 from balise.messages import both
 from balise.passwords import check_password
+from balise.store import badges
 from balise.web.kernels import owns
 
 
@@ -31,6 +32,32 @@ from balise.web.kernels import owns
 class BaliseUser(User):
     role: str = "learner"
     site: str | None = None
+
+
+# The throttle counts badge tries under this name: no person's id can start with '#'.
+BADGE_TRIES = "#badge"
+
+
+def badge_blocked(handler) -> bool:
+    """Too many wrong badges from this address: refused without looking the badge up.
+
+    A code is guessed by trying many, so the address, not the code, is what is counted.
+    """
+    return handler.settings["balise"].throttle.blocked(BADGE_TRIES,
+                                                       handler.request.remote_ip or "")
+
+
+def sign_in_by_badge(handler, learner_id: str | None) -> bool:
+    """Count the try; when a badge named a current learner, sign her in."""
+    throttle, address = handler.settings["balise"].throttle, handler.request.remote_ip or ""
+    user = handler.identity_provider._user(handler, learner_id) if learner_id else None
+    if user is None or user.role != "learner":
+        throttle.failed(BADGE_TRIES, address)
+        return False
+    throttle.succeeded(BADGE_TRIES, address)
+    handler.identity_provider.set_login_cookie(handler, user)
+    handler.log.info("User %s signed in with a badge.", user.username)
+    return True
 
 
 class SignInHandler(LoginFormHandler):
@@ -55,6 +82,8 @@ class SignInHandler(LoginFormHandler):
         if not self.check_origin():
             raise web.HTTPError(403)
         web.RequestHandler.check_xsrf_cookie(self)
+        if self.get_argument("badge_code", None) is not None:
+            return self._badge_code()
         throttle = self.settings["balise"].throttle
         name = self.get_argument("username", default="").strip()[:64]
         address = self.request.remote_ip or ""
@@ -71,6 +100,19 @@ class SignInHandler(LoginFormHandler):
         self.log.info("User %s signed in.", user.username)
         self.identity_provider.set_login_cookie(self, user)
         self._redirect_safe(self.get_argument("next", default=self.base_url))
+
+
+    def _badge_code(self):
+        """The short code of her badge, typed: case, spaces and dashes do not matter."""
+        if badge_blocked(self):
+            self.set_status(429)
+            return self._render(message={"error": "throttled"})
+        ctx = self.settings["balise"]
+        typed = self.get_argument("badge_code", default="")[:64]
+        if not sign_in_by_badge(self, badges.by_code(ctx.store, ctx.secret, typed)):
+            self.set_status(401)
+            return self._render(message={"error": "badge"})
+        self.redirect(f"{self.base_url}balise/learner")
 
 
 class SignOutHandler(JupyterHandler):

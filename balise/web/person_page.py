@@ -21,7 +21,7 @@ from balise.formats import date_time, date_words, decimal, percent, short_date
 from balise.progress.certificates import certificates_of
 from balise.progress.routes import route_for
 from balise.progress.tables import attempts_count
-from balise.store import admin
+from balise.store import admin, badges
 from balise.store.models import Person, Site
 from balise.store.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
 from balise.web.admin_forms import LANGUAGE_WORDS, ROLE_WORDS, AdminPage
@@ -48,9 +48,11 @@ class PersonPageHandler(AdminPage):
         ns = {"person": person, "facts": self.facts(person), "modules": [], "others": [],
               "journey": None, "validations": [], "signed": {}, "certificates": [],
               "refreshers": [],
-              "quarter_hours": [], "warm_ups": None}
+              "quarter_hours": [], "warm_ups": None, "badge": None,
+              "notice": self.notice()}
         if person.role == "learner":
             ns.update(self.progress(person, today))
+            ns["badge"] = self.badge(person)
         ns.update(self.attendance(person))
         self.show("person.html", **ns)
 
@@ -118,6 +120,15 @@ class PersonPageHandler(AdminPage):
                 "certificates": [{**c, "issued": date_words(c["issued_on"]),
                                   "until": date_words(c["valid_until"])}
                                  for c in certificates_of(ctx.store, pid, ctx.routes, today)]}
+
+    def badge(self, person: Person) -> dict:
+        """Her badge in use: when it was printed and by whom (never its code)."""
+        badge = badges.active(self.balise.store, person.id)
+        if badge is None:
+            return {"active": False}
+        by = self.balise.store.person(badge.issued_by)
+        return {"active": True, "on": date_words(badge.issued_at.date()),
+                "by": by.name if by else badge.issued_by}
 
     def attendance(self, person: Person) -> dict:
         """The quarter-hours she was ticked present at, and her team's warm-ups since she came."""

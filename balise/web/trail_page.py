@@ -29,13 +29,15 @@ KINDS = {"person.add": N_("Person added"), "person.edit": N_("Person changed"),
          "site.edit": N_("Site changed"), "team.add": N_("Team added"),
          "team.edit": N_("Team changed"), "warm-up.add": N_("Warm-up recorded"),
          "warm-up.undo": N_("Warm-up undone"), "validation.add": N_("Field validation recorded"),
-         "validation.undo": N_("Field validation undone")}
+         "validation.undo": N_("Field validation undone"),
+         "badge.issue": N_("Badge printed"), "badge.revoke": N_("Badge revoked")}
 FIELDS = {"name": N_("Name"), "address": N_("Address"), "activities": N_("Activities"),
           "activity": N_("Activity"), "role": N_("Role"), "site_id": N_("Site"),
           "team_id": N_("Team"), "route": N_("Job route"), "language": N_("Language"),
           "placement_start": N_("Placement start"), "placement_end": N_("Planned end"),
           "trainer_id": N_("Trainer"), "ended_on": N_("Last day"),
-          "skill": N_("Field validation"), "on": N_("Day"), "note": N_("Note")}
+          "skill": N_("Field validation"), "on": N_("Day"), "note": N_("Note"),
+          "badge": N_("Badge number")}
 DAYS = ("placement_start", "placement_end", "ended_on", "on")
 DEMO = "demo"        # who the demo seeder writes as (balise.demo.accounts.ACTOR)
 

@@ -1,0 +1,165 @@
+"""Signing in with a badge on a running server: the QR code's address and the typed short
+code sign a learner in and land on her route; a reprinted or lost badge stops at once, with
+the same plain message as a wrong code; nobody but a current learner signs in by badge; the
+token never reaches the server's log.
+
+Badge tries are counted per address: each test sends its badge tries from an address of its
+own on the loopback network (127.0.0.x), so none of them is slowed by another's failures.
+"""
+
+import html
+import random
+import re
+import uuid
+from datetime import date, timedelta
+
+import pytest
+import requests
+from requests.adapters import HTTPAdapter
+from sqlalchemy import select
+
+from balise.store import admin, badges
+from balise.store.models import Badge, Store, TrailEntry
+from balise.tokens import load_secret
+
+pytestmark = pytest.mark.slow
+ROUTES = {"logistics": ["logistics"]}
+REFUSED = "Badge non reconnu"
+
+
+class FromAddress(HTTPAdapter):
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def visitor() -> requests.Session:
+    """A browser on an address of its own (the badge throttle counts per address)."""
+    s = requests.Session()
+    adapter = FromAddress(f"127.0.{random.randint(1, 250)}.{random.randint(2, 250)}")
+    s.mount("http://", adapter)
+    return s
+
+
+@pytest.fixture(scope="module")
+def store(server):
+    store = Store(f"sqlite:///{server.data / 'balise.db'}")
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def secret(server):
+    return load_secret(server.data / "secret.key")
+
+
+def new_learner(store, site="lyon-logistique", team=None) -> str:
+    uid = uuid.uuid4().hex[:6]
+    return admin.add_person(store, "test", {
+        "name": f"Badge Apprenante {uid}", "role": "learner", "site_id": site,
+        "team_id": team, "route": "logistics",
+        "placement_start": (date.today() - timedelta(days=10)).isoformat()}, ROUTES)
+
+
+def xsrf_post(server, s, path, data=None, **kw):
+    if "_xsrf" not in s.cookies:
+        s.get(server.url + "login")
+    return s.post(server.url + path, data={**(data or {}), "_xsrf": s.cookies.get("_xsrf")},
+                  allow_redirects=False, **kw)
+
+
+def printed_code(server, trainer, learner) -> str:
+    r = xsrf_post(server, trainer, f"balise/badge/{learner}/print")
+    assert r.status_code == 200, r.text[:300]
+    assert r.headers["Cache-Control"] == "no-store"
+    assert "<svg" in r.text and "Scannez avec l" in html.unescape(r.text)
+    return re.search(r'class="code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})<', r.text).group(1)
+
+
+def type_code(server, code: str, s: requests.Session | None = None) -> requests.Response:
+    s = s or visitor()
+    return xsrf_post(server, s, "login", {"badge_code": code})
+
+
+def test_the_printed_code_typed_loosely_signs_her_in_and_she_sees_her_route(server, store):
+    learner = new_learner(store)
+    code = printed_code(server, server.session("formatrice"), learner)
+    s = visitor()
+    r = type_code(server, f" {code[:4].lower()} {code[5:]} ", s)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/balise/learner")
+    page = s.get(server.url + "balise/learner")
+    assert page.status_code == 200
+    name = store.person(learner).name
+    assert name in html.unescape(page.text) and "Logistique" in page.text
+
+
+def test_the_qr_address_signs_her_in_and_the_token_leaves_the_address_bar(server, store,
+                                                                         secret):
+    learner = new_learner(store)
+    token = badges.issue(store, secret, "test", learner).token
+    s = visitor()
+    r = s.get(server.url + f"badge/{token}", allow_redirects=False)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/balise/learner")
+    assert r.headers["Referrer-Policy"] == "no-referrer"
+    page = s.get(server.url + "balise/learner", allow_redirects=False)
+    assert page.status_code == 200 and store.person(learner).name in html.unescape(page.text)
+    wrong = visitor().get(server.url + f"badge/{token[:-2]}xx", allow_redirects=False)
+    assert wrong.status_code == 401 and REFUSED in html.unescape(wrong.text)
+    log = server.log.read_text(errors="replace")
+    assert token not in log and token[:-2] not in log
+    assert f"{learner} signed in with a badge" in log
+
+
+def test_a_reprinted_badge_stops_the_old_one_at_once_with_the_wrong_codes_message(server,
+                                                                                 store):
+    learner = new_learner(store)
+    trainer = server.session("formatrice")
+    old = printed_code(server, trainer, learner)
+    new = printed_code(server, trainer, learner)
+    refused_old, wrong = type_code(server, old), type_code(server, "ZZZZ-ZZZZ")
+    assert refused_old.status_code == wrong.status_code == 401
+    said = [re.search(r'id="badge-refused">([^<]+)<', r.text).group(1)
+            for r in (refused_old, wrong)]
+    assert said[0] == said[1] and REFUSED in html.unescape(said[0])
+    assert type_code(server, new).status_code == 302
+    with store.session() as s:
+        kinds = list(s.scalars(select(TrailEntry.kind).where(TrailEntry.person_id == learner)))
+    assert kinds.count("badge.issue") == 2
+
+
+def test_a_lost_badge_is_stopped_in_one_tap(server, store):
+    learner = new_learner(store)
+    trainer = server.session("formatrice")
+    code = printed_code(server, trainer, learner)
+    page = trainer.get(server.url + f"balise/person/{learner}")
+    assert 'id="badge-lost"' in page.text
+    r = xsrf_post(server, trainer, f"balise/badge/{learner}/lost")
+    assert r.status_code == 303
+    after = trainer.get(server.url + r.headers["Location"].lstrip("/"))
+    assert "Badge arrêté" in html.unescape(after.text) and 'id="badge-lost"' not in after.text
+    assert type_code(server, code).status_code == 401
+    assert badges.active(store, learner) is None
+
+
+def test_no_badge_sign_in_for_a_trainer_a_coordinator_or_an_archived_learner(server, store,
+                                                                            secret):
+    coordinator = server.session("coordinateur")
+    for who in ("formatrice", "coordinateur"):
+        assert xsrf_post(server, coordinator, f"balise/badge/{who}/print").status_code == 404
+    # A badge row for a trainer, as a forged or old database might hold: still no sign-in.
+    token, code = "t" * 22, "ABCDEFGH"
+    with store.session() as s:
+        s.add(Badge(person_id="formatrice", issued_by="test",
+                    token_hash=badges._hash(secret, "token", token),
+                    code_hash=badges._hash(secret, "code", code)))
+    assert visitor().get(server.url + f"badge/{token}",
+                         allow_redirects=False).status_code == 401
+    assert type_code(server, code).status_code == 401
+    learner = new_learner(store)
+    code = printed_code(server, server.session("formatrice"), learner)
+    admin.end_placement(store, "test", learner)
+    assert type_code(server, code).status_code == 401
