@@ -25,6 +25,9 @@ def require(*roles: str):
         @functools.wraps(method)
         def inner(self, *args, **kwargs):
             user = self.current_user
+            if isinstance(user, BaliseUser) and user.must_change_password:
+                # A password given by a coordinator: she chooses her own before any page.
+                return self.redirect(f"{self.base_url}balise/password")
             if not isinstance(user, BaliseUser) or user.role not in roles:
                 self.set_status(403)
                 return self.finish(self.render_template(
@@ -75,9 +78,12 @@ class Page(ExtensionHandlerJinjaMixin, ExtensionHandlerMixin, JupyterHandler):
                 else "both")
 
     def show(self, template: str, **ns) -> None:
+        # The language buttons (base.html) come back to this page; an error page has none,
+        # so "not found" reads the same for any address (nothing to tell what exists).
+        back = self.request.path if self.get_status() < 400 else None
         self.finish(self.render_template(template, user=self.current_user,
                                          base_url=self.base_url, reading=self.reading(),
-                                         here=self.request.path, **ns))
+                                         here=self.request.path, language_back=back, **ns))
 
 
 class HomeHandler(Page):

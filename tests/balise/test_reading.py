@@ -13,10 +13,15 @@ def choose(server, s, reading: str, back: str = "/balise/learner"):
                   data={"reading": reading, "next": back, "_xsrf": s.cookies.get("_xsrf")})
 
 
+NOTE = re.compile(r'<span id="balise-(?:result-)?term-\w+" popover="auto" '
+                  r'class="balise-term-note">.*?</button></span>', re.S)
+
+
 def visible_words(page: str) -> str:
-    """The page's text without tags, styles and scripts, entities read."""
-    page = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+    """The page's text without tags, styles, scripts and the words' explanations (popovers
+    shown on a tap), entities read, spaces tidied."""
+    page = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", NOTE.sub("", page), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
 
 
 def test_french_only_landing_says_no_english_and_english_only_no_french(server):
