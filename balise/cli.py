@@ -255,6 +255,18 @@ def main(argv: list[str] | None = None) -> int:
     p_restore.add_argument("archive")
     p_restore.add_argument("--data")
     p_restore.add_argument("--force", action="store_true", help="replace existing data")
+    p_people = sub.add_parser("people", help="import or export the list of people")
+    people_sub = p_people.add_subparsers(dest="people_command", required=True)
+    p_import = people_sub.add_parser("import", help="import a CSV or XLSX list of people")
+    p_import.add_argument("file", type=Path)
+    p_import.add_argument("--data")
+    p_import.add_argument("--courses")
+    p_import.add_argument("--dry-run", action="store_true",
+                          help="print what the import would do, write nothing")
+    p_export = people_sub.add_parser("export", help="write the people to FILE (.csv or .xlsx)")
+    p_export.add_argument("file", type=Path)
+    p_export.add_argument("--data")
+    p_export.add_argument("--courses")
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
@@ -267,6 +279,13 @@ def main(argv: list[str] | None = None) -> int:
             return check_courses(settings(args)[1])
         elif args.command == "build":
             build(settings(args)[1], force=args.force)
+        elif args.command == "people":
+            from balise.people_cli import export_people, import_people
+
+            balise = settings(args)[1]
+            if args.people_command == "import":
+                return import_people(balise, args.file, args.dry_run)
+            return export_people(balise, args.file)
         elif args.command == "backup":
             from balise.store.backup import backup
 

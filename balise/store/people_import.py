@@ -135,7 +135,14 @@ def _csv(data: bytes) -> pd.DataFrame:
                             skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL)
     except (pd.errors.ParserError, ValueError) as err:
         raise BadFile("This file is neither a CSV nor an XLSX table.") from err
-    return frame.map(admin.tidy)
+    return frame.map(_undefused)
+
+
+def _undefused(cell: str) -> str:
+    """A cell as typed: an export's guard (a quote before ``=``, ``+``, ``-``, ``@``) undone,
+    so a list exported and imported back names the same people."""
+    text = admin.tidy(cell)
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
 # -- Mapping ---------------------------------------------------------------------------
@@ -408,3 +415,32 @@ def apply(store: Store, actor: str, columns_mapping: Mapping[str, str], frame: p
                 admin.update_person(s, actor, s.get(Person, line.person_id), line.values,
                                     routes)
     return found
+
+
+# -- Export ----------------------------------------------------------------------------
+
+EXPORT_HEADERS = {"name": "Nom", "role": "Rôle", "site": "Site", "team": "Équipe",
+                  "route": "Parcours", "language": "Langue", "placement_start": "Début",
+                  "placement_end": "Fin prévue", "trainer": "Formateur"}
+
+
+def export_table(store: Store, routes: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """The current people as a file an import reads back unchanged: one line a person,
+    headed as :data:`HEADERS` guesses, sites, teams and trainers by name."""
+    with store.session() as s:
+        sites = {site.id: site.name for site in s.scalars(select(Site))}
+        teams = {team.id: team.name for team in s.scalars(select(Team))}
+        people = list(s.scalars(select(Person).where(Person.ended_on.is_(None))
+                                .order_by(Person.site_id, Person.name)))
+    names = {p.id: p.name for p in people}
+    rows = []
+    for person in people:
+        row = admin.person_row(person, routes)
+        rows.append({"name": person.name, "role": person.role,
+                     "site": sites.get(person.site_id, ""),
+                     "team": teams.get(person.team_id, ""), "route": row["route"] or "",
+                     "language": person.language, "placement_start": person.placement_start,
+                     "placement_end": person.placement_end,
+                     "trainer": names.get(person.trainer_id, "")})
+    frame = pd.DataFrame(rows, columns=list(EXPORT_HEADERS))
+    return frame.rename(columns=EXPORT_HEADERS)

@@ -216,3 +216,39 @@ def test_the_columns_chosen_are_remembered_by_header_row(tmp_path):
                                    "Entrée": "placement_start"}
     assert memory.get(["salarie", "LIEU  DE TRAVAIL", "Entree"])["salarie"] == "name"
     assert memory.get(["Salarié", "Lieu de travail"]) is None               # another header
+
+
+def test_the_command_line_previews_imports_and_exports_a_list_read_back_unchanged(
+        tmp_path, capsys):
+    from pathlib import Path
+
+    from balise.cli import main
+
+    courses = str(Path(__file__).resolve().parents[2] / "courses")
+    data = tmp_path / "data"
+    data.mkdir()
+    store = Store(f"sqlite:///{data / 'balise.db'}")
+    admin.add_site(store, "coord", {"name": "Lyon", "activities": ["logistics"]})
+    listed = tmp_path / "list.csv"
+    listed.write_text("Nom;Site;Parcours;Début\nAïcha Diallo;Lyon;Logistique;03/09/2026\n"
+                      "=SUM(A1);Lyon;logistics;03/09/2026\nBob;Paris;logistics;2026-09-01\n",
+                      "utf-8")
+    where = ["--data", str(data), "--courses", courses]
+    assert main(["people", "import", str(listed), "--dry-run", *where]) == 0
+    said = capsys.readouterr().out
+    assert "line 4 (Bob): refused: Unknown site: Paris." in said
+    assert "would: add=2 update=0 unchanged=0 refused=1" in said
+    assert count(store, Person) == 0
+    assert main(["people", "import", str(listed), *where]) == 0
+    assert "done: add=2" in capsys.readouterr().out and count(store, Person) == 2
+    for kind in ("csv", "xlsx"):
+        out = tmp_path / f"people.{kind}"
+        assert main(["people", "export", str(out), *where]) == 0
+        assert main(["people", "import", str(out), "--dry-run", *where]) == 0
+        assert "would: add=0 update=0 unchanged=2 refused=0" in capsys.readouterr().out
+    cells = (tmp_path / "people.csv").read_text("utf-8-sig").splitlines()
+    assert "'=SUM(A1);learner;Lyon" in cells[1]                  # never a formula
+    (tmp_path / "bad.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
+    assert main(["people", "import", str(tmp_path / "bad.csv"), *where]) == 2
+    assert "neither a CSV nor an XLSX" in capsys.readouterr().err
+    store.dispose()
