@@ -13,6 +13,10 @@ c = get_config()  # noqa: F821
 c.Balise.data_dir = "data"          # embedded store: balise.db, gradebook.db, course/
 c.Balise.courses_dir = "courses"    # modules and routes.yaml
 c.Balise.session_hours = 12         # a sign-in lasts one working day
+# A learner's session ends after 30 minutes without a request: phones are shared on the
+# floor, and the next person to pick one up must not carry on as her (longer than a
+# 15-minute module; her answers are saved as she goes).
+c.Balise.learner_idle_minutes = 30
 c.Balise.kernel_token_minutes = 240
 c.Balise.grading_timeout = 120      # seconds for one autograde
 

@@ -65,6 +65,14 @@ class Balise(LoggingConfigurable):
         never takes a pass away) or 'last'. Example: c.Balise.score_policy = "last" """,
     ).tag(config=True)
 
+    learner_idle_minutes = Float(
+        30.0,
+        help="""Minutes without a request after which a learner's session ends and she
+        signs in again (her badge, a scan). Learners share phones on the floor: the next
+        person to pick one up must not carry on as her. Trainers and coordinators keep
+        `session_hours`. 0 turns it off. Example: c.Balise.learner_idle_minutes = 15""",
+    ).tag(config=True)
+
     signin_max_failures = Integer(
         5,
         help="""Failed sign-ins allowed per name and address within

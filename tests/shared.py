@@ -87,3 +87,23 @@ def add_learner(server: Server, learner: str, name: str, password: str) -> str:
                      activity="logistics", password_hash=hash_password(password)))
     store.dispose()
     return learner
+
+
+def from_address(address: str | None = None) -> requests.Session:
+    """A requests session whose connections leave from another loopback address
+    (127.0.x.y): the server sees another visitor, so a throttle counting per address
+    (badge sign-in) counts this session's tries apart from every other test's."""
+    import random
+
+    from requests.adapters import HTTPAdapter
+
+    source = address or f"127.0.{random.randint(1, 250)}.{random.randint(2, 250)}"
+
+    class FromAddress(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["source_address"] = (source, 0)
+            super().init_poolmanager(*args, **kwargs)
+
+    s = requests.Session()
+    s.mount("http://", FromAddress())
+    return s

@@ -31,9 +31,11 @@ from balise.web.pages import (
     HomeHandler,
     LearnerHandler,
 )
+from balise.web.password_pages import PasswordHandler, PasswordResetHandler
 from balise.web.person_page import PersonPageHandler
 from balise.web.reading import ReadingChoiceHandler
 from balise.web.refresher import RefresherHandler
+from balise.web.shared_phone import OpenSessionHandler
 from balise.web.submit_api import AnswerHandler, ReadingHandler, SubmitHandler
 from balise.web.trail_page import TrailHandler
 from balise.web.trainer_forms import QuarterHourHandler, ValidationHandler, WarmUpHandler
@@ -110,6 +112,9 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/admin/people/([^/]{1,64})", PersonFormHandler),
             (r"/balise/admin/people/([^/]{1,64})/(end|back)", PlacementHandler),
             (r"/balise/person/([^/]{1,64})", PersonPageHandler),
+            (r"/balise/person/([^/]{1,64})/session", OpenSessionHandler),
+            (r"/balise/password", PasswordHandler),
+            (r"/balise/admin/people/([^/]{1,64})/password", PasswordResetHandler),
             (r"/balise/badge/([^/]{1,64})/print", BadgePrintHandler),
             (r"/balise/badge/([^/]{1,64})/lost", BadgeLostHandler),
             (r"/balise/badges/team/([^/]{1,40})", TeamBadgesHandler),

@@ -32,6 +32,7 @@ from balise.web.kernels import owns
 class BaliseUser(User):
     role: str = "learner"
     site: str | None = None
+    must_change_password: bool = False
 
 
 # The throttle counts badge tries under this name: no person's id can start with '#'.
@@ -148,6 +149,8 @@ class BaliseIdentityProvider(IdentityProvider):
         super().__init__(**kwargs)
         # (person, sign-in time) of each session signed out, with when: its cookie is dead.
         self._signed_out: dict[tuple[str, float], float] = {}
+        # (learner, sign-in time) of each learner's session, with its last request.
+        self._last_seen: dict[tuple[str, float], float] = {}
 
     @default("login_handler_class")
     def _login_handler_class_default(self):
@@ -175,7 +178,8 @@ class BaliseIdentityProvider(IdentityProvider):
         if person is None or person.ended_on is not None:
             return None
         return BaliseUser(username=person.id, name=person.name, display_name=person.name,
-                          role=person.role, site=person.site_id)
+                          role=person.role, site=person.site_id,
+                          must_change_password=bool(person.must_change_password))
 
     def get_user_token(self, handler):
         return None
@@ -202,7 +206,30 @@ class BaliseIdentityProvider(IdentityProvider):
             return None
         if time.time() - signed[1] > self._context(handler).config.session_hours * 3600:
             return None
-        return self._user(handler, signed[0])
+        user = self._user(handler, signed[0])
+        if user is not None and user.role == "learner" and self._idle(handler, signed):
+            return None
+        return user
+
+    def _idle(self, handler, signed: tuple[str, float]) -> bool:
+        """A learner's session ends after ``learner_idle_minutes`` without a request.
+
+        Kept in memory: after a restart, a session counts from its first request.
+        """
+        idle = self._context(handler).config.learner_idle_minutes * 60
+        if idle <= 0:
+            return False
+        now = time.time()
+        last = self._last_seen.get(signed, now)
+        if now - last > idle:
+            self._last_seen.pop(signed, None)
+            self._signed_out[signed] = now
+            return True
+        if signed not in self._last_seen:
+            for old in [k for k, at in self._last_seen.items() if now - at > idle]:
+                del self._last_seen[old]
+        self._last_seen[signed] = now
+        return False
 
     def clear_login_cookie(self, handler) -> None:
         """Sign out: the cookie is cleared here, and a copy of it kept elsewhere is refused."""

@@ -30,7 +30,9 @@ KINDS = {"person.add": N_("Person added"), "person.edit": N_("Person changed"),
          "team.edit": N_("Team changed"), "warm-up.add": N_("Warm-up recorded"),
          "warm-up.undo": N_("Warm-up undone"), "validation.add": N_("Field validation recorded"),
          "validation.undo": N_("Field validation undone"),
-         "badge.issue": N_("Badge printed"), "badge.revoke": N_("Badge revoked")}
+         "badge.issue": N_("Badge printed"), "badge.revoke": N_("Badge revoked"),
+         "session.open": N_("Session opened on a shared phone"),
+         "password.reset": N_("Password reset"), "password.change": N_("Password chosen")}
 FIELDS = {"name": N_("Name"), "address": N_("Address"), "activities": N_("Activities"),
           "activity": N_("Activity"), "role": N_("Role"), "site_id": N_("Site"),
           "team_id": N_("Team"), "route": N_("Job route"), "language": N_("Language"),

@@ -8,14 +8,13 @@ own on the loopback network (127.0.0.x), so none of them is slowed by another's 
 """
 
 import html
-import random
 import re
 import uuid
 from datetime import date, timedelta
 
 import pytest
 import requests
-from requests.adapters import HTTPAdapter
+from shared import from_address
 from sqlalchemy import select
 
 from balise.store import admin, badges
@@ -27,22 +26,9 @@ ROUTES = {"logistics": ["logistics"]}
 REFUSED = "Badge non reconnu"
 
 
-class FromAddress(HTTPAdapter):
-    def __init__(self, address: str):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 def visitor() -> requests.Session:
     """A browser on an address of its own (the badge throttle counts per address)."""
-    s = requests.Session()
-    adapter = FromAddress(f"127.0.{random.randint(1, 250)}.{random.randint(2, 250)}")
-    s.mount("http://", adapter)
-    return s
+    return from_address()
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +149,36 @@ def test_no_badge_sign_in_for_a_trainer_a_coordinator_or_an_archived_learner(ser
     code = printed_code(server, server.session("formatrice"), learner)
     admin.end_placement(store, "test", learner)
     assert type_code(server, code).status_code == 401
+
+
+def test_a_trainer_opens_a_learners_session_on_a_shared_phone(server, store):
+    learner = new_learner(store)
+    name = store.person(learner).name
+    phone = server.session("formatrice")
+    trainer_copy = requests.Session()
+    trainer_copy.cookies.update(phone.cookies)
+    ask = phone.get(server.url + f"balise/person/{learner}/session")
+    assert ask.status_code == 200 and name in html.unescape(ask.text)
+    r = xsrf_post(server, phone, f"balise/person/{learner}/session")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/balise/learner")
+    page = phone.get(server.url + "balise/learner")
+    assert page.status_code == 200 and name in html.unescape(page.text)
+    assert phone.get(server.url + "balise/trainer", allow_redirects=False).status_code == 403
+    # The trainer's session on that phone is over, a copy of its cookie included.
+    gone = trainer_copy.get(server.url + "balise/trainer", allow_redirects=False)
+    assert gone.status_code == 302 and "/login" in gone.headers["Location"]
+    with store.session() as s:
+        opened = s.scalars(select(TrailEntry).where(TrailEntry.person_id == learner,
+                                                    TrailEntry.kind == "session.open")).one()
+    assert opened.actor_id == "formatrice"
+
+
+def test_a_trainer_opens_no_session_for_another_sites_learner_or_a_trainer(server, store):
+    site = admin.add_site(store, "test", {"name": f"Ailleurs {uuid.uuid4().hex[:6]}",
+                                          "activities": ["logistics"]})
+    other = new_learner(store, site=site)
+    trainer = server.session("formatrice")
+    for who in (other, "coordinateur", "no-such-person"):
+        assert trainer.get(server.url + f"balise/person/{who}/session").status_code == 404
+        assert xsrf_post(server, trainer, f"balise/person/{who}/session").status_code == 404
+    assert trainer.get(server.url + "balise/trainer").status_code == 200
