@@ -21,7 +21,6 @@ from balise.web.exports import Column
 from balise.web.pages import Page, require
 from balise.words import word
 
-BAD_FORMAT = word("Unknown file format: choose csv or xlsx.")
 DOWNLOAD = [Column("list", "Liste", "List"), Column("name", "Nom", "Name"),
             Column("site", "Site", "Site"), Column("what", "Quoi", "What"),
             Column("on", "Date", "Date")]
@@ -65,8 +64,7 @@ class ExpiringHandler(Page):
         fmt = self.get_argument("format", None)
         if fmt is not None:
             if fmt not in exports.FORMATS:
-                self.set_status(400)
-                return self.show("message.html", title=BAD_FORMAT)
+                return exports.refuse_format(self)
             lang = exports.language_of(self.reading())
             rows = [entry(r) for r in found.itertuples()]
             table = pd.DataFrame({

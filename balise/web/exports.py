@@ -19,7 +19,10 @@ from datetime import date
 
 import pandas as pd
 
+from balise.words import N_, word
+
 FORMATS = ("csv", "xlsx")
+BAD_FORMAT = N_("Unknown file format: choose csv or xlsx.")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TYPES = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -77,6 +80,12 @@ def xlsx_bytes(table: pd.DataFrame, sheet: str) -> bytes:
             width = max(len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
     return out.getvalue()
+
+
+def refuse_format(page) -> None:
+    """A download asked in a format there is none of: a plain page, status 400."""
+    page.set_status(400)
+    page.show("message.html", title=word(BAD_FORMAT))
 
 
 def send(page, table: pd.DataFrame, name: str, fmt: str, lang: str) -> None:

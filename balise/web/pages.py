@@ -13,6 +13,7 @@ from tornado import web
 from balise.formats import MISSING, date_time, date_words, decimal, percent
 from balise.messages import CATALOGUE
 from balise.progress.certificates import certificates_of, issue_certificates
+from balise.web import exports
 from balise.web.auth import BaliseUser
 from balise.web.page_words import READINGS
 from balise.words import LANGS, word
@@ -180,6 +181,13 @@ def pictogram(module) -> str | None:
     return _picture(module.instructions[0].picture) if module.instructions else None
 
 
+SITES = {"site": "Site", "learners": "Personnes / Learners",
+         "modules_passed": "Modules réussis / Modules passed",
+         "routes_complete": "Parcours certifiés / Routes certified",
+         "expiring": "Expirent sous 30 jours / Expiring in 30 days",
+         "expired": "Expirés / Expired"}
+
+
 class CoordinatorHandler(Page):
     @require("coordinator")
     def get(self):
@@ -190,13 +198,16 @@ class CoordinatorHandler(Page):
         # Certificates for every route that holds, even for learners who have not looked since.
         issue_certificates(ctx.store, cert, ctx.routes, status, date.today())
         summary = ctx.progress.site_certification(people, sites, status, cert)
-        self.show("coordinator.html",
-                  summary=table_html(summary, {
-                      "site": "Site", "learners": "Personnes / Learners",
-                      "modules_passed": "Modules réussis / Modules passed",
-                      "routes_complete": "Parcours certifiés / Routes certified",
-                      "expiring": "Expirent sous 30 jours / Expiring in 30 days",
-                      "expired": "Expirés / Expired"}))
+        fmt = self.get_argument("format", None)
+        if fmt is not None:                     # the same table, to take away
+            if fmt not in exports.FORMATS:
+                return exports.refuse_format(self)
+            lang = exports.language_of(self.reading())
+            columns = [exports.Column(key, *label.split(" / ") if " / " in label
+                                      else (label, label)) for key, label in SITES.items()]
+            return exports.send(self, exports.shaped(summary, columns, lang), "routes-by-site",
+                                fmt, lang)
+        self.show("coordinator.html", summary=table_html(summary, SITES))
 
 
 class ClosedDoorHandler(Template404):

@@ -140,3 +140,24 @@ def test_every_dashboard_table_downloads_with_the_figures_it_shows(server):
 def test_a_bad_download_gets_a_plain_message(server, query):
     r = server.session("coordinateur").get(server.url + f"balise/dashboard?{query}")
     assert r.status_code == 400 and "Tableau ou format inconnu" in html.unescape(r.text)
+
+
+@pytest.mark.slow
+def test_the_routes_by_site_table_downloads_with_its_figures(server):
+    import io
+
+    import openpyxl
+
+    s = server.session("coordinateur")
+    page = s.get(server.url + "balise/coordinator").text
+    assert 'balise/coordinator?format=xlsx"' in page
+    cells = [re.findall(r"<td>([^<]*)</td>", row) for row in
+             re.findall(r"<tr>(.*?)</tr>", page.split('id="sites"', 1)[1].split("</table>")[0],
+                        re.S)]
+    shown = {html.unescape(c[0]): int(c[1]) for c in cells if c}
+    r = s.get(server.url + "balise/coordinator", params={"format": "xlsx"})
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    assert [c.value for c in ws[1]][:2] == ["Site", "Personnes"]
+    assert {row[0].value: row[1].value for row in ws.iter_rows(min_row=2)} == shown
+    bad = s.get(server.url + "balise/coordinator", params={"format": "doc"})
+    assert bad.status_code == 400 and "Format de fichier inconnu" in html.unescape(bad.text)
