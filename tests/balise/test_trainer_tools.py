@@ -551,3 +551,28 @@ def test_the_trainer_reaches_her_people_teams_and_who_expires_from_her_pages(ser
             assert f'{path}"' in text, (page, path)
     for path in ("balise/admin/people", "balise/admin/teams", "balise/expiring"):
         assert s.get(server.url + path).status_code == 200, path
+
+
+def test_her_group_and_its_failed_questions_download_with_her_team_filter(server, store):
+    import io
+
+    import openpyxl
+
+    team, members = make_team(store)
+    s = server.session("formatrice")
+    with store.session() as db:
+        names = set(db.scalars(select(Person.name).where(Person.id.in_(members))))
+    page = s.get(server.url + "balise/trainer", params={"team": team}).text
+    link = re.search(r'id="download-group-xlsx" href="([^"]+)"', page).group(1)
+    assert f"team={team}" in html.unescape(link)
+    r = s.get(server.url + html.unescape(link).lstrip("/"))
+    assert r.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    assert [c.value for c in ws[1]][:3] == ["Nom", "Équipe", "Où elle en est"]
+    assert {row[0].value for row in ws.iter_rows(min_row=2)} == names
+    q = s.get(server.url + "balise/trainer", params={"download": "questions", "format": "csv"})
+    text = q.content.decode("utf-8")
+    assert q.status_code == 200 and text.startswith("\ufeffPart qui se trompe;")
+    assert not re.search(r"\bq\d+\b", text)                       # words, never an id
+    bad = s.get(server.url + "balise/trainer", params={"download": "all", "format": "csv"})
+    assert bad.status_code == 400
