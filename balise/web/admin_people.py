@@ -59,7 +59,9 @@ class PeopleHandler(AdminPage):
                   "team": teams[p.team_id].name if p.team_id in teams else "",
                   "route": titles.get(admin.person_row(p, routes)["route"]),
                   "ended": date_words(p.ended_on) if p.ended_on else None,
-                  "editable": self.editable(p)} for p in people[:SHOWN]]
+                  "editable": self.editable(p),
+                  "badge": p.role == "learner" and p.ended_on is None and self.editable(p)}
+                 for p in people[:SHOWN]]
         self.show("admin_people.html", mode="list", cards=cards, found=len(people), q=q,
                   ended=ended, sites=sites, site=site, team=team,
                   team_name=teams[team].name if team in teams else "",

@@ -73,3 +73,57 @@ def test_the_trainer_prints_a_badge_and_the_learner_signs_in_with_its_code(serve
     finally:
         trainer_phone.close()
         learner_phone.close()
+
+
+def test_a_shared_phone_and_a_reset_password_on_a_phone(server, browser):
+    store = Store(f"sqlite:///{server.data / 'balise.db'}")
+    uid = uuid.uuid4().hex[:6]
+    learner = admin.add_person(store, "test", {
+        "name": f"Nour Haddad {uid}", "role": "learner", "site_id": "lyon-logistique",
+        "team_id": "lyon-quai", "route": "logistics",
+        "placement_start": date.today().isoformat()}, {"logistics": ["logistics"]})
+    trainer = admin.add_person(store, "test", {"name": f"Inès Morel {uid}", "role": "trainer",
+                                               "site_id": "lyon-logistique"}, {})
+    store.dispose()
+    size = {"viewport": {"width": 360, "height": 740}}
+    first, second = browser.new_context(**size), browser.new_context(**size)
+    try:
+        page = first.new_page()
+        sign_in(page, server, "formatrice")
+        page.goto(server.url + f"balise/admin/people?q=Nour+Haddad+{uid}")
+        page.click(".print-badge")
+        expect(page.locator("#badge-1 .code")).to_be_visible()
+        page.goto(server.url + f"balise/person/{learner}")
+        page.click("#open-session-link")
+        expect(page.locator("h1")).to_contain_text(f"Nour Haddad {uid}")
+        checked(page, "open her session on this phone")
+        page.click("#open-session")
+        expect(page).to_have_url(re.compile(r"/balise/learner$"))
+        expect(page.locator("body")).to_contain_text(f"Nour Haddad {uid}")
+
+        page = second.new_page()
+        sign_in(page, server, "coordinateur")
+        page.goto(server.url + f"balise/person/{trainer}")
+        page.click("#reset-password")
+        checked(page, "a one-time password")
+        one_time = "".join(page.locator("#one-time span").all_inner_texts())
+        page.goto(server.url + "logout")
+        page.click("#sign-out")
+        page.goto(server.url + "login")
+        page.fill("#username", trainer)
+        page.fill("#password", one_time)
+        page.click("#sign-in")
+        expect(page).to_have_url(re.compile(r"/balise/password$"))
+        checked(page, "choose your password")
+        page.fill("#password", "trop court")
+        page.fill("#again", "trop court")
+        page.click("#save-password")
+        expect(page.locator("#password-error")).to_be_visible()
+        checked(page, "choose your password, refused")
+        page.fill("#password", "le quai nord est propre")
+        page.fill("#again", "le quai nord est propre")
+        page.click("#save-password")
+        expect(page).to_have_url(re.compile(r"/balise/trainer"))
+    finally:
+        first.close()
+        second.close()
