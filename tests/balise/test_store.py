@@ -36,3 +36,35 @@ def test_second_open_keeps_the_data(tmp_path):
     again = Store(url)
     assert not again.is_empty()
     again.dispose()
+
+
+def test_a_store_in_service_upgrades_with_its_people_and_their_attempts(tmp_path):
+    """An upgrade never copies and drops the people table: SQLite refuses to drop it once
+    an attempt points at a person (foreign keys on), and the server would not start."""
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    import balise.store.models as models
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(Path(models.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(text("INSERT INTO sites (id, name) VALUES ('s1', 'Lyon')"))
+        conn.execute(text("INSERT INTO people (id, name, role, site_id, language, "
+                          "password_hash) VALUES ('amina', 'Amina', 'learner', 's1', 'fr', '!')"))
+        conn.execute(text("INSERT INTO attempts (id, learner_id, module_id, number, status, "
+                          "submitted_at, failures) VALUES ('a1', 'amina', 'culture', 1, "
+                          "'graded', '2026-12-01 10:00:00', 0)"))
+    engine.dispose()
+    store = Store(url)                                   # every migration to head
+    with store.session() as s:
+        assert s.get(models.Attempt, "a1").learner_id == "amina"
+        assert s.get(models.Person, "amina").name == "Amina"
+    store.dispose()

@@ -33,9 +33,11 @@ def upgrade() -> None:
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
     )
     op.create_index("ix_badges_person_id", "badges", ["person_id"])
-    with op.batch_alter_table("people") as batch:
-        batch.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
+    # A plain ADD COLUMN with a literal default: SQLite then keeps the table as it is. A
+    # batch with sa.false() (an expression) makes Alembic copy and DROP the people table,
+    # which SQLite refuses once other tables point at people (foreign keys on).
+    op.add_column("people", sa.Column("must_change_password", sa.Boolean(), nullable=False,
+                                      server_default="0"))
 
 
 def downgrade() -> None:
