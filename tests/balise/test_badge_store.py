@@ -95,3 +95,21 @@ def test_an_archived_learner_signs_in_by_badge_no_more(store, site):
     assert badges.by_code(store, SECRET, printed.code) is None
     with pytest.raises(admin.NotFound):
         badges.issue(store, SECRET, "trainer", aicha)
+
+
+@pytest.mark.slow
+def test_badges_work_the_same_on_postgresql(postgres):
+    """Migration 0005 on PostgreSQL: a badge issued, found by its code, reissued, lost."""
+    store = Store(postgres.create_db("badge_store"))
+    try:
+        site = admin.add_site(store, "coord", {"name": "Lyon", "activities": ["logistics"]})
+        aicha = person(store, site)
+        old = badges.issue(store, SECRET, "trainer", aicha)
+        new = badges.issue(store, SECRET, "trainer", aicha)
+        assert badges.by_code(store, SECRET, old.code) is None
+        assert badges.by_code(store, SECRET, new.code) == aicha
+        assert badges.revoke(store, "trainer", aicha)
+        assert badges.by_token(store, SECRET, new.token) is None
+        assert store.person(aicha).must_change_password is False
+    finally:
+        store.dispose()
