@@ -78,12 +78,18 @@ def test_another_sites_trainer_cannot_print_reprint_or_stop_a_badge(server, stor
     assert badges.by_code(store, secret, printed.code) == elsewhere["learner"]
 
 
-def test_a_learner_prints_no_badge_and_a_form_without_xsrf_writes_nothing(server, store):
+def test_a_learner_prints_no_badge_opens_no_session_and_a_form_without_xsrf_writes_nothing(
+        server, store):
     mine = learner(store, "lyon-logistique")
     before = badge_rows(store)
     amina = server.session("amina")
     refused(post(server, amina, f"balise/badge/{mine}/print"), 403)
     refused(post(server, amina, "balise/badge/amina/print"), 403)
+    refused(post(server, amina, f"balise/badge/{mine}/lost"), 403)
+    refused(post(server, amina, "balise/badges/team/lyon-quai"), 403)
+    refused(amina.get(server.url + f"balise/person/{mine}/session"), 403)
+    refused(post(server, amina, f"balise/person/{mine}/session"), 403)
+    refused(post(server, amina, "balise/admin/people/formatrice/password"), 403)
     trainer = server.session("formatrice")
     refused(post(server, trainer, f"balise/badge/{mine}/print", xsrf=False), 403)
     refused(post(server, trainer, f"balise/badge/{mine}/lost", xsrf=False), 403)
