@@ -6,11 +6,16 @@ address, not the code, is what is counted. A wrong code and a revoked one get th
 plain message. The token never reaches a log: the request's address is rewritten before
 Jupyter logs it, the answer is a redirect that takes the token out of the address bar,
 and no page that follows is sent a Referer holding it.
+
+Only a page opened in the browser's window signs in: a browser says how a request was made
+(``Sec-Fetch-Mode``), and a picture or a script of another site asking for this address
+(which would sign the visitor in as someone else's learner) is refused without a look.
 """
 
 from __future__ import annotations
 
 from jupyter_server.auth.decorator import allow_unauthenticated
+from tornado import web
 
 from balise.store import badges
 from balise.web.auth import badge_blocked, sign_in_by_badge
@@ -29,6 +34,8 @@ class BadgeHandler(Page):
     def get(self, token: str):
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")
+        if self.request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+            raise web.HTTPError(403)
         if badge_blocked(self):
             self.set_status(429)
             return self.sign_in_page("throttled")

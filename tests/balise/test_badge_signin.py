@@ -93,6 +93,11 @@ def test_the_qr_address_signs_her_in_and_the_token_leaves_the_address_bar(server
     assert r.headers["Referrer-Policy"] == "no-referrer"
     page = s.get(server.url + "balise/learner", allow_redirects=False)
     assert page.status_code == 200 and store.person(learner).name in html.unescape(page.text)
+    # Asked for by a picture or a script of another site: no sign-in, and no look.
+    embedded = visitor().get(server.url + f"badge/{token}", allow_redirects=False, headers={
+        "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "image"})
+    assert embedded.status_code == 403 and "balise-session" not in embedded.headers.get(
+        "Set-Cookie", "")
     wrong = visitor().get(server.url + f"badge/{token[:-2]}xx", allow_redirects=False)
     assert wrong.status_code == 401 and REFUSED in html.unescape(wrong.text)
     log = server.log.read_text(errors="replace")
