@@ -13,6 +13,7 @@ from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinja
 
 from balise.config import Balise
 from balise.context import BaliseContext
+from balise.web.admin_import import ImportHandler, ImportPreviewHandler
 from balise.web.admin_people import PeopleHandler, PersonFormHandler, PlacementHandler
 from balise.web.admin_sites import SiteFormHandler, SitesHandler
 from balise.web.admin_teams import TeamFormHandler, TeamsHandler
@@ -109,6 +110,9 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/admin/teams/new", TeamFormHandler),
             (r"/balise/admin/teams/([^/]{1,40})", TeamFormHandler),
             (r"/balise/admin/people", PeopleHandler),
+            (r"/balise/admin/import", ImportHandler),
+            (r"/balise/admin/import/([A-Za-z0-9_-]{24})", ImportPreviewHandler),
+            (r"/balise/admin/import/([A-Za-z0-9_-]{24})/(columns|confirm)", ImportPreviewHandler),
             (r"/balise/admin/people/new", PersonFormHandler),
             (r"/balise/admin/people/([^/]{1,64})", PersonFormHandler),
             (r"/balise/admin/people/([^/]{1,64})/(end|back)", PlacementHandler),
