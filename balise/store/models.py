@@ -80,7 +80,7 @@ class Person(Base):
     trainer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # Added by migration 0005: her next sign-in asks for a new password first (a coordinator
-    # reset it, or made the account).
+    # reset it: how an account added from the pages gets its first password).
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property

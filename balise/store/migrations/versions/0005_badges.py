@@ -3,9 +3,9 @@ coordinators for a new password.
 
 ``badges``: one row per badge printed, its token and short code stored as keyed hashes
 (:mod:`balise.store.badges`), who issued it and when, and when it was revoked (reissued or
-lost). ``people.must_change_password``: set by a coordinator's reset (and for accounts she
-adds); the next sign-in asks for a new password before anything else. Existing people keep
-theirs: nobody is asked.
+lost). ``people.must_change_password``: set by a coordinator's reset (how a trainer added
+from the pages gets her first password); the next sign-in asks for a password of her own
+before anything else. Existing people keep theirs: nobody is asked.
 
 Revision ID: 0005
 Revises: 0004
