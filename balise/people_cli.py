@@ -30,6 +30,7 @@ def _context(balise: Balise):
 
 
 def import_people(balise: Balise, path: Path, dry_run: bool, out=sys.stdout) -> int:
+    from balise.store import people_files as files
     from balise.store import people_import as imports
 
     try:
@@ -37,11 +38,11 @@ def import_people(balise: Balise, path: Path, dry_run: bool, out=sys.stdout) -> 
     except OSError as err:
         raise BaliseError(f"cannot read {path}: {err.strerror}") from None
     try:
-        frame = imports.read_table(data)
-        memory = imports.MappingMemory(balise.data_path / imports.MEMORY_FILE)
-        mapping = imports.check_mapping(list(frame.columns), memory.get(list(frame.columns))
-                                        or imports.guess_mapping(frame.columns))
-    except imports.BadFile as bad:
+        frame = files.read_table(data)
+        memory = files.MappingMemory(balise.data_path / files.MEMORY_FILE)
+        mapping = files.check_mapping(list(frame.columns), memory.get(list(frame.columns))
+                                        or files.guess_mapping(frame.columns))
+    except files.BadFile as bad:
         raise BaliseError(f"{path}: {bad.said['en']}") from None
     store, routes, titles = _context(balise)
     try:

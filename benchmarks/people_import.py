@@ -60,6 +60,7 @@ def csv_text(sites) -> str:
 def main() -> None:
     from balise.catalogue.modules import load_catalogue
     from balise.progress import load_routes
+    from balise.store import people_files as files
     from balise.store import people_import as imports
     from balise.store.models import Store
 
@@ -73,9 +74,9 @@ def main() -> None:
         data = csv_text(group(store, routes)).encode("utf-8")
 
         started = time.perf_counter()
-        frame = imports.read_table(data)
-        mapping = imports.check_mapping(list(frame.columns),
-                                        imports.guess_mapping(frame.columns))
+        frame = files.read_table(data)
+        mapping = files.check_mapping(list(frame.columns),
+                                        files.guess_mapping(frame.columns))
         preview = imports.preview(store, mapping, frame, routes, titles, actor="bench")
         previewed = time.perf_counter()
         done = imports.apply(store, "bench", mapping, frame, routes, titles)

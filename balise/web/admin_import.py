@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tornado import httputil, web
 
+from balise.store import people_files as files
 from balise.store import people_import as imports
 from balise.web.admin_forms import AdminPage
 from balise.web.admin_people import LABELS
@@ -48,8 +49,8 @@ class ImportPage(AdminPage):
         return self.balise.config.data_path / "people-imports"
 
     @property
-    def memory(self) -> imports.MappingMemory:
-        return imports.MappingMemory(self.balise.config.data_path / imports.MEMORY_FILE)
+    def memory(self) -> files.MappingMemory:
+        return files.MappingMemory(self.balise.config.data_path / files.MEMORY_FILE)
 
     @property
     def only_site(self) -> str | None:
@@ -99,7 +100,7 @@ class ImportHandler(ImportPage):
 
     def data_received(self, chunk: bytes) -> None:
         self.size += len(chunk)
-        if self.size <= imports.MAX_BYTES + FORM_SLACK:
+        if self.size <= files.MAX_BYTES + FORM_SLACK:
             self.received.append(chunk)
         else:
             self.received = []
@@ -111,28 +112,28 @@ class ImportHandler(ImportPage):
     @require("trainer", "coordinator")
     def post(self):
         self.body_read = True
-        if self.size > imports.MAX_BYTES + FORM_SLACK:
+        if self.size > files.MAX_BYTES + FORM_SLACK:
             return self.refuse(word("The file is too big: {most} MB at most.",
-                                    most=imports.MAX_BYTES // 2**20), 413)
+                                    most=files.MAX_BYTES // 2**20), 413)
         fields: dict = {}
-        files: dict = {}
+        uploaded: dict = {}
         httputil.parse_body_arguments(self.request.headers.get("Content-Type", ""),
-                                      b"".join(self.received), fields, files,
+                                      b"".join(self.received), fields, uploaded,
                                       self.request.headers)
         for name, values in fields.items():
             self.request.body_arguments.setdefault(name, []).extend(values)
             self.request.arguments.setdefault(name, []).extend(values)
         self.check_xsrf_cookie()
-        found = files.get("file") or []
+        found = uploaded.get("file") or []
         if not found or not found[0]["body"]:
             return self.refuse(word("Choose a CSV or XLSX file."))
         data = found[0]["body"]
-        if len(data) > imports.MAX_BYTES:
+        if len(data) > files.MAX_BYTES:
             return self.refuse(word("The file is too big: {most} MB at most.",
-                                    most=imports.MAX_BYTES // 2**20), 413)
+                                    most=files.MAX_BYTES // 2**20), 413)
         try:
-            imports.read_table(data)
-        except imports.BadFile as bad:
+            files.read_table(data)
+        except files.BadFile as bad:
             self.log.info("Import refused for %s: %s", self.current_user.username, bad)
             return self.refuse(bad.said)
         self.folder.mkdir(exist_ok=True)
@@ -158,10 +159,10 @@ class ImportPreviewHandler(ImportPage):
         if action is not None:
             return self.redirect(f"{self.base_url}balise/admin/import/{token}")
         facts, data = self.upload(token)
-        frame = imports.read_table(data)
+        frame = files.read_table(data)
         columns = list(frame.columns)
         chosen = self.memory.get(columns)
-        mapping = chosen if chosen is not None else imports.guess_mapping(columns)
+        mapping = chosen if chosen is not None else files.guess_mapping(columns)
         self.render_preview(token, facts, frame, mapping, remembered=chosen is not None,
                             change=self.get_argument("columns", "") == "1" or chosen is None)
 
@@ -180,7 +181,7 @@ class ImportPreviewHandler(ImportPage):
                   columns=[{"name": c, "id": f"column-{i}", "field": mapping.get(c, ""),
                             "sample": [str(v) for v in frame[c].head(3)]}
                            for i, c in enumerate(columns)],
-                  fields=[(f, FIELD_LABELS[f]) for f in imports.FIELDS],
+                  fields=[(f, FIELD_LABELS[f]) for f in files.FIELDS],
                   remembered=remembered, change=change, errors=errors or {},
                   labels={"columns": N_("Columns")}, rows=len(frame),
                   preview=self.cards(found) if found else None)
@@ -203,13 +204,13 @@ class ImportPreviewHandler(ImportPage):
     @require("trainer", "coordinator")
     def post(self, token: str, action: str | None = None):
         facts, data = self.upload(token)
-        frame = imports.read_table(data)
+        frame = files.read_table(data)
         columns = list(frame.columns)
         if action == "columns":
             wanted = {c: self.get_argument(f"column-{i}", "") for i, c in enumerate(columns)}
             try:
-                mapping = imports.check_mapping(columns, {c: f for c, f in wanted.items() if f})
-            except imports.BadFile as bad:
+                mapping = files.check_mapping(columns, {c: f for c, f in wanted.items() if f})
+            except files.BadFile as bad:
                 return self.render_preview(token, facts, frame, wanted, remembered=False,
                                            change=True, errors={"columns": bad.said})
             self.memory.remember(columns, mapping)

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from balise.store import admin
+from balise.store import people_files as files
 from balise.store import people_import as imports
 from balise.store.models import Person, Store, TrailEntry
 from balise.web.exports import csv_bytes, xlsx_bytes
@@ -35,12 +36,12 @@ def store(tmp_path):
 
 
 def table(text: str, encoding: str = "utf-8") -> pd.DataFrame:
-    return imports.read_table(text.encode(encoding))
+    return files.read_table(text.encode(encoding))
 
 
 def run(store, text: str, *, confirm: bool = False, only_site=None, actor="coord"):
     frame = table(text)
-    mapping = imports.guess_mapping(frame.columns)
+    mapping = files.guess_mapping(frame.columns)
     do = imports.apply if confirm else imports.preview
     kw = {"only_site": only_site}
     if not confirm:
@@ -66,7 +67,7 @@ GOOD = HEADER + ("Aïcha Diallo;Lyon;Quai;Logistique;03/09/2026;2027-03-01\n"
                                               ("latin-1", "\t", False)])
 def test_a_csv_is_read_whatever_its_separator_and_encoding(encoding, sep, bom):
     data = GOOD.replace(";", sep).encode(encoding)
-    frame = imports.read_table((b"\xef\xbb\xbf" if bom else b"") + data)
+    frame = files.read_table((b"\xef\xbb\xbf" if bom else b"") + data)
     assert list(frame.columns) == ["Nom", "Site", "Équipe", "Parcours", "Début", "Fin prévue"]
     assert frame.iloc[0]["Nom"] == "Aïcha Diallo"
 
@@ -78,7 +79,7 @@ def test_an_xlsx_is_read_with_its_dates():
     ws.append(["Aïcha Diallo", "Lyon", date(2026, 9, 3)])
     out = io.BytesIO()
     wb.save(out)
-    frame = imports.read_table(out.getvalue())
+    frame = files.read_table(out.getvalue())
     assert frame.iloc[0]["Nom"] == "Aïcha Diallo"
     assert imports._day(frame.iloc[0]["Début"]) == date(2026, 9, 3)
 
@@ -87,8 +88,8 @@ def test_an_xlsx_is_read_with_its_dates():
                                   b"just one column\nand text\n",
                                   b"PK\x03\x04not really a zip"])
 def test_a_file_that_is_not_a_table_is_refused_in_words(data):
-    with pytest.raises(imports.BadFile) as bad:
-        imports.read_table(data)
+    with pytest.raises(files.BadFile) as bad:
+        files.read_table(data)
     assert bad.value.said["fr"] and bad.value.said["en"]
 
 
@@ -203,14 +204,14 @@ def test_formulas_and_script_in_names_stay_text_and_export_without_a_formula(sto
 
 
 def test_the_columns_chosen_are_remembered_by_header_row(tmp_path):
-    memory = imports.MappingMemory(tmp_path / imports.MEMORY_FILE)
+    memory = files.MappingMemory(tmp_path / files.MEMORY_FILE)
     columns = ["Salarié", "Lieu de travail", "Entrée"]
     assert memory.get(columns) is None
-    with pytest.raises(imports.BadFile):
-        imports.check_mapping(columns, {"Lieu de travail": "site"})       # no name
-    with pytest.raises(imports.BadFile):
-        imports.check_mapping(columns, {"Salarié": "name", "Entrée": "name"})
-    memory.remember(columns, imports.check_mapping(
+    with pytest.raises(files.BadFile):
+        files.check_mapping(columns, {"Lieu de travail": "site"})       # no name
+    with pytest.raises(files.BadFile):
+        files.check_mapping(columns, {"Salarié": "name", "Entrée": "name"})
+    memory.remember(columns, files.check_mapping(
         columns, {"Salarié": "name", "Lieu de travail": "site", "Entrée": "placement_start"}))
     assert memory.get(columns) == {"Salarié": "name", "Lieu de travail": "site",
                                    "Entrée": "placement_start"}
