@@ -3,9 +3,11 @@
 ``/balise/admin/import`` takes the file (5 MB at most, a CSV or an XLSX by its
 content); it is kept in the data folder under a random token, for the person who
 sent it only, and nothing else is written. ``/balise/admin/import/<token>`` maps its
-columns (remembered per header row, see :class:`~balise.store.people_import.MappingMemory`)
+columns (remembered per header row, see :class:`~balise.store.people_files.MappingMemory`)
 and shows, line by line, what importing would do and why a line is refused.
 ``.../confirm`` imports in one transaction; a second confirm finds the first one's result.
+Once imported, the file is deleted and only its counts are kept (it names people); an
+upload never confirmed is deleted a day later, at the next upload.
 A trainer imports her own site's learners only. The checks are
 :mod:`balise.store.people_import`'s, which calls the forms' own.
 """
@@ -64,7 +66,8 @@ class ImportPage(AdminPage):
         facts = json.loads(facts_path.read_text("utf-8"))
         if facts.get("actor") != self.current_user.username:
             self.not_found()
-        return facts, (self.folder / f"{token}.upload").read_bytes()
+        upload = self.folder / f"{token}.upload"
+        return facts, upload.read_bytes() if upload.exists() else b""
 
     def titles(self) -> dict:
         return {r.id: r.title for r in self.balise.routes}
@@ -159,6 +162,8 @@ class ImportPreviewHandler(ImportPage):
         if action is not None:
             return self.redirect(f"{self.base_url}balise/admin/import/{token}")
         facts, data = self.upload(token)
+        if "done" in facts:
+            return self.show("admin_import.html", mode="preview", done=facts["done"])
         frame = files.read_table(data)
         columns = list(frame.columns)
         chosen = self.memory.get(columns)
@@ -204,6 +209,8 @@ class ImportPreviewHandler(ImportPage):
     @require("trainer", "coordinator")
     def post(self, token: str, action: str | None = None):
         facts, data = self.upload(token)
+        if "done" in facts:                 # imported already: its result, again
+            return self.redirect(f"{self.base_url}balise/admin/import/{token}", status=303)
         frame = files.read_table(data)
         columns = list(frame.columns)
         if action == "columns":
@@ -241,3 +248,5 @@ class ImportPreviewHandler(ImportPage):
             raise
         facts["done"] = {a: found.count(a) for a in ACTIONS}
         (self.folder / f"{token}.json").write_text(json.dumps(facts), "utf-8")
+        # The file names people: once imported, only its counts are kept.
+        (self.folder / f"{token}.upload").unlink(missing_ok=True)

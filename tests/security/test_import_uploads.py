@@ -146,6 +146,7 @@ def test_formulas_and_script_in_names_are_text_on_the_preview_and_imported_once(
     assert counts() == (before[0] + 4, before[1] + 4)
     done = s.get(server.url + preview_path)
     assert "4 ajoutées" in html.unescape(done.text)
+    assert not (server.data / "people-imports" / f"{token}.upload").exists()   # names people
     with store.session() as db:
         stored = set(db.scalars(select(Person.name).where(Person.site_id == "lyon-logistique")))
     assert set(names) <= stored
