@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import time
+from datetime import datetime
 from pathlib import Path
 
 from tornado import httputil, web
@@ -41,6 +42,11 @@ FIELD_LABELS = {"name": N_("Name"), "role": N_("Role"), "site": N_("Site"),
                 "trainer": N_("Trainer")}
 ACTIONS = {"add": N_("To add"), "update": N_("To update"), "unchanged": N_("Unchanged"),
            "refused": N_("Refused")}
+
+
+def cell_text(value) -> str:
+    """A cell as the file said it; an XLSX date as its day (``2026-09-03``), not a moment."""
+    return value.date().isoformat() if isinstance(value, datetime) else str(value)
 
 
 class ImportPage(AdminPage):
@@ -195,8 +201,8 @@ class ImportPreviewHandler(ImportPage):
         def card(line: imports.Line) -> dict:
             return {"number": line.number, "name": str(line.cells.get("name", "")),
                     "action": line.action, "action_words": ACTIONS[line.action],
-                    "cells": [(FIELD_LABELS[f], str(v)) for f, v in line.cells.items()
-                              if f != "name" and str(v)],
+                    "cells": [(FIELD_LABELS[f], cell_text(v)) for f, v in line.cells.items()
+                              if f != "name" and cell_text(v)],
                     "problems": [(LABELS.get(k, N_("Name")), said)
                                  for k, said in line.problems.items()],
                     "changes": [LABELS.get(k, k) for k in line.changes]}
