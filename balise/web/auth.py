@@ -49,13 +49,16 @@ def badge_blocked(handler) -> bool:
 
 
 def sign_in_by_badge(handler, learner_id: str | None) -> bool:
-    """Count the try; when a badge named a current learner, sign her in."""
+    """Count the try; when a badge named a current learner, sign her in.
+
+    A success does not forget the address's failures: with one badge of her own, a guesser
+    could otherwise try four codes, sign in, and try four more, without end.
+    """
     throttle, address = handler.settings["balise"].throttle, handler.request.remote_ip or ""
     user = handler.identity_provider._user(handler, learner_id) if learner_id else None
     if user is None or user.role != "learner":
         throttle.failed(BADGE_TRIES, address)
         return False
-    throttle.succeeded(BADGE_TRIES, address)
     handler.identity_provider.set_login_cookie(handler, user)
     handler.log.info("User %s signed in with a badge.", user.username)
     return True

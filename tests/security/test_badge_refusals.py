@@ -118,6 +118,22 @@ def test_a_short_code_guessed_past_the_limit_is_refused_even_when_right(server, 
         "badge_code": right, "_xsrf": elsewhere.cookies.get("_xsrf")}).status_code == 302
 
 
+def test_a_badge_of_ones_own_does_not_reset_the_count_of_guesses(server, store, secret):
+    own = badges.issue(store, secret, "test", learner(store, "lyon-logistique")).code
+    guessed = badges.issue(store, secret, "test", learner(store, "lyon-logistique")).code
+    guesser = from_address()
+    guesser.get(server.url + "login")
+
+    def typed(code):
+        return guesser.post(server.url + "login", allow_redirects=False, data={
+            "badge_code": code, "_xsrf": guesser.cookies.get("_xsrf")}).status_code
+
+    assert [typed(f"WRNG-{n}{n}{n}{n}") for n in range(2, 6)] == [401] * 4
+    assert typed(own) == 302
+    assert typed("WRNG-6666") == 401
+    assert typed(guessed) == 429
+
+
 def test_neither_the_token_nor_the_code_reaches_the_log(server, store, secret):
     mine = learner(store, "lyon-logistique")
     trainer = server.session("formatrice")
