@@ -1,8 +1,8 @@
 """A trainer imports a list on a 360 px phone (issue 19, item 2), in Debian's chromium.
 
-From her people page: "Importer une liste", a CSV of six lines, two of them bad; its
+From her people page: "Importer une liste", a CSV of 20 lines, two of them bad; its
 columns mapped once; the preview says why each bad line is refused and what the rest
-will do; "Importer 4 personnes" imports them. Each page passes axe-core (WCAG 2.1 and
+will do; "Importer 18 personnes" imports them. Each page passes axe-core (WCAG 2.1 and
 2.2 A and AA) and scrolls only up and down.
 """
 
@@ -26,14 +26,13 @@ SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElemen
 def test_a_trainer_imports_a_list_on_her_phone(server, small_phone, tmp_path):
     page, uid = small_phone, uuid.uuid4().hex[:6]
     listed = tmp_path / "equipe.csv"
+    good = [f"Personne {n:02d} {uid};Quai de chargement;Logistique;{n + 1:02d}/09/2026\n"
+            for n in range(18)]
     listed.write_text(
-        "Nom complet;Équipe;Parcours;Date d'entrée\n"
-        f"Awa Sow {uid};Quai de chargement;Logistique;03/09/2026\n"
-        f"Omar Ba {uid};;logistics;2026-09-01\n"
-        f"Inès Petit {uid};;logistics;2026-09-02\n"
-        f"Karim Haddad {uid};;pâtisserie;2026-09-02\n"           # no such route
-        f"Léa Moreau {uid};;logistics;31/02/2026\n"              # not a date
-        f"Bilal Keita {uid};;logistics;2026-09-03\n", "utf-8")
+        "Nom complet;Équipe;Parcours;Date d'entrée\n" + "".join(good[:9])
+        + f"Karim Haddad {uid};;pâtisserie;2026-09-02\n"          # no such route
+        + f"Léa Moreau {uid};;logistics;31/02/2026\n"             # not a date
+        + "".join(good[9:]), "utf-8")
     sign_in(page, server, "formatrice")
     page.goto(server.url + "balise/admin/people")
     page.click("#import-list")
@@ -46,7 +45,7 @@ def test_a_trainer_imports_a_list_on_her_phone(server, small_phone, tmp_path):
     assert page.evaluate(SIDEWAYS) <= 0
     page.click("#save-columns")
     confirm = page.locator("#confirm")
-    expect(confirm).to_contain_text("Importer 4 personnes")
+    expect(confirm).to_contain_text("Importer 18 personnes")
     refused = page.locator("#refused > li")
     expect(refused).to_have_count(2)
     expect(refused.nth(0)).to_contain_text("Pas de parcours métier pâtisserie")
@@ -54,13 +53,13 @@ def test_a_trainer_imports_a_list_on_her_phone(server, small_phone, tmp_path):
     assert_accessible(page, "import preview")
     assert page.evaluate(SIDEWAYS) <= 0
     confirm.click()
-    expect(page.locator("#done")).to_contain_text("4 ajoutées")
+    expect(page.locator("#done")).to_contain_text("18 ajoutées")
     assert page.evaluate(SIDEWAYS) <= 0
     store = Store(f"sqlite:///{server.data / 'balise.db'}")
     try:
         with store.session() as s:
             added = s.scalars(select(Person).where(Person.name.contains(uid))).all()
         assert {p.site_id for p in added} == {"lyon-logistique"}
-        assert len(added) == 4
+        assert len(added) == 18
     finally:
         store.dispose()
