@@ -267,6 +267,14 @@ def main(argv: list[str] | None = None) -> int:
     p_export.add_argument("file", type=Path)
     p_export.add_argument("--data")
     p_export.add_argument("--courses")
+    p_person = sub.add_parser("person", help="one person's data")
+    person_sub = p_person.add_subparsers(dest="person_command", required=True)
+    p_person_export = person_sub.add_parser(
+        "export", help="write everything Balise holds about one person to a .zip")
+    p_person_export.add_argument("id", help="her id, as in her page's address")
+    p_person_export.add_argument("--out", type=Path, required=True)
+    p_person_export.add_argument("--data")
+    p_person_export.add_argument("--courses")
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
@@ -286,6 +294,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.people_command == "import":
                 return import_people(balise, args.file, args.dry_run)
             return export_people(balise, args.file)
+        elif args.command == "person":
+            from balise.person_cli import export_person_file
+
+            config, balise = settings(args)
+            return export_person_file(balise, config, args.id, args.out)
         elif args.command == "backup":
             from balise.store.backup import backup
 

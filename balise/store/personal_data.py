@@ -127,6 +127,22 @@ def attempt_files(archive: Path, attempt_ids: list[str]) -> list[Path]:
     return out
 
 
+def certificate_pdfs(store: Store, person_id: str, name: str, routes: list,
+                     titles: Mapping[str, dict], verify_base: str) -> dict[str, bytes]:
+    """Her certificates as the PDFs she downloads (code -> bytes); ``verify_base`` is the
+    public address printed on them (``<base>/balise/verify/<code>``)."""
+    from balise.progress.certificates import certificate_pdf
+    from balise.progress.routes import Route
+    from balise.store.programme import Certificate
+
+    with store.session() as s:
+        found = s.scalars(select(Certificate).where(Certificate.learner_id == person_id)).all()
+    by_id = {r.id: r for r in routes}
+    return {c.code: certificate_pdf(c, name, by_id.get(c.route_id, Route(c.route_id, {}, [], [])),
+                                    titles, f"{verify_base.rstrip('/')}/balise/verify/{c.code}")
+            for c in found}
+
+
 def export_person(store: Store, gradebook_url: str, course_id: str, archive: Path,
                   person_id: str, certificates: Mapping[str, bytes] | None = None) -> bytes:
     """The zip of everything held about ``person_id``; ``certificates`` maps a certificate

@@ -13,12 +13,9 @@ import re
 
 from balise.grading.coursedir import COURSE_ID
 from balise.messages import CATALOGUE
-from balise.progress.certificates import certificate_pdf
 from balise.store import admin
-from balise.store.personal_data import export_person
-from balise.store.programme import Certificate
+from balise.store.personal_data import certificate_pdfs, export_person
 from balise.web.pages import Page, require
-from balise.web.verify import _route, verify_url
 
 
 class PersonExportHandler(Page):
@@ -29,13 +26,10 @@ class PersonExportHandler(Page):
         if person is None or user.role != "coordinator":
             self.set_status(404)
             return self.show("message.html", title=CATALOGUE["not_found"])
-        titles = {m.id: m.title for m in ctx.catalogue.values()}
-        with ctx.store.session() as s:
-            certificates = s.query(Certificate).filter(Certificate.learner_id == person.id).all()
-            pdfs = {c.code: certificate_pdf(c, person.name, _route(ctx.routes, c.route_id),
-                                            titles, verify_url(self.settings["serverapp"],
-                                                               c.code))
-                    for c in certificates}
+        serverapp = self.settings["serverapp"]
+        pdfs = certificate_pdfs(ctx.store, person.id, person.name, ctx.routes,
+                                {m.id: m.title for m in ctx.catalogue.values()},
+                                serverapp.custom_display_url or serverapp.connection_url)
         body = export_person(ctx.store, ctx.config.gradebook_url, COURSE_ID,
                              ctx.config.data_path / "attempts", person.id, pdfs)
         with ctx.store.session() as s:

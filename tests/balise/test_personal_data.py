@@ -51,3 +51,18 @@ def test_a_trainer_or_the_learner_herself_cannot_export(server, who):
 def test_an_unknown_person_is_page_not_found(server):
     r = server.session("coordinateur").get(server.url + "balise/person/nobody-here/export")
     assert r.status_code == 404 and not r.content.startswith(b"PK")
+
+
+def test_the_command_line_writes_the_same_zip_and_says_a_plain_error(server, tmp_path, capsys):
+    from balise.cli import main
+
+    out = tmp_path / "yusuf.zip"
+    assert main(["person", "export", "yusuf", "--out", str(out), "--data", str(server.data)]) == 0
+    z = zipfile.ZipFile(out)
+    assert json.loads(z.read("store.json"))["people"][0]["id"] == "yusuf"
+    assert "Yusuf Haidari" in capsys.readouterr().out
+    assert main(["person", "export", "nobody-here", "--out", str(tmp_path / "x.zip"),
+                 "--data", str(server.data)]) == 2
+    said = capsys.readouterr()
+    assert "Nobody with the id 'nobody-here'" in said.err + said.out
+    assert "Traceback" not in said.err and not (tmp_path / "x.zip").exists()
