@@ -55,11 +55,15 @@ def test_postures_module_is_accessible_before_and_after_feedback(server, phone):
     ("coordinateur", "balise/dashboard?by=site"),
     ("coordinateur", "balise/dashboard?by=activity"),
     ("coordinateur", "balise/dashboard?by=cohort"),
+    ("coordinateur", "balise/expiring"),
+    ("formatrice", "balise/expiring"),
+    ("coordinateur", "balise/person/yusuf"),
+    ("yusuf", "balise/feedback/culture"),
 ])
 def test_programme_pages_are_accessible_on_a_phone(server, phone, who, path):
     """Issue #6's pages: the trainer's tools and the coordinator's dashboard."""
     sign_in(phone, server, who)
-    expect(phone).to_have_url(re.compile(r"/balise/(trainer|coordinator)$"))
+    expect(phone).to_have_url(re.compile(r"/balise/(trainer|coordinator|learner)$"))
     phone.goto(server.url + path)
     expect(phone.locator("h1")).to_be_visible()
     assert_accessible(phone, path)
