@@ -102,3 +102,14 @@ def assert_accessible(page, name: str, exclude: list[str] | None = None) -> None
     found = page.evaluate(RUN_AXE, {"exclude": list(exclude or []), "tags": WCAG_A_AA})
     if found["violations"]:
         pytest.fail(violations_text(name, found["version"], found["violations"]), pytrace=False)
+
+
+def assert_phone_page(page, name: str, width: int = 360) -> None:
+    """A page as a phone shows it: its heading there, axe-core passes (WCAG 2.1 and 2.2, A
+    and AA), and nothing scrolls sideways at ``width`` px."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("h1")).to_be_visible()
+    assert_accessible(page, name)
+    wide = page.evaluate("() => document.scrollingElement.scrollWidth")
+    assert wide <= width, f"{name}: {wide} px wide on a {width} px screen"

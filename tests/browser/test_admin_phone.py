@@ -9,19 +9,11 @@ import re
 import uuid
 
 import pytest
-from a11y import assert_accessible
+from a11y import assert_phone_page as checked
 from playwright.sync_api import expect
 from test_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def checked(page, name: str) -> None:
-    """axe-core passes, and the page does not scroll sideways at 360 px."""
-    expect(page.locator("h1")).to_be_visible()
-    assert_accessible(page, name)
-    wide = page.evaluate("() => document.scrollingElement.scrollWidth")
-    assert wide <= 360, f"{name}: {wide} px wide on a 360 px screen"
 
 
 def test_a_coordinator_adds_a_site_a_team_and_a_trainer_on_a_phone(server, small_phone):

@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 
 import pytest
-from a11y import assert_accessible
+from a11y import assert_phone_page as checked
 from playwright.sync_api import expect
 from test_journey import sign_in
 
@@ -18,13 +18,6 @@ from balise.store import admin
 from balise.store.models import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def checked(page, name: str) -> None:
-    expect(page.locator("h1")).to_be_visible()
-    assert_accessible(page, name)
-    wide = page.evaluate("() => document.scrollingElement.scrollWidth")
-    assert wide <= 360, f"{name}: {wide} px wide on a 360 px screen"
 
 
 def test_the_trainer_prints_a_badge_and_the_learner_signs_in_with_its_code(server, browser):

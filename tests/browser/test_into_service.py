@@ -14,20 +14,13 @@ import re
 import uuid
 
 import pytest
-from a11y import assert_accessible
+from a11y import assert_phone_page as checked
 from playwright.sync_api import expect
 from test_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE = {"viewport": {"width": 360, "height": 740}}
-
-
-def checked(page, name: str) -> None:
-    expect(page.locator("h1")).to_be_visible()
-    assert_accessible(page, name)
-    wide = page.evaluate("() => document.scrollingElement.scrollWidth")
-    assert wide <= 360, f"{name}: {wide} px wide on a 360 px screen"
 
 
 def test_a_new_site_goes_into_service_from_the_phones(server, browser, tmp_path):
