@@ -256,15 +256,18 @@ EXPORT_HEADERS = {"name": "Nom", "role": "Rôle", "site": "Site", "team": "Équi
                   "placement_end": "Fin prévue", "trainer": "Formateur"}
 
 
-def export_table(store: Store, routes: Mapping[str, Sequence[str]]) -> pd.DataFrame:
-    """The current people as a file an import reads back unchanged: one line a person,
-    headed as :data:`HEADERS` guesses, sites, teams and trainers by name."""
+def export_table(store: Store, routes: Mapping[str, Sequence[str]],
+                 people: Sequence[Person] | None = None) -> pd.DataFrame:
+    """The current people (or ``people``, a page's filtered list) as a file an import reads
+    back unchanged: one line a person, headed as :data:`HEADERS` guesses, sites, teams and
+    trainers by name."""
     with store.session() as s:
         sites = {site.id: site.name for site in s.scalars(select(Site))}
         teams = {team.id: team.name for team in s.scalars(select(Team))}
-        people = list(s.scalars(select(Person).where(Person.ended_on.is_(None))
-                                .order_by(Person.site_id, Person.name)))
-    names = {p.id: p.name for p in people}
+        names = dict(s.execute(select(Person.id, Person.name)).all())
+        if people is None:
+            people = list(s.scalars(select(Person).where(Person.ended_on.is_(None))
+                                    .order_by(Person.site_id, Person.name)))
     rows = []
     for person in people:
         row = admin.person_row(person, routes)

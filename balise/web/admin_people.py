@@ -17,6 +17,8 @@ from sqlalchemy import select
 from balise.formats import date_words
 from balise.store import admin
 from balise.store.models import ROLES, Person
+from balise.store.people_import import export_table
+from balise.web import exports
 from balise.web.admin_forms import LANGUAGE_WORDS, ROLE_WORDS, AdminPage
 from balise.web.pages import require
 from balise.words import N_, word
@@ -52,8 +54,14 @@ class PeopleHandler(AdminPage):
         people = [p for p in people if (p.ended_on is not None) == ended
                   and (not site or p.site_id == site) and (not team or p.team_id == team)
                   and (not q or fold(q) in fold(p.name))]
-        titles = {r.id: r.title for r in self.balise.routes}
         routes = self.routes
+        fmt = self.get_argument("format", None)
+        if fmt is not None:               # the list as shown (its filters), to take away
+            if fmt not in exports.FORMATS:
+                return exports.refuse_format(self)
+            table = export_table(self.balise.store, routes, people)
+            return exports.send(self, table, "people", fmt, "fr")
+        titles = {r.id: r.title for r in self.balise.routes}
         cards = [{"id": p.id, "name": p.name, "role": ROLE_WORDS.get(p.role),
                   "site": site_names.get(p.site_id, ""),
                   "team": teams[p.team_id].name if p.team_id in teams else "",

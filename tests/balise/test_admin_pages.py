@@ -249,3 +249,24 @@ def test_an_archived_learner_leaves_the_coordinators_figures(server, store):
     assert learners() == 1
     admin.bring_back(store, "test", first)
     assert learners() == 2 and second
+
+
+def test_the_people_list_downloads_as_filtered(server, store):
+    """The list a trainer sees (her site, the search typed) is the file she takes away,
+    headed as an import reads it back."""
+    import io
+
+    import openpyxl
+
+    s = server.session("formatrice")
+    page = s.get(server.url + "balise/admin/people", params={"q": "diallo"}).text
+    link = re.search(r'id="people-xlsx" href="([^"]+)"', page).group(1)
+    assert "q=diallo" in html.unescape(link)
+    r = s.get(server.url + html.unescape(link).lstrip("/"))
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    names = [row[0].value for row in ws.iter_rows(min_row=2)]
+    assert names and all("diallo" in n.lower() for n in names)
+    whole = s.get(server.url + "balise/admin/people", params={"format": "csv"}).content
+    assert "Marseille".encode() not in whole                    # her site only
+    assert s.get(server.url + "balise/admin/people",
+                 params={"format": "pdf"}).status_code == 400
