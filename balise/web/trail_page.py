@@ -11,14 +11,17 @@ from __future__ import annotations
 import json
 from datetime import date, timezone
 
+import pandas as pd
 from sqlalchemy import select
 
 from balise.formats import date_time, short_date
 from balise.store import admin
 from balise.store.models import Person, Site
 from balise.store.programme import Team
+from balise.web import exports
 from balise.web.admin_forms import ACTIVITY_WORDS, LANGUAGE_WORDS, ROLE_WORDS, AdminPage
 from balise.web.admin_people import fold
+from balise.web.exports import Column
 from balise.web.pages import require
 from balise.words import N_, word
 
@@ -41,6 +44,10 @@ FIELDS = {"name": N_("Name"), "address": N_("Address"), "activities": N_("Activi
           "trainer_id": N_("Trainer"), "ended_on": N_("Last day"),
           "skill": N_("Field validation"), "on": N_("Day"), "note": N_("Note"),
           "badge": N_("Badge number")}
+DOWNLOAD = [Column("at", "Quand", "When"), Column("who", "Qui", "Who"),
+            Column("what", "Quoi", "What"), Column("person", "Personne", "Person"),
+            Column("site", "Site", "Site"), Column("team", "Équipe", "Team"),
+            Column("changes", "Changements", "Changes")]
 DAYS = ("placement_start", "placement_end", "ended_on", "on")
 DEMO = "demo"        # who the demo seeder writes as (balise.demo.accounts.ACTOR)
 
@@ -71,12 +78,48 @@ class TrailHandler(AdminPage):
         if q and len(matches) == 1:
             wanted = matches[0][0]
         person = wanted if wanted in names["people"] else None
+        fmt = self.get_argument("format", None)
+        if fmt is not None:                  # the trail as filtered, every line, to take away
+            if fmt not in exports.FORMATS:
+                return exports.refuse_format(self)
+            lang = exports.language_of(self.reading())
+            every = admin.trail(store, person_id=person, limit=None)
+            return exports.send(self, exports.shaped(self.table(every, names, lang), DOWNLOAD,
+                                                     lang), "trail", fmt, lang)
         lines = admin.trail(store, person_id=person, before=before, limit=PAGE + 1)
         more = lines[PAGE].id + 1 if len(lines) > PAGE else None
         self.show("trail.html", lines=[self.line(e, names) for e in lines[:PAGE]],
                   person=person, person_name=names["people"].get(person), q=q,
                   matches=matches if len(matches) != 1 else [], more=more,
                   routes={r.id: r.title for r in self.balise.routes})
+
+    def table(self, entries, names, lang: str) -> pd.DataFrame:
+        """The trail's lines as a spreadsheet reads them: each value in words, in ``lang``."""
+        def text(value) -> str:
+            if isinstance(value, dict) and "msgid" in value:
+                return word(value["msgid"])[lang]
+            if isinstance(value, dict) and "msgids" in value:
+                return ", ".join(word(m)[lang] for m in value["msgids"])
+            if isinstance(value, dict) and "route" in value:
+                title = next((r.title for r in self.balise.routes if r.id == value["route"]),
+                             None)
+                return title[lang] if title else value["route"]
+            if isinstance(value, dict) and "skill" in value:
+                return value["skill"][lang]
+            if isinstance(value, dict) and lang in value:          # said in both already
+                return value[lang]
+            return str(value)
+
+        rows = []
+        for entry in entries:
+            line = self.line(entry, names)
+            changes = "; ".join(f"{word(c['field'])[lang]} : {text(c['before'])} → "
+                                f"{text(c['after'])}" for c in line["changes"])
+            rows.append({"at": entry.at, "who": text(line["who"]),
+                         "what": word(line["kind"])[lang] if line["kind"] else entry.kind,
+                         "person": line["person_name"] or "", "site": line["site"] or "",
+                         "team": line["team"] or "", "changes": changes})
+        return pd.DataFrame(rows, columns=[c.key for c in DOWNLOAD])
 
     def line(self, entry, names) -> dict:
         try:

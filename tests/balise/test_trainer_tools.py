@@ -576,3 +576,27 @@ def test_her_group_and_its_failed_questions_download_with_her_team_filter(server
     assert not re.search(r"\bq\d+\b", text)                       # words, never an id
     bad = s.get(server.url + "balise/trainer", params={"download": "all", "format": "csv"})
     assert bad.status_code == 400
+
+
+def test_her_trail_downloads_in_words(server, store):
+    """The coordinator takes a person's trail away: every line, in words, as on the page."""
+    import io
+
+    import openpyxl
+
+    _, (learner, *_) = make_team(store)
+    s = server.session("formatrice")
+    post(server, s, "validation", {"learner": learner, "shown": learner,
+                                   "skill": "lift-observed", "on": TODAY})
+    c = server.session("coordinateur")
+    page = c.get(server.url + "balise/trail", params={"person": learner}).text
+    link = re.search(r'id="trail-xlsx" href="([^"]+)"', page).group(1)
+    ws = openpyxl.load_workbook(io.BytesIO(c.get(
+        server.url + html.unescape(link).lstrip("/")).content)).active
+    assert [cell.value for cell in ws[1]] == ["Quand", "Qui", "Quoi", "Personne", "Site",
+                                              "Équipe", "Changements"]
+    rows = [[cell.value for cell in row] for row in ws.iter_rows(min_row=2)]
+    assert any(r[2] == "Validation sur le terrain notée" and r[1] == "Nadia Benali"
+               and "Geste de levage correct observé" in r[6] for r in rows), rows
+    assert not any("validation.add" in str(r) or "lift-observed" in str(r) for r in rows)
+    assert s.get(server.url + "balise/trail", params={"format": "csv"}).status_code == 403
