@@ -82,7 +82,10 @@ def test_a_new_site_goes_into_service_from_the_phones(server, browser, tmp_path)
         page.click("#import-list")
         page.set_input_files("#file", str(listed))
         page.click("#send")
-        page.click("#save-columns")
+        # Its columns are asked once for a header row; another test may have answered them.
+        expect(page.locator("#save-columns, #confirm").first).to_be_visible()
+        if page.locator("#save-columns").count():
+            page.click("#save-columns")
         expect(page.locator("#confirm")).to_contain_text("Importer 18 personnes")
         refused = page.locator("#refused > li")
         expect(refused).to_have_count(2)

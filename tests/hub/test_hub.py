@@ -201,11 +201,15 @@ def test_learner_takes_postures_through_the_hub_and_trainer_sees_score(hub, brow
 
     sign_in_at_hub(trainer, hub, "formatrice")
     expect(trainer).to_have_url(re.compile(r"/services/balise/balise/trainer$"))
-    row = trainer.locator("#scores tr", has_text="Yusuf Haidari").filter(has_text="postures")
-    expect(row).to_have_count(1)
-    cells = row.locator("td").all_inner_texts()
-    assert cells[2] == f"{total}" and cells[3] == f"{total}" and cells[6] == "1", cells
-    assert "oui / yes" in cells[7], cells
+    # His card on her group page: his route now certified (his other modules and his
+    # validations were there before); his page: the postures score and one attempt.
+    card = trainer.locator("#person-yusuf")
+    expect(card).to_contain_text("6/6 modules · 2/2 validations")
+    expect(card).to_contain_text("Parcours certifié")
+    trainer.goto(hub.url + "services/balise/balise/person/yusuf")
+    postures = trainer.locator("#module-postures")
+    expect(postures).to_contain_text(f"{total} / {total}")
+    expect(postures).to_contain_text("Essais : 1")
 
     # All three on PostgreSQL, each in its schema: the hub put her in the group of her
     # role, Balise recorded the attempt, nbgrader the grades.
