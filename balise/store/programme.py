@@ -80,6 +80,11 @@ class SafetyVisit(Base):
     on: Mapped[date] = mapped_column(Date)
     finding: Mapped[str] = mapped_column(String(500))
     module_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Added by migration 0006 (its grid is :class:`balise.store.records.VisitMark`): who
+    # visited, whether the conversation took place, what follows (action, module, none).
+    visitor_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    talked: Mapped[bool] = mapped_column(Boolean, default=False)
+    follow_up: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class Accident(Base):
@@ -92,6 +97,16 @@ class Accident(Base):
     lost_time: Mapped[bool] = mapped_column(Boolean, default=False)
     days_lost: Mapped[int] = mapped_column(Integer, default=0)
     module_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Added by migration 0006: the hour ("HH:MM"), the person hurt (optional), what
+    # happened, the first aid given, the day the declaration was sent (within 48 hours,
+    # Code de la sécurité sociale art. R441-3) and who recorded it. Its cause tree is
+    # :class:`balise.store.records.CauseFact`.
+    at: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    person_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    what_happened: Mapped[str] = mapped_column(String(2000), default="")
+    first_aid: Mapped[str] = mapped_column(String(1000), default="")
+    declared_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    recorded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class HoursWorked(Base):

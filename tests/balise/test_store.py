@@ -68,3 +68,38 @@ def test_a_store_in_service_upgrades_with_its_people_and_their_attempts(tmp_path
         assert s.get(models.Attempt, "a1").learner_id == "amina"
         assert s.get(models.Person, "amina").name == "Amina"
     store.dispose()
+
+
+def test_accidents_and_visits_recorded_before_0006_keep_their_figures(tmp_path):
+    """Migration 0006 adds the accident's details and the visit's grid as columns with
+    defaults: a row from before keeps its date, lost time and days lost, and has none."""
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    import balise.store.models as models
+    from balise.store.programme import Accident, SafetyVisit
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(Path(models.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0005")
+        conn.execute(text("INSERT INTO sites (id, name) VALUES ('s1', 'Lyon')"))
+        conn.execute(text("INSERT INTO accidents (site_id, activity, \"on\", lost_time, "
+                          "days_lost) VALUES ('s1', 'logistics', '2026-11-03', 1, 12)"))
+        conn.execute(text("INSERT INTO safety_visits (site_id, \"on\", finding) "
+                          "VALUES ('s1', '2026-11-04', 'Allée encombrée')"))
+    engine.dispose()
+    store = Store(url)
+    with store.session() as s:
+        accident = s.get(Accident, 1)
+        assert (accident.lost_time, accident.days_lost, accident.what_happened) == (True, 12, "")
+        assert accident.declared_on is None and accident.person_id is None
+        visit = s.get(SafetyVisit, 1)
+        assert (visit.finding, visit.talked, visit.follow_up) == ("Allée encombrée", False, None)
+    store.dispose()
