@@ -13,6 +13,14 @@ from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinja
 
 from balise.config import Balise
 from balise.context import BaliseContext
+from balise.web import (
+    accident_pages,
+    action_pages,
+    hazard_pages,
+    hours_pages,
+    review_pages,
+    visit_pages,
+)
 from balise.web.admin_import import ImportHandler, ImportPreviewHandler
 from balise.web.admin_people import PeopleHandler, PersonFormHandler, PlacementHandler
 from balise.web.admin_sites import SiteFormHandler, SitesHandler
@@ -134,6 +142,9 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/verify/([^/]*)", VerifyHandler),
             (r"/balise/certificate/([^/]+)\.pdf", CertificatePdfHandler),
             (r"/balise/refresher/([0-9]{1,10})", RefresherHandler),
+            # The programme's own records (issue 20), each page module with its routes.
+            *accident_pages.ROUTES, *visit_pages.ROUTES, *hazard_pages.ROUTES,
+            *action_pages.ROUTES, *review_pages.ROUTES, *hours_pages.ROUTES,
             # Two of Voila's routes, taken first (Balise's handlers are added before
             # Voila's): a page shuts down its own kernel only; no file through a link.
             (r"/voila/api/shutdown/(.*)", PageKernelShutdownHandler),

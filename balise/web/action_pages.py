@@ -1,0 +1,6 @@
+"""The one action plan (issue 20, item 4).
+
+``ROUTES`` are added to the server by :mod:`balise.web.app`.
+"""
+
+ROUTES: list = []
