@@ -1,5 +1,6 @@
 """Progress: each person's route to certification, and the tables trainers and coordinators read."""
 
+from balise.progress.indicators import site_certification
 from balise.progress.routes import Route, load_routes
 from balise.progress.status import certification, module_status
 from balise.progress.tables import (
@@ -7,7 +8,6 @@ from balise.progress.tables import (
     current,
     failure_rates,
     module_scores,
-    site_certification,
 )
 
 __all__ = ["Route", "best_scores", "certification", "current", "failure_rates", "load_routes",

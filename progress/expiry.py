@@ -65,8 +65,8 @@ def who_expires(learners: pd.DataFrame, status: pd.DataFrame, today: date,
               for p in learners.itertuples()}
     held = status[status.learner.isin(who_of) & status.expires_on.notna()]
     for m in held.itertuples():
-        # A module's list follows its status, as the coordinator's counts of "expiring"
-        # and "expired" passes do (balise.progress.tables.site_certification).
+        # A module's list follows its status, as the coordinator's count of "expired"
+        # passes does (balise.progress.indicators.site_certification).
         window = {"expired": "expired", "expiring": "within_30"}.get(m.status)
         if window is None and _window(m.expires_on, today) == "within_60":
             window = "within_60"

@@ -121,6 +121,35 @@ def certification_shares(people: pd.DataFrame, cert: pd.DataFrame, by: str, toda
     return out[[by, *counts, "in_training", "certified_share", "overdue_share"]]
 
 
+def site_certification(people: pd.DataFrame, sites: pd.DataFrame, status: pd.DataFrame,
+                       cert: pd.DataFrame, today: date,
+                       overdue_days: int = OVERDUE_DAYS) -> pd.DataFrame:
+    """Per site (every site, by name): the coordinator's page's table.
+
+    Learners, certified, expiring within 30 days and overdue are the counts of
+    :func:`certification_shares` by site, the same numbers as the dashboard and the
+    lists of names: who counts and what each word means is said once, in
+    :func:`learner_certification`. Beside them, for the same learners,
+    ``modules_passed`` (module passes that hold on ``today``) and ``modules_expired``
+    (passes to take again). ``status`` comes from
+    :func:`balise.progress.status.module_status`, ``cert`` from
+    :func:`balise.progress.status.certification`.
+    """
+    counted = learner_certification(people, cert, today, overdue_days)
+    shares = certification_shares(people, cert, "site", today, overdue_days).set_index("site")
+    mine = status.merge(counted[["id", "site_id"]], left_on="learner", right_on="id")
+    held = mine[mine.status.isin(["passed", "expiring"])].groupby("site_id").size()
+    lapsed = mine[mine.status == "expired"].groupby("site_id").size()
+    rows = []
+    for site in sites.itertuples():
+        row = shares.loc[site.id] if site.id in shares.index else None
+        rows.append((site.name, *(0 if row is None else int(row[k]) for k in
+                                  ("learners", "certified", "expiring_30", "overdue")),
+                     int(held.get(site.id, 0)), int(lapsed.get(site.id, 0))))
+    return pd.DataFrame(rows, columns=["site", "learners", "certified", "expiring_30",
+                                       "overdue", "modules_passed", "modules_expired"])
+
+
 def _grid(sites: list[str], months: list[str]) -> pd.DataFrame:
     """Every site with every month, so that a month with nothing shows as 0, not as a gap."""
     return pd.MultiIndex.from_product([sorted(sites), months],

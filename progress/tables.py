@@ -78,25 +78,3 @@ def failure_rates(grades: pd.DataFrame, learners: list[str]) -> pd.DataFrame:
            .agg(answered=("learner", "nunique"), failure_rate=("failed", "mean")))
     out["failure_rate"] = out.failure_rate.round(2)
     return out.sort_values(["module", "failure_rate"], ascending=[True, False])[cols]
-
-
-def site_certification(people: pd.DataFrame, sites: pd.DataFrame, status: pd.DataFrame,
-                       cert: pd.DataFrame) -> pd.DataFrame:
-    """Per site: learners, modules holding, routes certified, passes expiring or expired.
-
-    ``status`` comes from :func:`balise.progress.status.module_status`, ``cert``
-    from :func:`balise.progress.status.certification`.
-    """
-    learners = current(people)
-    learners = learners[learners.role == "learner"]
-    rows = []
-    for site in sites.itertuples():
-        here = set(learners.loc[learners.site_id == site.id, "id"])
-        mine = status[status.learner.isin(here)]
-        rows.append((site.name, len(here),
-                     int(mine.status.isin(["passed", "expiring"]).sum()),
-                     int(cert.loc[cert.learner.isin(here), "certified"].sum()),
-                     int((mine.status == "expiring").sum()),
-                     int((mine.status == "expired").sum())))
-    return pd.DataFrame(rows, columns=["site", "learners", "modules_passed", "routes_complete",
-                                       "expiring", "expired"])

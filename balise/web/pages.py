@@ -181,11 +181,14 @@ def pictogram(module) -> str | None:
     return _picture(module.instructions[0].picture) if module.instructions else None
 
 
+# The columns of the coordinator's table by site: the first four are the dashboard's own
+# figures (balise.progress.indicators.certification_shares), under the same words.
 SITES = {"site": "Site", "learners": "Personnes / Learners",
+         "certified": "Certifiés / Certified",
+         "expiring_30": "Expirent sous 30 jours / Expiring within 30 days",
+         "overdue": "En retard / Overdue",
          "modules_passed": "Modules réussis / Modules passed",
-         "routes_complete": "Parcours certifiés / Routes certified",
-         "expiring": "Expirent sous 30 jours / Expiring in 30 days",
-         "expired": "Expirés / Expired"}
+         "modules_expired": "Modules expirés / Modules expired"}
 
 
 class CoordinatorHandler(Page):
@@ -196,8 +199,9 @@ class CoordinatorHandler(Page):
         sites = ctx.store.frame(ctx.models.Site)
         status, cert = ctx.status(people=people)
         # Certificates for every route that holds, even for learners who have not looked since.
-        issue_certificates(ctx.store, cert, ctx.routes, status, date.today())
-        summary = ctx.progress.site_certification(people, sites, status, cert)
+        today = date.today()
+        issue_certificates(ctx.store, cert, ctx.routes, status, today)
+        summary = ctx.progress.site_certification(people, sites, status, cert, today)
         fmt = self.get_argument("format", None)
         if fmt is not None:                     # the same table, to take away
             if fmt not in exports.FORMATS:

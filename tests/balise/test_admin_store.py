@@ -206,8 +206,9 @@ def test_archived_people_are_out_of_the_current_figures():
     status = pd.DataFrame({"learner": ["a", "b"], "module": ["culture"] * 2,
                            "status": ["passed"] * 2})
     summary = site_certification(people, pd.DataFrame({"id": ["s"], "name": ["S"]}), status,
-                                 cert)
-    assert summary.learners.tolist() == [1] and summary.routes_complete.tolist() == [1]
+                                 cert, today)
+    assert summary.learners.tolist() == [1] and summary.certified.tolist() == [1]
+    assert summary.modules_passed.tolist() == [1]
 
 
 def test_the_migration_carries_sites_teams_and_trainers_over(tmp_path):

@@ -44,10 +44,10 @@ def open_module(page, server, learner: str, module: str):
     return submit
 
 
-def routes_complete(page) -> int:
-    """Routes certified on the learners' site (Lyon), from the coordinator's table."""
+def certified_at_lyon(page) -> int:
+    """Learners certified on the learners' site (Lyon), from the coordinator's table."""
     cells = page.locator("#sites tr", has_text="Lyon").locator("td").all_inner_texts()
-    return int(cells[3])
+    return int(cells[2])
 
 
 def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phone, desk):
@@ -56,7 +56,7 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
 
     sign_in(desk, server, "coordinateur")
     expect(desk).to_have_url(re.compile(r"/balise/coordinator$"))
-    before = routes_complete(desk)
+    before = certified_at_lyon(desk)
 
     page = phone
     SCREENS = server.data.parent / SCREEN_FOLDER
@@ -178,12 +178,12 @@ def test_learner_passes_postures_and_trainer_and_coordinator_see_it(server, phon
     expect(trainer.locator("#failure-rates")).to_contain_text(
         module.question(WRONG_ON_PURPOSE).prompt["fr"])
 
-    # The coordinator sees one more route complete.
+    # The coordinator sees one more learner certified.
     trainer.get_by_role("link", name="Se déconnecter").click()        # the header's link,
     trainer.locator("#sign-out").click()                               # then the button
     expect(trainer.locator("h1")).to_contain_text("You are signed out")
     sign_in(trainer, server, "coordinateur")
-    assert routes_complete(trainer) == before + 1
+    assert certified_at_lyon(trainer) == before + 1
 
     # The learner's own page shows the module passed.
     page.goto(server.url + "balise/learner")

@@ -51,17 +51,30 @@ def test_certified_when_modules_hold_and_validations_are_signed():
     assert cert.loc["zoe", "missing_validations"] == ["correct-lift"]
 
 
-def test_site_certification_counts_per_site():
+def test_site_certification_counts_per_site_as_the_dashboard_does():
+    """The coordinator's table by site counts the same learners, with the same words, as
+    the dashboard's certification by site: a placement that ended is in neither."""
     from balise.progress import site_certification
+    from balise.progress.indicators import certification_shares
 
-    people = pd.DataFrame([(p, "learner", "lyon") for p in LEARNERS[:3]] +
-                          [(p, "learner", "paris") for p in LEARNERS[3:]] +
-                          [("nadia", "trainer", "lyon")], columns=["id", "role", "site_id"])
+    start = date(2026, 1, 5)
+    rows = [(p, "learner", "lyon", start, None) for p in LEARNERS[:3]]
+    rows += [(p, "learner", "paris", start, None) for p in LEARNERS[3:]]
+    rows += [("nadia", "trainer", "lyon", start, None),
+             ("old", "learner", "lyon", start, date(2026, 10, 31))]      # placement ended
+    people = pd.DataFrame(rows, columns=["id", "role", "site_id", "placement_start",
+                                         "placement_end"]).assign(activity="logistics")
     sites = pd.DataFrame([("lyon", "Lyon"), ("paris", "Paris")], columns=["id", "name"])
-    st = module_status(LEARNERS, {"postures": 12}, SCORES, ATTEMPTS, TODAY)
+    st = module_status(LEARNERS + ["old"], {"postures": 12}, SCORES, ATTEMPTS, TODAY)
     cert = certification(st, pd.DataFrame(columns=["learner", "skill"]),
                          [Route("socle", {}, [], ["postures"])])
-    summary = site_certification(people, sites, st, cert).set_index("site")
-    # Lyon: amina passed, yusuf expiring (both hold), lea expired.
-    assert summary.loc["Lyon"].tolist() == [3, 2, 2, 1, 1]
-    assert summary.loc["Paris"].tolist() == [2, 0, 0, 0, 0]
+    summary = site_certification(people, sites, st, cert, TODAY).set_index("site")
+    # Lyon: amina and yusuf certified, yusuf's until 10 December (in 15 days); lea's pass
+    # expired, so she is overdue (started in January). "old" has left: not counted.
+    assert summary.loc["Lyon"].tolist() == [3, 2, 1, 1, 2, 1]
+    # Paris: zoe tried, marc started: neither certified; both overdue (started in January).
+    assert summary.loc["Paris"].tolist() == [2, 0, 0, 2, 0, 0]
+    shares = certification_shares(people, cert, "site", TODAY).set_index("site")
+    for site, name in [("lyon", "Lyon"), ("paris", "Paris")]:
+        for column in ("learners", "certified", "expiring_30", "overdue"):
+            assert summary.loc[name, column] == shares.loc[site, column]
