@@ -150,10 +150,13 @@ def site_certification(people: pd.DataFrame, sites: pd.DataFrame, status: pd.Dat
                                        "overdue", "modules_passed", "modules_expired"])
 
 
-def _grid(sites: list[str], months: list[str]) -> pd.DataFrame:
+def site_month_grid(sites: list[str], months: list[str]) -> pd.DataFrame:
     """Every site with every month, so that a month with nothing shows as 0, not as a gap."""
     return pd.MultiIndex.from_product([sorted(sites), months],
                                       names=["site_id", "month"]).to_frame(index=False)
+
+
+_grid = site_month_grid     # the name a page module being written uses; to drop
 
 
 def _team_events(teams: pd.DataFrame, events: pd.DataFrame, months: list[str]) -> pd.DataFrame:
@@ -174,7 +177,7 @@ def quarter_hour_rate(teams: pd.DataFrame, quarter_hours: pd.DataFrame, months: 
     (NaN), rather than 0% or 100%.
     """
     held = _team_events(teams, quarter_hours, months).drop_duplicates(["team_id", "month"])
-    grid = _grid(list(teams.site_id.unique()), months)
+    grid = site_month_grid(list(teams.site_id.unique()), months)
     expected = teams.groupby("site_id").size().rename("expected")
     out = (grid.merge(expected, left_on="site_id", right_index=True, how="left")
            .merge(held.groupby(["site_id", "month"]).size().rename("held"),
@@ -196,7 +199,7 @@ def warm_ups_held(teams: pd.DataFrame, warm_ups: pd.DataFrame, months: list[str]
     held = _team_events(teams, warm_ups, months)
     counts = held.groupby(["site_id", "month"]).agg(warm_ups=("team_id", "size"),
                                                     teams=("team_id", "nunique"))
-    out = _grid(list(teams.site_id.unique()), months).merge(
+    out = site_month_grid(list(teams.site_id.unique()), months).merge(
         counts, left_on=["site_id", "month"], right_index=True, how="left")
     out[["warm_ups", "teams"]] = out[["warm_ups", "teams"]].fillna(0).astype(int)
     return out
@@ -215,7 +218,8 @@ def safety_visits(visits: pd.DataFrame, months: list[str],
     linked = visits.module_id.notna() & (visits.module_id.astype(str) != "")
     counts = (visits.assign(linked=linked).groupby(["site_id", "month"])
               .agg(visits=("site_id", "size"), with_module=("linked", "sum")))
-    out = _grid(list(sites if sites is not None else visits.site_id.unique()), months).merge(
+    every = list(sites if sites is not None else visits.site_id.unique())
+    out = site_month_grid(every, months).merge(
         counts, left_on=["site_id", "month"], right_index=True, how="left")
     out[["visits", "with_module"]] = out[["visits", "with_module"]].fillna(0).astype(int)
     return out

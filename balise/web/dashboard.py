@@ -92,6 +92,16 @@ def decimal(x) -> str:
     return formats.decimal(x, fixed=True)
 
 
+# A rate whose month has no hours worked entered: neither zero nor infinity, and said so.
+HOURS_MISSING = "heures manquantes / hours missing"
+
+
+def rate_cell(rate, hours) -> str:
+    """A TF or TG as a cell: two decimals, or "heures manquantes" when no hours were
+    entered for it (:func:`balise.progress.indicators.frequency_rate` gives NaN then)."""
+    return HOURS_MISSING if not hours > 0 else decimal(rate)
+
+
 def thousands(x) -> str:
     """Hours worked, thousands grouped: "65 000"."""
     return formats.decimal(x, digits=0)
@@ -210,18 +220,28 @@ def rates_section(accidents, hours, months, names) -> Section:
     for key, fn, title, axis in [
             ("tf", ind.frequency_rate, ("Taux de fréquence (TF)", "Frequency rate"), "TF"),
             ("tg", ind.severity_rate, ("Taux de gravité (TG)", "Severity rate"), "TG")]:
-        monthly = fn(accidents, hours, ["site_id", "month"])
-        total = fn(accidents, hours, ["month"]).set_index("month")[key].map(decimal)
+        # Every site and month, so one without hours reads "heures manquantes", not a gap.
+        monthly = ind.site_month_grid(list(names), months).merge(
+            fn(accidents, hours, ["site_id", "month"]), on=["site_id", "month"], how="left")
+        counted = "lost_time" if key == "tf" else "days_lost"
+        monthly[[counted, "hours"]] = monthly[[counted, "hours"]].fillna(0)
+        overall = fn(accidents, hours, ["month"]).set_index("month").reindex(months)
+        total = pd.Series([rate_cell(r[key], r.hours) for _, r in overall.iterrows()],
+                          index=overall.index)
         by_title = (f"{title[0]} par mois", f"{title[1]} by month")
         drawn.append(charts.rate_lines(monthly, months, key, " / ".join(by_title), axis,
                                        f"chart-{key}", names))
         tables.append(Table(f"table-{key}", by_title,
-                            html_table(by_month(monthly, months, lambda r: decimal(r[key]),
+                            html_table(by_month(monthly, months,
+                                                lambda r: rate_cell(r[key], r.hours),
                                                 names, total)), named(monthly, names)))
     for by, label, labels in [("site_id", ("Site", "Site"), names),
                               ("activity", ("Activité", "Activity"), ACTIVITY_NAMES)]:
         rates = ind.frequency_rate(accidents, hours, [by]).merge(
             ind.severity_rate(accidents, hours, [by])[[by, "days_lost", "tg"]], on=by)
+        if by == "site_id":                 # every site, with or without hours entered
+            rates = pd.DataFrame({by: sorted(names)}).merge(rates, on=by, how="left")
+            rates[["lost_time", "days_lost"]] = rates[["lost_time", "days_lost"]].fillna(0)
         tables.append(Table(f"table-rates-{by}", (f"TF et TG par {label[0].lower()}",
                                                    f"TF and TG by {label[1].lower()}"),
                             html_table(pd.DataFrame({
@@ -229,7 +249,8 @@ def rates_section(accidents, hours, months, names) -> Section:
                                 "Accidents avec arrêt / Lost-time accidents": rates.lost_time,
                                 "Jours perdus / Days lost": rates.days_lost,
                                 "Heures travaillées / Hours worked": rates.hours.map(thousands),
-                                "TF": rates.tf.map(decimal), "TG": rates.tg.map(decimal)})),
+                                "TF": [rate_cell(*v) for v in zip(rates.tf, rates.hours)],
+                                "TG": [rate_cell(*v) for v in zip(rates.tg, rates.hours)]})),
                             rates[[by, "lost_time", "days_lost", "hours", "tf", "tg"]].assign(
                                 **{by: rates[by].map(lambda v: labels.get(v, v))})))
     million, thousand = formats.number_words(1_000_000), formats.number_words(1_000)
@@ -237,10 +258,10 @@ def rates_section(accidents, hours, months, names) -> Section:
         "rates", ("Accidents : TF et TG", "Accidents: frequency and severity rates"),
         (f"TF = accidents avec arrêt × {million['fr']} / heures travaillées ; "
          f"TG = jours perdus × {thousand['fr']} / heures travaillées. "
-         f"Sans heures saisies : « {formats.MISSING} ».",
+         f"Sans heures saisies : « {HOURS_MISSING.split(' / ')[0]} ».",
          f"TF = lost-time accidents × {million['en']} / hours worked; "
          f"TG = days lost × {thousand['en']} / hours worked. "
-         f"No hours entered: “{formats.MISSING}”."),
+         f"No hours entered: “{HOURS_MISSING.split(' / ')[1]}”."),
         drawn, tables)
 
 

@@ -22,14 +22,19 @@ def test_month_table_puts_sites_across_by_name_and_fills_missing_months():
     assert out.iloc[1, 1:].isna().all()                            # October: nothing recorded
 
 
-def test_rates_section_shows_no_hours_as_a_dash_not_infinity():
+def test_rates_section_says_hours_missing_never_zero_or_infinity():
+    """September has an accident and no hours; October neither: both read "heures
+    manquantes", by month, in the month's total and by site; never "inf" nor a rate 0."""
     accidents = pd.DataFrame([(1, "paris", "logistics", date(2026, 9, 5), True, 10)],
                              columns=["id", "site_id", "activity", "on", "lost_time",
                                       "days_lost"])
     hours = pd.DataFrame(columns=["site_id", "activity", "month", "hours"])
     section = rates_section(accidents, hours, MONTHS, {"paris": "Paris"})
     page = "".join(t.html for t in section.tables)
-    assert "inf" not in page and "—" in page
+    assert "inf" not in page and "<td>0,00</td>" not in page
+    monthly = section.tables[0].html
+    assert monthly.count("heures manquantes / hours missing") == 4      # 2 months × (Paris, all)
+    assert "heures manquantes / hours missing" in section.tables[2].html    # by site
     assert len(section.charts) == 2 and all(c.startswith("<svg") for c in section.charts)
 
 
