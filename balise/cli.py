@@ -166,12 +166,14 @@ def serve(args) -> None:
     if not args.no_demo and demo.seed(store):
         from balise.catalogue.modules import load_catalogue
         from balise.demo.group import seed_group
+        from balise.demo.records import seed_records
         from balise.progress import load_routes
 
         catalogue = load_catalogue(balise.courses_path)
         routes = load_routes(balise.courses_path / "routes.yaml", set(catalogue))
         added = seed_group(store, balise.gradebook_url, catalogue, routes,
                            archive=balise.data_path / "attempts")
+        seed_records(store)
         print(f"Demo data added: {len(demo.PEOPLE) + added} people on 3 sites, a year of "
               "events; sign in with the accounts below.", flush=True)
     store.dispose()
