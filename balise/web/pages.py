@@ -13,6 +13,7 @@ from tornado import web
 from balise.formats import MISSING, date_time, date_words, decimal, percent
 from balise.messages import CATALOGUE
 from balise.progress.certificates import certificates_of, issue_certificates
+from balise.store.actions import overdue_actions
 from balise.web import exports
 from balise.web.auth import BaliseUser
 from balise.web.page_words import READINGS
@@ -211,7 +212,12 @@ class CoordinatorHandler(Page):
                                       else (label, label)) for key, label in SITES.items()]
             return exports.send(self, exports.shaped(summary, columns, lang), "routes-by-site",
                                 fmt, lang)
-        self.show("coordinator.html", summary=table_html(summary, SITES))
+        review_site = self.current_user.site or next(iter(sites.sort_values("name").id), None)
+        self.show("coordinator.html", summary=table_html(summary, SITES),
+                  late=[{**a, "due": date_words(a["due_on"])}
+                        for a in overdue_actions(ctx.store, today)],
+                  review_site=review_site,
+                  month=(today.replace(day=1) - date.resolution).strftime("%Y-%m"))
 
 
 class ClosedDoorHandler(Template404):

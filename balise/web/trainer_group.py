@@ -13,9 +13,10 @@ from datetime import date
 
 import pandas as pd
 
-from balise.formats import since_words
+from balise.formats import date_words, since_words
 from balise.progress.group import STAGES, Member, group
 from balise.progress.tables import current, failure_rates
+from balise.store.actions import overdue_actions
 from balise.web import exports
 from balise.web.exports import Column
 from balise.web.pages import require
@@ -72,7 +73,10 @@ class TrainerHandler(SitePage):
                                 f"{wanted}-{site}" + (f"-{team}" if team else ""), fmt, lang)
         # Her team on her card, unless the page shows one team only.
         cards = [self.card(m, {} if team else names, today) for m in members]
+        late = [{**a, "due": date_words(a["due_on"])}
+                for a in overdue_actions(ctx.store, today, owner=self.current_user.username)]
         self.show("trainer.html", sites=sites, site=site, teams=teams, team=team,
+                  late=late, month=(today.replace(day=1) - date.resolution).strftime("%Y-%m"),
                   stages=[(stage, [c for c in cards if c["stage"] == stage])
                           for stage in STAGES],
                   questions=questions[:SHOWN_QUESTIONS], more=questions[SHOWN_QUESTIONS:],
