@@ -48,6 +48,17 @@ KIND_HINTS = {"injury": N_("The injury: what hurt, where on the body."),
               "task": N_("The task: what she was doing, how, in a hurry..."),
               "equipment": N_("The equipment: tool, machine, protective gear..."),
               "environment": N_("The surroundings: floor, light, noise, space...")}
+# How the trail page may say these pages' lines (its KINDS and FIELDS are the lead's to extend).
+TRAIL_KINDS = {"accident.add": N_("Accident recorded"),
+               "accident.edit": N_("Accident followed up"), "cause.add": N_("Cause fact added"),
+               "cause.remove": N_("Cause fact removed"), "cause.link": N_("Cause linked"),
+               "cause.unlink": N_("Cause link removed")}
+TRAIL_FIELDS = {"at": N_("Time"), "person_id": N_("Person hurt"),
+                "what_happened": N_("What happened"), "first_aid": N_("First aid given"),
+                "lost_time": N_("Lost time"), "days_lost": N_("Days lost"),
+                "declared_on": N_("Declaration sent on"), "module_id": N_("Module to take again"),
+                "kind": N_("What the fact is about"), "text": N_("The fact"),
+                "effect": N_("It caused"), "cause": N_("Caused by")}
 NOTICES = {"saved": N_("Saved."), "unchanged": N_("Nothing changed."),
            "fact": N_("Fact added."), "linked": N_("Link added."),
            "already": N_("Already recorded."), "unlinked": N_("Link removed."),
