@@ -100,6 +100,9 @@ class LearnerHandler(Page):
 
     @require("learner", "trainer", "coordinator")
     def get(self):
+        # hazard_pages builds on this module: imported here, when both are loaded.
+        from balise.web.hazard_pages import reports_for_her
+
         ctx, me = self.balise, self.current_user.username
         # Read once, hers only: the module list, certification and refreshers all use them.
         attempts = ctx.attempts(me)
@@ -128,6 +131,7 @@ class LearnerHandler(Page):
         route_cards = [card(m) for m in route.modules] if route is not None else []
         others = [card(m) for m in ctx.catalogue if m not in on_route]
         self.show("learner.html", refreshers=refreshers, journey=journey,
+                  hazards=reports_for_her(ctx.store, me),
                   lapsing=lapsing(journey, refreshers, ctx.catalogue),
                   route_cards=route_cards, others=others,
                   next_module=ctx.catalogue.get(journey.next_module) if journey else None,
