@@ -27,7 +27,7 @@ from balise.store import accidents as store
 from balise.store.admin import Invalid, NotFound
 from balise.store.models import Person, Site
 from balise.store.programme import Accident, Team
-from balise.store.records import FACT_KINDS, CauseFact
+from balise.store.records import FACT_KINDS, Action, CauseFact
 from balise.web.admin_forms import ACTIVITY_WORDS, AdminPage
 from balise.web.pages import require
 from balise.words import N_, word
@@ -214,8 +214,15 @@ class AccidentHandler(AccidentPage):
         site = self.names(Site, [accident.site_id]).get(accident.site_id, accident.site_id)
         module = self.modules().get(accident.module_id) if accident.module_id else None
         back = f"{self.base_url}balise/accidents/{accident.id}"
+        with self.balise.store.session() as s:
+            started: dict[int, list[dict]] = {}
+            for action in s.scalars(select(Action).where(
+                    Action.source == "cause", Action.source_id.in_(list(number)))
+                    .order_by(Action.id)):
+                started.setdefault(action.source_id, []).append(
+                    {"id": action.id, "text": action.text, "done": action.state == "done"})
         fact_rows = [{"id": int(r.id), "number": number[int(r.id)], "kind": r.kind,
-                      "text": r.text,
+                      "text": r.text, "started": started.get(int(r.id), []),
                       "action": None if r.kind == "injury" else
                       f"{self.base_url}balise/actions/new?" + urlencode({
                           "source": "cause", "source_id": int(r.id), "site": accident.site_id,

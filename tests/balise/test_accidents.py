@@ -22,7 +22,7 @@ from balise.passwords import hash_password
 from balise.store import accidents, admin
 from balise.store.models import Store, TrailEntry
 from balise.store.programme import Accident
-from balise.store.records import CauseFact, CauseLink
+from balise.store.records import Action, CauseFact, CauseLink
 
 pytestmark = pytest.mark.slow
 LYON, MARSEILLE = "lyon-logistique", "marseille-chantiers"
@@ -190,7 +190,13 @@ def test_the_tree_is_drawn_with_a_title_and_its_text_version_lists_every_fact(se
                                   (None, 0, 1, 2, 0)):
         ids.append(accidents.add_fact(store, "formatrice", aid, {
             "kind": kind, "text": text, "effect_id": ids[effect] if effect is not None else ""}))
+    with store.session() as db:                 # an action already started from one cause
+        db.add(Action(site_id=LYON, source="cause", source_id=ids[2], owner_id="formatrice",
+                      text="Cutters à lame rétractable au poste", due_on=date.today(),
+                      created_by="formatrice"))
     page = server.session("formatrice").get(server.url + f"balise/accidents/{aid}").text
+    card = re.search(rf'<li id="fact-{ids[2]}">.*?</li>', page, re.S).group(0)
+    assert "Actions lancées" in card and "Cutters à lame rétractable au poste" in card
     svg = re.search(r"<svg[^>]*>.*?</svg>", page, re.S).group(0)
     assert 'role="img"' in svg and 'aria-labelledby="tree-title tree-desc"' in svg
     assert re.search(r'<title id="tree-title">Arbre des causes : 5 faits', svg)
