@@ -90,6 +90,9 @@ def test_a_recorded_accident_appears_in_the_list_and_on_its_page(server, store):
     assert what in listed and "Pas encore déclaré" in listed
     month = (date.today() - timedelta(days=1)).strftime("%Y-%m")
     assert what in text_of(s.get(server.url + f"balise/accidents?month={month}").text)
+    boss = server.session("coordinateur")
+    assert what in text_of(boss.get(server.url + f"balise/accidents?site={LYON}").text)
+    assert what not in text_of(boss.get(server.url + f"balise/accidents?site={MARSEILLE}").text)
     with store.session() as db:
         aid = db.scalar(select(Accident.id).where(Accident.what_happened == what))
         line = db.scalars(select(TrailEntry).where(TrailEntry.kind == "accident.add",
@@ -207,6 +210,15 @@ def test_the_tree_is_drawn_with_a_title_and_its_text_version_lists_every_fact(se
     for fid in ids[1:]:                      # each cause can start an action
         assert f"source=cause&amp;source_id={fid}&amp;site={LYON}" in page
     assert f"source_id={ids[0]}&amp;" not in page           # the injury is not a cause
+
+
+def test_a_script_written_in_a_fact_is_shown_as_text(server, store):
+    aid = recorded(store, "<script>alert('quoi')</script> chute")
+    accidents.add_fact(store, "formatrice", aid, {"kind": "injury",
+                                                  "text": "<img src=x onerror=alert(1)> bras"})
+    page = server.session("formatrice").get(server.url + f"balise/accidents/{aid}").text
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt; bras" in page
 
 
 def test_days_lost_as_they_come_and_the_declaration_write_a_trail_line(server, store):
