@@ -277,6 +277,17 @@ def main(argv: list[str] | None = None) -> int:
     p_person_export.add_argument("--out", type=Path, required=True)
     p_person_export.add_argument("--data")
     p_person_export.add_argument("--courses")
+    p_person_erase = person_sub.add_parser(
+        "erase", help="erase one person: her rows, her grades, her files; certificates revoked")
+    p_person_erase.add_argument("id", help="her id, as in her page's address")
+    p_person_erase.add_argument("--yes", action="store_true",
+                                help="do not ask to type her name to confirm")
+    p_person_erase.add_argument("--data")
+    p_person_erase.add_argument("--courses")
+    p_retention = person_sub.add_parser(
+        "retention", help="list the people whose placement ended over retention_months ago")
+    p_retention.add_argument("--data")
+    p_retention.add_argument("--courses")
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
@@ -297,10 +308,14 @@ def main(argv: list[str] | None = None) -> int:
                 return import_people(balise, args.file, args.dry_run)
             return export_people(balise, args.file)
         elif args.command == "person":
-            from balise.person_cli import export_person_file
+            from balise import person_cli
 
             config, balise = settings(args)
-            return export_person_file(balise, config, args.id, args.out)
+            if args.person_command == "erase":
+                return person_cli.erase(balise, args.id, args.yes)
+            if args.person_command == "retention":
+                return person_cli.retention(balise)
+            return person_cli.export_person_file(balise, config, args.id, args.out)
         elif args.command == "backup":
             from balise.store.backup import backup
 

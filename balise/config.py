@@ -91,6 +91,15 @@ class Balise(LoggingConfigurable):
         Example: c.Balise.api_body_kb = 512""",
     ).tag(config=True)
 
+    retention_months = Integer(
+        24,
+        help="""Months after a placement ends before Balise lists the person for erasure
+        (page /balise/erasure, `balise person retention`). Nothing is erased by itself: a
+        coordinator erases each one, after any dispute or audit is over. 24 months covers
+        a certificate's usual validity. 0 lists nobody.
+        Example: c.Balise.retention_months = 36""",
+    ).tag(config=True)
+
     config_file = Unicode(
         "",
         help="""The configuration file the server was started with, handed on to

@@ -1,5 +1,7 @@
 """``balise person export ID --out FILE``: everything Balise holds about one person, as the
-zip a coordinator downloads from her page (:mod:`balise.store.personal_data`).
+zip a coordinator downloads from her page (:mod:`balise.store.personal_data`);
+``balise person erase ID`` (:mod:`balise.store.erasure`) and ``balise person retention``
+(who is due for erasure, :mod:`balise.progress.retention`).
 
 The certificates inside carry the public address of ``c.ServerApp.custom_display_url``
 when it is set (the address people use), else the server's default local one.
@@ -45,4 +47,52 @@ def export_person_file(balise: Balise, config, person_id: str, out: Path,
     finally:
         store.dispose()
     print(f"{person.name}: {len(body):,} bytes written to {out}", file=said)
+    return 0
+
+
+def erase(balise: Balise, person_id: str, yes: bool = False, said=sys.stdout,
+          ask=input) -> int:
+    """``balise person erase ID``: asks for her name first, unless ``--yes``."""
+    from balise.grading.coursedir import COURSE_ID
+    from balise.store.erasure import erase_person
+    from balise.store.models import Store
+    from balise.tokens import load_secret
+    from balise.web.personal_data import same_name
+
+    store = Store(balise.store_url)
+    try:
+        person = store.person(person_id)
+        if person is None:
+            raise BaliseError(f"Nobody with the id {person_id!r} in {balise.data_path}: "
+                              "nothing erased. Fix: copy the id from her page's address.")
+        if not yes:
+            typed = ask(f"Erase {person.name} for good? Type her name to confirm: ")
+            if not same_name(typed, person.name):
+                raise BaliseError("The name typed is not hers: nothing erased.")
+        done = erase_person(store, balise.gradebook_url, COURSE_ID, balise.data_path,
+                            load_secret(balise.secret_path), "command line", person.id)
+    finally:
+        store.dispose()
+    print(f"Erased: {sum(done['rows'].values())} rows, {done['files']} files, "
+          f"{done['certificates']} certificates revoked (trail reference {done['ref']}).",
+          file=said)
+    return 0
+
+
+def retention(balise: Balise, said=sys.stdout) -> int:
+    """``balise person retention``: who is due for erasure, one per line."""
+    from datetime import date
+
+    from balise.progress.retention import due_for_erasure
+    from balise.store.models import Person, Store
+
+    store = Store(balise.store_url)
+    try:
+        due = due_for_erasure(store.frame(Person), date.today(), balise.retention_months)
+    finally:
+        store.dispose()
+    print(f"{len(due)} people whose placement ended over {balise.retention_months} months "
+          "ago (erase each with `balise person erase ID`):", file=said)
+    for row in due.itertuples():
+        print(f"{row.id}\t{row.name}\t{row.site_id or ''}\t{row.ended.date()}", file=said)
     return 0

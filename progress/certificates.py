@@ -30,7 +30,7 @@ from sqlalchemy import select
 from balise.formats import date_words
 from balise.progress.routes import Route
 from balise.store.models import Person, Store
-from balise.store.programme import Certificate
+from balise.store.programme import Certificate, RevokedCertificate
 from balise.words import word
 
 CODE_BYTES = 16                                   # 128 bits: 22 URL-safe characters
@@ -103,9 +103,10 @@ def find(store: Store, code) -> Certificate | None:
 def verify(store: Store, code, today: date | None = None) -> dict:
     """What the public may know of a code: its state, the name, route id and dates.
 
-    ``state`` is ``valid``, ``expired`` or ``unknown`` (not found, or not a
-    code at all); the answer has the same keys in every case, the others
-    ``None`` when unknown. Never the learner's id, site or scores.
+    ``state`` is ``valid``, ``expired``, ``revoked`` (its learner was erased: the
+    route alone is said) or ``unknown`` (not found, or not a code at all); the
+    answer has the same keys in every case, the others ``None`` when unknown.
+    Never the learner's id, site or scores.
     """
     answer = {"state": "unknown", "name": None, "route": None, "issued_on": None,
               "valid_until": None}
@@ -115,6 +116,10 @@ def verify(store: Store, code, today: date | None = None) -> dict:
         found = s.execute(select(Certificate, Person.name).join(
             Person, Person.id == Certificate.learner_id).where(Certificate.code == code)).first()
     if found is None:
+        with store.session() as s:
+            revoked = s.get(RevokedCertificate, code)
+        if revoked is not None:
+            answer.update(state="revoked", route=revoked.route_id)
         return answer
     certificate, name = found
     answer.update(state=state(certificate, today or date.today()), name=name,

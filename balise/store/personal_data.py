@@ -11,6 +11,7 @@ What is in it:
   read through nbgrader's own API.
 - ``attempts/``: the answers each attempt was graded on, and the copies kept of it.
 - ``certificates/``: each certificate as the PDF she can download, when given.
+- ``photos/``: the photos of the hazards she reported.
 - ``LISEZ-MOI.txt``: what each part is, in French then English.
 
 Reading only: nothing is written, and the zip is built in memory (one person's data
@@ -33,7 +34,7 @@ from balise.store.models import Base, Store
 # The columns that say whom a row is about: rows where she is the subject are hers.
 # Rows where she acted on someone else (a trainer's ``trainer_id``, the trail's
 # ``actor_id``) are that other person's data, and stay out of her export.
-SUBJECT_COLUMNS = ("learner_id", "person_id")
+SUBJECT_COLUMNS = ("learner_id", "person_id", "reporter_id")
 README = """Vos données dans Balise / Your data in Balise
 
 store.json : chaque ligne des tables de Balise qui vous nomme (vous, vos essais, vos
@@ -43,6 +44,7 @@ n'y sont pas : Balise n'en garde qu'une empreinte, qui ne dit rien de vous.
 gradebook.json : vos notes, telles que nbgrader (l'outil de correction) les garde.
 attempts/ : les réponses envoyées à chaque essai.
 certificates/ : vos attestations en PDF.
+photos/ : les photos des dangers que vous avez signalés.
 
 store.json: every row of Balise's tables that names you (you, your attempts, your saved
 answers, validations, quarter-hours, certificates, refreshers, the trail of changes
@@ -51,6 +53,7 @@ them, which says nothing about you.
 gradebook.json: your grades, as nbgrader (the grading tool) keeps them.
 attempts/: the answers sent at each attempt.
 certificates/: your certificates as PDF.
+photos/: the photos of the hazards you reported.
 """
 
 
@@ -159,4 +162,8 @@ def export_person(store: Store, gradebook_url: str, course_id: str, archive: Pat
             z.write(path, f"attempts/{path.relative_to(archive)}")
         for code, pdf in (certificates or {}).items():
             z.writestr(f"certificates/{code}.pdf", pdf)
+        photos = archive.parent / "photos"
+        for report in rows.get("hazard_reports", []):
+            if report.get("photo") and (photos / report["photo"]).is_file():
+                z.write(photos / report["photo"], f"photos/{report['photo']}")
     return out.getvalue()

@@ -131,6 +131,17 @@ class Certificate(Base):
     modules: Mapped[str] = mapped_column(String(2000))      # JSON [{module, passed_on}]
 
 
+class RevokedCertificate(Base):
+    """A certificate whose learner was erased (GDPR art. 17): its code alone is kept, so
+    the public check page answers "révoquée" rather than "unknown" to whoever holds a
+    printed copy. Nothing in it says who she was."""
+
+    __tablename__ = "revoked_certificates"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    route_id: Mapped[str] = mapped_column(String(64))
+    revoked_on: Mapped[date] = mapped_column(Date)
+
+
 class Refresher(Base):
     """A module to take again: expired, sent by a visit or an accident, or spaced repetition."""
 

@@ -42,7 +42,11 @@ from balise.web.pages import (
 )
 from balise.web.password_pages import PasswordHandler, PasswordResetHandler
 from balise.web.person_page import PersonPageHandler
-from balise.web.personal_data import PersonExportHandler
+from balise.web.personal_data import (
+    PersonEraseHandler,
+    PersonExportHandler,
+    RetentionHandler,
+)
 from balise.web.reading import ReadingChoiceHandler
 from balise.web.refresher import RefresherHandler
 from balise.web.shared_phone import OpenSessionHandler
@@ -126,6 +130,8 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/balise/admin/people/([^/]{1,64})/(end|back)", PlacementHandler),
             (r"/balise/person/([^/]{1,64})", PersonPageHandler),
             (r"/balise/person/([^/]{1,64})/export", PersonExportHandler),
+            (r"/balise/person/([^/]{1,64})/erase", PersonEraseHandler),
+            (r"/balise/erasure", RetentionHandler),
             (r"/balise/person/([^/]{1,64})/session", OpenSessionHandler),
             (r"/balise/password", PasswordHandler),
             (r"/balise/admin/people/([^/]{1,64})/password", PasswordResetHandler),

@@ -36,7 +36,7 @@ KINDS = {"person.add": N_("Person added"), "person.edit": N_("Person changed"),
          "badge.issue": N_("Badge printed"), "badge.revoke": N_("Badge revoked"),
          "session.open": N_("Session opened on a shared phone"),
          "password.reset": N_("Password reset"), "password.change": N_("Password chosen"),
-         "person.export": N_("Her data exported")}
+         "person.export": N_("Her data exported"), "person.erase": N_("Person erased")}
 FIELDS = {"name": N_("Name"), "address": N_("Address"), "activities": N_("Activities"),
           "activity": N_("Activity"), "role": N_("Role"), "site_id": N_("Site"),
           "team_id": N_("Team"), "route": N_("Job route"), "language": N_("Language"),
