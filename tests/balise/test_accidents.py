@@ -87,7 +87,7 @@ def test_a_recorded_accident_appears_in_the_list_and_on_its_page(server, store):
     assert "Déclaration : à envoyer avant le" in shown and "art. R441-3" in shown
     assert "INRS ED 6163" in shown
     listed = text_of(s.get(server.url + "balise/accidents").text)
-    assert what in listed and "Pas encore déclaré" in listed
+    assert what in listed and "À déclarer avant le" in listed
     month = (date.today() - timedelta(days=1)).strftime("%Y-%m")
     assert what in text_of(s.get(server.url + f"balise/accidents?month={month}").text)
     boss = server.session("coordinateur")
