@@ -18,6 +18,8 @@ import pandas as pd
 from balise import formats
 from balise.progress import charts
 from balise.progress import indicators as ind
+from balise.progress import leading as lead
+from balise.store import records
 from balise.web import exports
 from balise.web.exports import Column
 from balise.web.pages import Page, require
@@ -41,7 +43,15 @@ HEADERS = {
     "visits": ("Visites", "Visits"), "with_module": ("Avec un module", "With a module"),
     "lost_time": ("Accidents avec arrêt", "Lost-time accidents"),
     "days_lost": ("Jours perdus", "Days lost"), "hours": ("Heures travaillées", "Hours worked"),
-    "tf": ("TF", "TF"), "tg": ("TG", "TG")}
+    "tf": ("TF", "TF"), "tg": ("TG", "TG"),
+    "reports": ("Signalements", "Hazard reports"), "reports_closed": ("Signalements clos",
+                                                                    "Reports closed"),
+    "actions_opened": ("Actions ouvertes", "Actions opened"),
+    "actions_closed": ("Actions soldées", "Actions closed"),
+    "actions_on_time": ("Soldées à temps", "Closed on time"),
+    "on_time_share": ("Part à temps", "Share on time")}
+LEADING = ["reports", "reports_closed", "visits", "actions_opened", "actions_closed",
+           "actions_on_time", "on_time_share"]
 GROUPINGS = {"site": ("Site", "Site"), "activity": ("Activité", "Activity"),
              "cohort": ("Cohorte (trimestre d'entrée)", "Cohort (quarter of start)")}
 ACTIVITY_NAMES = {"logistics": "Logistique / Logistics", "construction": "BTP / Construction",
@@ -265,6 +275,33 @@ def rates_section(accidents, hours, months, names) -> Section:
         drawn, tables)
 
 
+def leading_section(reports, visits, actions, months, names) -> Section:
+    leading = lead.leading_indicators(reports, visits, actions, months, sorted(names))
+    tables = []
+    for by, label, title in [("site_id", ("Site", "Site"), ("Par site, sur 12 mois",
+                                                               "By site, over 12 months")),
+                             ("month", ("Mois", "Month"), ("Par mois, tous les sites",
+                                                            "By month, all sites"))]:
+        total = lead.totals(leading, by)
+        total = (total.assign(site_id=total.site_id.map(lambda s: names.get(s, s)))
+                 .sort_values("site_id") if by == "site_id" else
+                 total.set_index("month").reindex(months, fill_value=0).reset_index())
+        shown = pd.DataFrame({both_languages(label): total[by] if by == "site_id"
+                              else total.month.map(formats.month_short)})
+        for key in LEADING:
+            shown[both_languages(HEADERS[key])] = (total[key].map(percent)
+                                                   if key == "on_time_share" else total[key])
+        tables.append(Table(f"table-leading-{by.removesuffix('_id')}", title,
+                            html_table(shown), total[[by, *LEADING]].reset_index(drop=True)))
+    return Section(
+        "leading", ("Prévention : signalements, visites, actions",
+                    "Prevention: reports, visits, actions"),
+        ("Ce qui prévient les accidents avant qu'ils arrivent : les dangers signalés, les "
+         "visites de sécurité, les actions du plan soldées avant leur date.",
+         "What prevents accidents before they happen: hazards reported, safety visits, "
+         "actions of the plan closed by their due date."), [], tables)
+
+
 def sections_for(ctx, by: str, today: date) -> list[Section]:
     """Every section of the page, over the 12 months up to ``today``, from the store."""
     months = ind.last_months(today)
@@ -277,7 +314,9 @@ def sections_for(ctx, by: str, today: date) -> list[Section]:
             quarter_hour_section(teams, frame(programme.QuarterHour), months, names),
             warm_ups_section(teams, frame(programme.WarmUp), months, names),
             visits_section(frame(programme.SafetyVisit), months, names),
-            rates_section(frame(programme.Accident), frame(programme.HoursWorked), months, names)]
+            rates_section(frame(programme.Accident), frame(programme.HoursWorked), months, names),
+            leading_section(frame(records.HazardReport), frame(programme.SafetyVisit),
+                            frame(records.Action), months, names)]
 
 
 class DashboardHandler(Page):

@@ -121,3 +121,31 @@ def test_visits_and_quarter_hours_by_site_and_month_are_their_functions(server, 
         cell = shown_rate[month_short(want.month)][names.get(want.site_id, want.site_id)]
         assert cell.startswith(f"{want.held} / {want.expected}"), (want.site_id, want.month)
     assert checked > 0
+
+
+def test_leading_indicators_by_site_are_their_functions(server, coordinator):
+    """Reports, visits and actions by site on the dashboard: the leading indicators'
+    one function, over the same 12 months, on the same store (read after the page)."""
+    from balise.config import Balise
+    from balise.context import BaliseContext
+    from balise.progress import leading
+    from balise.store import records
+
+    page = coordinator.get(server.url + "balise/dashboard").text
+    ctx = BaliseContext.open(Balise(data_dir=str(server.data)))
+    try:
+        frame, programme = ctx.store.frame, ctx.models.programme
+        names = dict(zip(*frame(ctx.models.Site)[["id", "name"]].T.values))
+        want = leading.totals(leading.leading_indicators(
+            frame(records.HazardReport), frame(programme.SafetyVisit), frame(records.Action),
+            ind.last_months(date.today()), sorted(names)), "site_id")
+    finally:
+        ctx.store.dispose()
+    shown = {row["Site"]: row for row in table(page, "table-leading-site")}
+    assert set(shown) == set(names.values())
+    for row in want.itertuples():
+        cells = shown[names[row.site_id]]
+        assert number(cells["Signalements / Hazard reports"]) == row.reports
+        assert number(cells["Visites / Visits"]) == row.visits
+        assert number(cells["Soldées à temps / Closed on time"]) == row.actions_on_time
+        assert number(cells["Actions soldées / Actions closed"]) == row.actions_closed
