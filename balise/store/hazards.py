@@ -19,6 +19,7 @@ import io
 import json
 import re
 import secrets
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,17 @@ def clean_photo(data: bytes) -> bytes:
         raise Invalid({"photo": word("Photo too large: {most} MB at most.",
                                      most=PHOTO_MAX_BYTES // (1024 * 1024))})
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with warnings.catch_warnings():
+            # Pillow's own warning of a huge picture is a refusal here, not a log line.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+        with image:
             if image.format not in PHOTO_FORMATS:
                 raise UnidentifiedImageError(image.format)
             if image.width * image.height > PHOTO_MAX_PIXELS:
                 raise UnidentifiedImageError("too many pixels")
+            if image.format == "JPEG":          # decoded at a smaller scale: less memory
+                image.draft("RGB", (PHOTO_SIDE, PHOTO_SIDE))
             image.load()
             upright = ImageOps.exif_transpose(image)
             if upright.mode in ("RGBA", "LA", "P"):
@@ -79,7 +86,8 @@ def clean_photo(data: bytes) -> bytes:
             out = io.BytesIO()
             bare.save(out, "JPEG", quality=82, optimize=True)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
         raise Invalid({"photo": word(
             "This file is not a photo. Send a JPEG, PNG or WebP picture.")}) from None
 

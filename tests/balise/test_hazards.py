@@ -282,3 +282,24 @@ def test_a_learner_reports_a_hazard_with_the_keyboard_on_a_360_px_phone(server, 
                 == "load"
     finally:
         context.close()
+
+
+def picture(kind: str, mode="RGB", size=(800, 600)) -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size, (10, 120, 200, 0)[:len(mode)] if mode != "1" else 0).save(out, kind)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("data", [picture("PNG", "RGBA"), picture("WEBP"), picture("PNG", "P")],
+                         ids=["transparent-png", "webp", "palette-png"])
+def test_a_png_or_webp_photo_is_kept_as_a_plain_jpeg(data):
+    stored = Image.open(io.BytesIO(hazards.clean_photo(data)))
+    assert (stored.format, stored.mode, stored.size) == ("JPEG", "RGB", (800, 600))
+
+
+def test_a_small_file_that_unpacks_into_a_huge_picture_is_refused():
+    bomb = picture("PNG", "1", (10_000, 10_000))         # 100 megapixels in a few kB
+    assert len(bomb) < 100_000
+    with pytest.raises(Invalid) as refused:
+        hazards.clean_photo(bomb)
+    assert "photo" in refused.value.errors
