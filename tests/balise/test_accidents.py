@@ -212,6 +212,32 @@ def test_the_tree_is_drawn_with_a_title_and_its_text_version_lists_every_fact(se
     assert f"source_id={ids[0]}&amp;" not in page           # the injury is not a cause
 
 
+def test_removing_a_link_or_a_fact_keeps_the_rest_and_writes_the_trail(server, store):
+    aid = recorded(store, "Doigt pincé dans une porte de quai")
+    injury = accidents.add_fact(store, "formatrice", aid, {"kind": "injury",
+                                                           "text": "Doigt pincé"})
+    door = accidents.add_fact(store, "formatrice", aid, {"kind": "equipment",
+                                                         "text": "Porte sans butée",
+                                                         "effect_id": injury})
+    hurry = accidents.add_fact(store, "formatrice", aid, {"kind": "task", "text": "Pressée",
+                                                          "effect_id": injury})
+    s, page = server.session("formatrice"), f"balise/accidents/{aid}"
+    r = post(server, s, page, {"do": "unlink", "effect_id": injury, "cause_id": hurry})
+    assert r.status_code == 303 and "said=unlinked" in r.headers["Location"]
+    r = post(server, s, page, {"do": "remove-fact", "fact_id": door})
+    assert r.status_code == 303 and "said=removed" in r.headers["Location"]
+    assert count(store, CauseLink, CauseLink.effect_id == injury) == 0
+    assert count(store, CauseFact, CauseFact.accident_id == aid) == 2
+    with store.session() as db:
+        kinds = list(db.scalars(select(TrailEntry.kind).where(
+            TrailEntry.kind.like("cause.%")).order_by(TrailEntry.id.desc()).limit(2)))
+    assert kinds == ["cause.remove", "cause.unlink"]
+    # Again: already gone, nothing more written.
+    trail_before = count(store, TrailEntry)
+    r = post(server, s, page, {"do": "remove-fact", "fact_id": door})
+    assert "said=gone" in r.headers["Location"] and count(store, TrailEntry) == trail_before
+
+
 def test_a_script_written_in_a_fact_is_shown_as_text(server, store):
     aid = recorded(store, "<script>alert('quoi')</script> chute")
     accidents.add_fact(store, "formatrice", aid, {"kind": "injury",
