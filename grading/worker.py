@@ -147,12 +147,18 @@ class GradingWorker(LoggingConfigurable):
                 self.feedback.request(*key)
 
     def _feedback_left(self, within_s: float = 600) -> None:
-        """Feedback a killed holder had not made yet: graded lately, its page missing or older."""
+        """Feedback a killed holder had not made yet: graded lately, its page missing or older.
+
+        Only where nbgrader left an autograded notebook to make it from: a score written
+        without one (the demo's seeded attempts) has no page to make, and asking for it
+        only logs nbgrader's "No notebooks were matched"."""
         since = utcnow() - timedelta(seconds=within_s)
         with self.store.session() as s:
             rows = s.execute(select(Attempt.module_id, Attempt.learner_id, Attempt.graded_at)
                              .where(Attempt.status == "graded", Attempt.graded_at >= since)).all()
         for module, learner, graded_at in rows:
+            if not (self.course_root / "autograded" / learner / module).is_dir():
+                continue
             page = self.course_root / "feedback" / learner / module / f"{module}.html"
             made = page.stat().st_mtime if page.exists() else 0
             if made < graded_at.replace(tzinfo=timezone.utc).timestamp():

@@ -134,7 +134,10 @@ def seed_records(store: Store, today: date | None = None) -> int:
             for k, (kind, place, text, state, outcome) in enumerate(REPORTS):
                 if rng.random() < 0.4 and site != "lyon-logistique":
                     continue
-                made = datetime.combine(today - timedelta(days=rng.randint(2, 300)), time(10))
+                # Open reports are recent (a trainer takes them in hand within days); the
+                # closed ones spread over the year.
+                days_ago = rng.randint(2, 300) if state == "closed" else rng.randint(1, 12)
+                made = datetime.combine(today - timedelta(days=days_ago), time(10))
                 reporter = "amina" if site == "lyon-logistique" and k == 1 else (
                     rng.choice(people) if people else None)
                 report = HazardReport(site_id=site, reporter_id=reporter, kind=kind,
