@@ -145,6 +145,16 @@ def hours_of(store: Store, month: date) -> dict[tuple[str, str], float]:
             select(HoursWorked).where(HoursWorked.month == month))}
 
 
+def months_missing(store: Store, months: list[date]) -> dict[str, list[date]]:
+    """site id -> the ``months`` (first days) when one of its activities has no hours."""
+    with store.session() as s:
+        sites = {site.id: site.activity_list for site in s.scalars(select(Site))}
+        had = set(s.execute(select(HoursWorked.site_id, HoursWorked.activity, HoursWorked.month)
+                            .where(HoursWorked.month.in_(months))).all())
+    return {site: [m for m in months if any((site, a, m) not in had for a in activities)]
+            for site, activities in sites.items()}
+
+
 # -- Import ------------------------------------------------------------------------------
 
 class MissingColumns(BadFile):

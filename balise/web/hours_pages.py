@@ -23,7 +23,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from balise.formats import decimal, month_words
+from balise.formats import decimal, month_short, month_words
 from balise.store import hours as worked
 from balise.store.admin import Invalid
 from balise.store.models import Site
@@ -34,6 +34,7 @@ from balise.words import word
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
 KEEP_SECONDS = 24 * 3600
+LOOK_BACK = 12              # months over, checked for missing hours
 NOTICES = {"saved": ("Heures enregistrées : {n} changée(s).", "Hours saved: {n} changed."),
            "unchanged": ("Rien n'a changé.", "Nothing changed.")}
 CHANGES = {"add": ("À ajouter", "To add"), "update": ("À changer", "To change"),
@@ -81,6 +82,17 @@ class HoursPage(AdminPage):
                           "missing": sum(c["hours"] is None for c in cells)})
         return cards
 
+    def gaps(self, today: date) -> list[dict]:
+        """Per site, the last :data:`LOOK_BACK` months over when some hours are missing."""
+        first = today.replace(day=1)
+        months = [first - relativedelta(months=n) for n in range(LOOK_BACK, 0, -1)]
+        missing = worked.months_missing(self.balise.store, months)
+        with self.balise.store.session() as s:
+            names = dict(s.execute(select(Site.id, Site.name).order_by(Site.name)).all())
+        return [{"site": name, "months": [{"key": m.strftime("%Y-%m"),
+                                           "said": month_short(m)} for m in missing[sid]]}
+                for sid, name in names.items() if missing.get(sid)]
+
     def page(self, month: date, *, posted: dict | None = None, errors: dict | None = None,
              file_error: dict | None = None, status: int = 200) -> None:
         said = self.get_argument("said", "")
@@ -93,7 +105,8 @@ class HoursPage(AdminPage):
         today = date.today()
         self.show("hours_grid.html", month=month.strftime("%Y-%m"), month_said=month_words(month),
                   latest=today.strftime("%Y-%m"), cards=self.grid(month, posted),
-                  errors=errors or {}, file_error=file_error, notice=notice)
+                  errors=errors or {}, file_error=file_error, notice=notice,
+                  gaps=self.gaps(today))
 
 
 class HoursHandler(HoursPage):

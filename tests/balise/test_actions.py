@@ -204,3 +204,49 @@ def test_the_owner_changes_the_text_and_the_day_and_the_trail_says_so(server, st
         assert db.scalar(select(func.count()).select_from(TrailEntry).where(
             TrailEntry.kind == "action.edit", TrailEntry.actor_id == "formatrice",
             TrailEntry.changes.contains(f'"id": [{action_id}, {action_id}]'))) == 1
+
+
+@pytest.mark.browser
+def test_the_plan_the_review_and_the_hours_on_a_360_px_phone(server, store, browser):
+    """A trainer starts an action from a prefilled link, marks it done, reads her review;
+    the coordinator's hours page: axe-core (WCAG 2.1, 2.2 A/AA), nothing scrolls sideways."""
+    from a11y import assert_phone_page
+    from playwright.sync_api import expect
+
+    new_action(store, due=TODAY - timedelta(days=2))           # one overdue on her page
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(server.url + "login")
+    page.fill("#username", "formatrice")
+    page.fill("#password", "demo-formatrice")
+    page.click("#sign-in")
+    expect(page.locator("#overdue-actions")).to_be_visible()
+    assert_phone_page(page, "trainer page with overdue actions")
+    text = f"Dégager l'allée B {uuid.uuid4().hex[:6]}"
+    page.goto(server.url + "balise/actions/new?" + f"source=committee&site={LYON}&text={text}"
+              "&next=/balise/actions")
+    expect(page.locator("#text")).to_have_value(text)
+    page.click("#save")                                         # no day chosen: refused
+    expect(page.locator("#due_on-error")).to_be_visible()
+    assert_phone_page(page, "action form refused")
+    page.fill("#due_on", (TODAY + timedelta(days=3)).isoformat())
+    page.click("#save")
+    expect(page).to_have_url(re.compile(r"/balise/actions$"))
+    assert_phone_page(page, "action plan")
+    page.get_by_role("link", name=text).click()
+    assert_phone_page(page, "one action")
+    page.click("#mark-done")
+    expect(page.locator("#action-state")).to_contain_text("Fait le")
+    month = (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    page.goto(server.url + f"balise/review/{LYON}/{month}")
+    assert_phone_page(page, "monthly review")
+    context.close()
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(server.url + "login")
+    page.fill("#username", "coordinateur")
+    page.fill("#password", "demo-coordinateur")
+    page.click("#sign-in")
+    page.goto(server.url + "balise/hours")
+    assert_phone_page(page, "hours worked")
+    context.close()

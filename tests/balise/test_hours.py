@@ -65,6 +65,8 @@ def test_the_grid_sets_hours_with_a_french_comma_and_says_heures_manquantes_unti
     page = coordinator.get(server.url + "balise/hours", params={"month": MONTH}).text
     card = page.split(f'id="site-{site}"')[1].split("</li>")[0]
     assert card.count("heures manquantes") == 2                   # both activities
+    gaps = page.split('id="gaps"')[1].split("</section>")[0]
+    assert f"Site {site}</strong>" in gaps                        # in the 12 months' list
     r = post(server, coordinator, "balise/hours", {
         "month": MONTH, f"h:{site}:logistics": "1 520,5", f"h:{site}:transport": ""})
     assert r.status_code == 303
