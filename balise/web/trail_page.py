@@ -19,6 +19,8 @@ from balise.store import admin
 from balise.store.models import Person, Site
 from balise.store.programme import Team
 from balise.web import exports
+from balise.web.accident_pages import TRAIL_FIELDS as ACCIDENT_FIELDS
+from balise.web.accident_pages import TRAIL_KINDS as ACCIDENT_KINDS
 from balise.web.admin_forms import ACTIVITY_WORDS, LANGUAGE_WORDS, ROLE_WORDS, AdminPage
 from balise.web.admin_people import fold
 from balise.web.exports import Column
@@ -36,14 +38,20 @@ KINDS = {"person.add": N_("Person added"), "person.edit": N_("Person changed"),
          "badge.issue": N_("Badge printed"), "badge.revoke": N_("Badge revoked"),
          "session.open": N_("Session opened on a shared phone"),
          "password.reset": N_("Password reset"), "password.change": N_("Password chosen"),
-         "person.export": N_("Her data exported"), "person.erase": N_("Person erased")}
+         "person.export": N_("Her data exported"), "person.erase": N_("Person erased"),
+         "visit.add": N_("Safety visit recorded"), "hazard.add": N_("Hazard reported"),
+         "hazard.take": N_("Hazard report taken in hand"),
+         "hazard.close": N_("Hazard report closed"), "action.add": N_("Action added"),
+         "action.edit": N_("Action changed"), "action.done": N_("Action done"),
+         "action.reopen": N_("Action reopened"), "hours.set": N_("Hours worked entered"),
+         **ACCIDENT_KINDS}
 FIELDS = {"name": N_("Name"), "address": N_("Address"), "activities": N_("Activities"),
           "activity": N_("Activity"), "role": N_("Role"), "site_id": N_("Site"),
           "team_id": N_("Team"), "route": N_("Job route"), "language": N_("Language"),
           "placement_start": N_("Placement start"), "placement_end": N_("Planned end"),
           "trainer_id": N_("Trainer"), "ended_on": N_("Last day"),
           "skill": N_("Field validation"), "on": N_("Day"), "note": N_("Note"),
-          "badge": N_("Badge number")}
+          "badge": N_("Badge number"), **ACCIDENT_FIELDS}
 DOWNLOAD = [Column("at", "Quand", "When"), Column("who", "Qui", "Who"),
             Column("what", "Quoi", "What"), Column("person", "Personne", "Person"),
             Column("site", "Site", "Site"), Column("team", "Équipe", "Team"),
