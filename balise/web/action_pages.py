@@ -15,13 +15,14 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
+import pandas as pd
 from sqlalchemy import select
 
 from balise.formats import date_words
 from balise.progress.actions import overdue
 from balise.store import actions as plan
 from balise.store.admin import Invalid
-from balise.store.models import Person
+from balise.store.models import Person, Site
 from balise.store.records import ACTION_SOURCES, Action
 from balise.web.admin_forms import AdminPage
 from balise.web.pages import require
@@ -64,7 +65,9 @@ class ActionPage(AdminPage):
             people = s.scalars(select(Person).where(
                 Person.ended_on.is_(None), Person.role.in_(("trainer", "coordinator")))
                 .order_by(Person.role.desc(), Person.name))
-            return [(p.id, p.name) for p in people]
+            sites = dict(s.execute(select(Site.id, Site.name)).all())
+            return [(p.id, f"{p.name} — {sites[p.site_id]}" if p.role == "trainer"
+                     and p.site_id in sites else p.name) for p in people]
 
     def card(self, row, names: dict, sites: dict, today: date) -> dict:
         due = row.due_on if isinstance(row.due_on, date) else date.fromisoformat(str(row.due_on))
@@ -104,8 +107,11 @@ class ActionListHandler(ActionPage):
             shown = overdue(shown, today)
         if owner:
             shown = shown[shown.owner_id == owner]
-        shown = shown.sort_values(["state", "due_on", "id"], ascending=[False, True, True],
-                                  kind="stable")
+        # The open ones most urgent first, then the done ones most recent first.
+        shown = pd.concat([
+            shown[shown.state == "open"].sort_values(["due_on", "id"], kind="stable"),
+            shown[shown.state == "done"].sort_values(["done_on", "id"], ascending=False,
+                                                     kind="stable")])
         cards = [self.card(r, names, site_names, today) for r in shown.itertuples()]
         self.show("action_list.html", cards=cards, sites=sites if self.coordinator else [],
                   site=site, state=state, states=STATES, late_only=late_only, owner=owner,
