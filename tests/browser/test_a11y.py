@@ -81,3 +81,37 @@ def test_certificate_verification_page_is_accessible(server, phone):
     phone.goto(server.url + "balise/verify/" + "A" * 22)
     expect(phone.locator("h1")).to_be_visible()
     assert_accessible(phone, "verification page (unknown code)")
+
+
+RECORD_PAGES = {
+    "amina": ["balise/hazards/new"],
+    "formatrice": ["balise/accidents", "balise/accidents/new", "first:balise/accidents",
+                   "balise/visits/new", "balise/visits", "balise/hazards",
+                   "first:balise/hazards?state=all", "balise/actions", "balise/actions/new",
+                   "balise/review"],
+    "coordinateur": ["balise/hours", "balise/hours/import", "balise/erasure",
+                     "balise/person/yusuf/erase", "balise/trail"],
+}
+
+
+def _first_record(page, server, listing: str) -> str:
+    """The first record linked from a list (its id differs from run to run)."""
+    page.goto(server.url + listing)
+    base = listing.split("?")[0]
+    href = page.locator(f"main a[href*='{base}/']").first.get_attribute("href")
+    return href.lstrip("/")
+
+
+@pytest.mark.parametrize("who", list(RECORD_PAGES))
+def test_the_programme_records_pages_are_accessible_on_a_phone(server, small_phone, who):
+    """Issue 20's pages (accidents, visits, hazard reports, actions, the monthly review,
+    hours) and issue 21's erasure pages, each as the role that uses it, at 360 px."""
+    from a11y import assert_phone_page
+
+    page = small_phone
+    sign_in(page, server, who)
+    for path in RECORD_PAGES[who]:
+        if path.startswith("first:"):
+            path = _first_record(page, server, path.removeprefix("first:"))
+        page.goto(server.url + path)
+        assert_phone_page(page, f"{who}: {path}")
