@@ -29,25 +29,32 @@ from balise.store.records import (
 TRAINER_OF = {"lyon-logistique": "formatrice", "marseille-chantiers": "formateur-marseille",
               "lille-recyclage": "formatrice-lille"}
 COORDINATOR = "coordinateur"
-# What happened, the first aid given, and a cause tree: (kind, text, index of its effect).
-STORIES = [
-    ("En soulevant un carton de 20 kg posé au sol, douleur vive dans le bas du dos.",
-     "Poche de froid, repos ; médecin le jour même.",
-     [("injury", "Douleur au dos en soulevant un carton", None),
-      ("task", "Carton de 20 kg soulevé depuis le sol, dos rond", 0),
-      ("equipment", "Pas de table élévatrice au poste d'emballage", 1),
-      ("who", "Salarié arrivé depuis 2 semaines, geste pas encore appris", 1),
-      ("environment", "Commande urgente : rythme accéléré", 1)]),
-    ("Glissade sur un film plastique tombé dans l'allée, chute sur le coude.",
-     "Nettoyage de la plaie, pansement ; passage à l'infirmerie.",
-     [("injury", "Coude écorché après une chute", None),
-      ("environment", "Film plastique au sol dans l'allée", 0),
-      ("task", "Déballage des palettes dans l'allée", 1),
-      ("equipment", "Poubelle à film éloignée du poste", 1)]),
-    ("Coupure à la main en démontant un meuble, sans gants.",
-     "Plaie lavée, pansement compressif.", []),
-    ("Pied heurté par un transpalette manuel.", "Glace, chaussures vérifiées.", []),
-]
+# What happened, the first aid given, and a cause tree: (kind, text, index of its effect);
+# each story fits the work of the team the accident happened in.
+BACK = ("En soulevant un carton de 20 kg posé au sol, douleur vive dans le bas du dos.",
+        "Poche de froid, repos ; médecin le jour même.",
+        [("injury", "Douleur au dos en soulevant un carton", None),
+         ("task", "Carton de 20 kg soulevé depuis le sol, dos rond", 0),
+         ("equipment", "Pas de table élévatrice au poste d'emballage", 1),
+         ("who", "Salarié arrivé depuis 2 semaines, geste pas encore appris", 1),
+         ("environment", "Commande urgente : rythme accéléré", 1)])
+SLIP = ("Glissade sur un film plastique tombé dans l'allée, chute sur le coude.",
+        "Nettoyage de la plaie, pansement ; passage à l'infirmerie.",
+        [("injury", "Coude écorché après une chute", None),
+         ("environment", "Film plastique au sol dans l'allée", 0),
+         ("task", "Déballage des palettes dans l'allée", 1),
+         ("equipment", "Poubelle à film éloignée du poste", 1)])
+STORIES = {
+    "logistics": [BACK, SLIP],
+    "circular-economy": [("Coupure à la main en démontant un meuble, sans gants.",
+                          "Plaie lavée, pansement compressif.", []), SLIP],
+    "construction": [("Pied heurté par un transpalette au déchargement du camion.",
+                      "Glace, chaussures de sécurité vérifiées.", []), BACK],
+    "transport": [("Chute du vélo cargo sur une chaussée mouillée, genou écorché.",
+                   "Plaie nettoyée, pansement.", [])],
+    "digital": [("Pied pris dans un câble au sol, chute sans gravité.",
+                 "Glace sur la cheville.", [])],
+}
 REPORTS = [
     ("slip", "Allée 3, près du quai", "Flaque d'huile sous le chariot.", "closed",
      "Merci : la flaque est nettoyée et la fuite réparée."),
@@ -83,7 +90,8 @@ def seed_records(store: Store, today: date | None = None) -> int:
     added = 0
     with store.session() as s:
         for n, accident in enumerate(s.scalars(select(Accident).order_by(Accident.on))):
-            story, aid, tree = STORIES[n % len(STORIES)]
+            told = STORIES.get(accident.activity, STORIES["logistics"])
+            story, aid, tree = told[n % len(told)]
             accident.what_happened, accident.first_aid = story, aid
             accident.at = f"{rng.randint(8, 16):02d}:{rng.choice((0, 15, 30, 45)):02d}"
             accident.recorded_by = TRAINER_OF[accident.site_id]
