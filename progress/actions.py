@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from balise.progress.indicators import _grid, month_of
+from balise.progress.indicators import month_of, site_month_grid
 
 
 def overdue(actions: pd.DataFrame, today: date) -> pd.DataFrame:
@@ -39,7 +39,7 @@ def action_counts(actions: pd.DataFrame, months: list[str],
     done = done[done.month.isin(months)].groupby(["site_id", "month"]).agg(
         closed=("id", "size"), closed_on_time=("on_time", "sum"))
     found = list(sites if sites is not None else actions["site_id"].dropna().unique())
-    out = (_grid(found, months)
+    out = (site_month_grid(found, months)
            .merge(opened.rename("opened"), left_on=["site_id", "month"], right_index=True,
                   how="left")
            .merge(done, left_on=["site_id", "month"], right_index=True, how="left"))

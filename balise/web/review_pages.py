@@ -30,6 +30,7 @@ from balise.progress.indicators import (
     severity_rate,
     warm_ups_held,
 )
+from balise.progress.leading import hazard_counts
 from balise.store.models import Person, Site
 from balise.store.programme import Accident, HoursWorked, QuarterHour, SafetyVisit, Team, WarmUp
 from balise.store.records import Action, CauseFact, HazardReport, VisitMark
@@ -75,6 +76,7 @@ def indicators(frames: dict, site: str, month: str) -> dict:
     warm = warm_ups_held(frames["teams"], frames["warm_ups"], [month])
     visits = safety_visits(frames["visits"], [month], sites=[site])
     acts = action_counts(frames["actions"], [month], [site])
+    reports = hazard_counts(frames["reports"], [month], [site])
 
     def number(value):
         return None if value is None or pd.isna(value) else value
@@ -87,6 +89,8 @@ def indicators(frames: dict, site: str, month: str) -> dict:
             "warm_ups": int(rate(warm, "warm_ups") or 0),
             "warm_teams": int(rate(warm, "teams") or 0),
             "visits": int(rate(visits, "visits") or 0),
+            "reports": int(rate(reports, "reports") or 0),
+            "reports_closed": int(rate(reports, "reports_closed") or 0),
             "opened": int(rate(acts, "opened") or 0), "closed": int(rate(acts, "closed") or 0),
             "closed_on_time": int(rate(acts, "closed_on_time") or 0)}
 
@@ -158,6 +162,7 @@ class ReviewHandler(Page):
                 "quarter_hours": store.frame(QuarterHour, QuarterHour.team_id.in_(team_ids)),
                 "warm_ups": store.frame(WarmUp, WarmUp.team_id.in_(team_ids)),
                 "visits": store.frame(SafetyVisit, SafetyVisit.site_id == site_id),
+                "reports": store.frame(HazardReport, HazardReport.site_id == site_id),
                 "actions": store.frame(Action, Action.site_id == site_id)}
 
     @staticmethod
@@ -187,6 +192,9 @@ class ReviewHandler(Page):
              "note": filled(("{n} équipe(s)", "{n} team(s)"), n=f["warm_teams"])},
             {"id": "visits", "label": ("Visites de sécurité", "Safety visits"),
              "value": str(f["visits"]), "missing": False},
+            {"id": "reports", "label": ("Signalements", "Hazard reports"),
+             "value": str(f["reports"]), "missing": False,
+             "note": filled(("{n} clos", "{n} closed"), n=f["reports_closed"])},
             {"id": "actions", "label": ("Actions closes à temps", "Actions closed on time"),
              "value": f"{f['closed_on_time']} / {f['closed']}", "missing": False,
              "note": filled(("{n} ouverte(s) ce mois", "{n} opened this month"),
