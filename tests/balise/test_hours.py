@@ -14,8 +14,9 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from balise.passwords import hash_password
 from balise.store.hours import parse_hours
-from balise.store.models import Site, Store, TrailEntry
+from balise.store.models import Person, Site, Store, TrailEntry
 from balise.store.programme import HoursWorked
 
 MONTH = "2025-06"
@@ -170,3 +171,19 @@ def test_an_xlsx_with_typed_numbers_and_dates_imports_them_as_numbers(server, st
     assert post(server, coordinator, r.headers["Location"].lstrip("/")).status_code == 303
     assert hours(store, site) == {("logistics", "2025-06"): 1520.5,
                                   ("transport", "2025-06"): 900.0}
+
+
+def test_an_upload_is_seen_by_the_one_who_sent_it_only(server, store, coordinator):
+    site = new_site(store)
+    r = post(server, coordinator, "balise/hours/import",
+             files={"file": ("h.csv", f"site;activité;mois;heures\n{site};logistics;{MONTH};5\n")})
+    token_path = r.headers["Location"].lstrip("/")
+    assert coordinator.get(server.url + "balise/hours/import/" + "A" * 24).status_code == 404
+    other = f"coord-{uuid.uuid4().hex[:6]}"
+    with store.session() as s:
+        s.add(Person(id=other, name="Autre coordinatrice", role="coordinator",
+                     password_hash=hash_password("mot-de-passe-long-1")))
+    someone = server.session(other, "mot-de-passe-long-1")
+    assert someone.get(server.url + token_path).status_code == 404
+    assert post(server, someone, token_path).status_code == 404
+    assert hours(store, site) == {}
