@@ -36,6 +36,10 @@ TYPES = {"pdf": "application/pdf",
          "csv": "text/csv; charset=utf-8"}
 STEPS = ("tables", "certification", "figures", "file")
 SUMMARY = ("Résumé", "Summary")
+# The XLSX's sheet names: short (31 characters at most), no colon.
+SHEETS = {"rates": ("TF et TG", "TF and TG"), "quarter_hours": ("Quart d'heure", "Quarter-hour"),
+          "warm_ups": ("Échauffements", "Warm-ups"), "prevention": ("Prévention", "Prevention"),
+          "certification": ("Certification", "Certification")}
 
 
 def read_frames(ctx, as_of: date) -> dict:
@@ -90,7 +94,7 @@ def make(ctx, month: str, site: str | None, fmt: str, today: date, lang: str = "
     return body, f"rapport-{site or 'groupe'}-{month}.{fmt}"
 
 
-def shaped(report, lang: str) -> dict[str, pd.DataFrame]:
+def shaped(report, lang: str, titles: dict | None = None) -> dict[str, pd.DataFrame]:
     """Each table with typed values and headers in ``lang``; a TF or TG without hours is
     the words "heures manquantes / hours missing", never 0 or empty."""
     from balise.progress.monthly_report import TITLES
@@ -107,7 +111,7 @@ def shaped(report, lang: str) -> dict[str, pd.DataFrame]:
                                for v, h in zip(table[rate].astype(object), table.hours)]
         side = 0 if lang == "fr" else 1
         table.columns = [HEADERS[c][side] for c in table.columns]
-        out[TITLES[name][side]] = table
+        out[(titles or TITLES)[name][side]] = table
     return out
 
 
@@ -120,10 +124,11 @@ def _summary(report, lang: str) -> pd.DataFrame:
 def xlsx_bytes(report, lang: str = "fr") -> bytes:
     """A sheet for the summary, then one a table; no cell is ever a formula."""
     out = io.BytesIO()
-    tables = {SUMMARY[0 if lang == "fr" else 1]: _summary(report, lang), **shaped(report, lang)}
+    tables = {SUMMARY[0 if lang == "fr" else 1]: _summary(report, lang),
+              **shaped(report, lang, SHEETS)}
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         for title, table in tables.items():
-            sheet = title.replace(":", "")[:31]
+            sheet = title[:31]
             table.to_excel(writer, sheet_name=sheet, index=False)
             ws = writer.sheets[sheet]
             for row in ws.iter_rows(min_row=2):

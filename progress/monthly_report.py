@@ -148,9 +148,9 @@ def check_data(frames: dict, month: str, place: dict[str, str]) -> None:
     said = month_words(month)
     raise ReportRefused(
         f"Rien d'enregistré en {said['fr']} ({place['fr']}) : "
-        + ", ".join(w[0] for _, _, w in KINDS) + ".",
+        + ", ".join(w[0] for _, _, w in KINDS) + ". Choisissez un autre mois.",
         f"Nothing recorded in {said['en']} ({place['en']}): "
-        + ", ".join(w[1] for _, _, w in KINDS) + ".", 404)
+        + ", ".join(w[1] for _, _, w in KINDS) + ". Choose another month.", 404)
 
 
 def place_of(site: str | None, sites: pd.DataFrame) -> dict[str, str]:

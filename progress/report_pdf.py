@@ -121,7 +121,7 @@ def _styles() -> dict[str, ParagraphStyle]:
                                textColor=GREY, spaceAfter=4),
         "cell": ParagraphStyle("cell", fontName=regular, fontSize=8.5, leading=10.5),
         "cell_bold": ParagraphStyle("cell_bold", fontName=bold, fontSize=8.5, leading=10.5),
-        "head": ParagraphStyle("head", fontName=bold, fontSize=8, leading=10),
+        "head": ParagraphStyle("head", fontName=bold, fontSize=7, leading=8.5),
     }
 
 
@@ -160,6 +160,7 @@ def table(frame: pd.DataFrame, styles: dict, month: str | None) -> Table:
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef2")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         *band]))
     return out
 
@@ -242,15 +243,16 @@ def render(report: MonthlyReport, today: date) -> bytes:
     said = month_words(report.month)
     place = report.place
     buf = io.BytesIO()
-    footer = (f"Balise — Rapport du mois / Monthly report — {place['fr']} — {said['fr']} — "
-              f"fait le {date_words(today)['fr']} / made on {date_words(today)['en']}")
+    footer = (f"Balise — Rapport du mois / Monthly report — {place['fr']} — {said['fr']}",
+              f"Fait le {date_words(today)['fr']} / made on {date_words(today)['en']}")
 
     def page(canvas, doc):
         canvas.saveState()
         canvas.setFont(_fonts()[0], 8)
         canvas.setFillColor(colors.HexColor(GREY))
-        canvas.drawString(15 * mm, 10 * mm, footer)
-        canvas.drawRightString(195 * mm, 10 * mm, str(doc.page))
+        canvas.drawString(15 * mm, 11 * mm, footer[0])
+        canvas.drawString(15 * mm, 7.5 * mm, footer[1])
+        canvas.drawRightString(195 * mm, 11 * mm, f"page {doc.page}")
         canvas.restoreState()
 
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,

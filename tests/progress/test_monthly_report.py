@@ -155,8 +155,8 @@ def test_the_xlsx_and_the_csv_hold_the_same_typed_tables(frames):
 
     report = mr.monthly_report(frames, None, "2026-11", TODAY)
     book = load_workbook(io.BytesIO(xlsx_bytes(report, "fr")))
-    assert book.sheetnames[0] == "Résumé" and "Accidents  TF et TG" in book.sheetnames
-    sheet = book["Accidents  TF et TG"]
+    assert book.sheetnames[0] == "Résumé" and "TF et TG" in book.sheetnames
+    sheet = book["TF et TG"]
     heads = [c.value for c in sheet[1]]
     rows = {r[0].value.strftime("%Y-%m"): dict(zip(heads, [c.value for c in r]))
             for r in sheet.iter_rows(min_row=2)}
