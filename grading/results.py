@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from balise.grading.coursedir import ensure_tools_on_path
 
@@ -52,6 +52,31 @@ def grades_frame(gradebook_url: str, learner: str | None = None) -> pd.DataFrame
         rows = [(who, module, name, float(score), float(top), when)
                 for who, module, name, score, top, when in gb.db.execute(query)]
     return pd.DataFrame(rows, columns=GRADE_COLUMNS)
+
+
+def module_totals(gradebook_url: str) -> pd.DataFrame:
+    """Per learner and module, the sums of :func:`grades_frame`'s rows: one row each.
+
+    The same rows, with the same expressions, summed by the database: what a
+    module's score needs (:func:`balise.progress.module_scores` sums them again
+    and gets the same), without a row per question. ``question`` is ``"*"``.
+    The dashboard reads this: at 100,000 learners, grades_frame's 2,000,000 rows
+    and their question names were most of its time.
+    """
+    ensure_tools_on_path()
+    from nbgrader.api import Assignment, Grade, SubmittedAssignment
+
+    from balise.grading.gradebook import SharedGradebook
+
+    query = (_graded(SubmittedAssignment.student_id, Assignment.name, func.sum(Grade.score),
+                     func.sum(Grade.max_score), func.max(SubmittedAssignment.timestamp))
+             .where(or_(Grade.auto_score.is_not(None), Grade.manual_score.is_not(None)))
+             .group_by(SubmittedAssignment.student_id, Assignment.name))
+    with SharedGradebook(gradebook_url) as gb:
+        rows = [tuple(row) for row in gb.db.execute(query)]     # tuples: see attempt_scores
+    frame = pd.DataFrame(rows, columns=["learner", "module", "score", "max_score", "timestamp"])
+    frame[["score", "max_score"]] = frame[["score", "max_score"]].astype(float)
+    return frame.assign(question="*")[GRADE_COLUMNS]
 
 
 def notebook_grades(gradebook_url: str, module: str, learner: str) -> dict[str, list[float]]:

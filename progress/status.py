@@ -92,12 +92,12 @@ def certification(status: pd.DataFrame, validations: pd.DataFrame, routes: list[
               .unstack() if not holds.empty else pd.DataFrame())
     done = set(zip(validations.get("learner", []), validations.get("skill", [])))
     activity = (None if people is None else
-                pd.Series(dict(zip(people.id, people.get("activity", [None] * len(people))))))
+                dict(zip(people.id, people.get("activity", [None] * len(people)))))
     parts = []
     for number, route in enumerate(routes):
         mine = learners
         if activity is not None:
-            jobs = learners.map(lambda who: activity.get(who)).isin(list(route.jobs))
+            jobs = pd.Series(learners).map(activity).isin(list(route.jobs))
             mine = learners[np.asarray(jobs, dtype=bool)]
         if mine.empty:
             continue

@@ -3,7 +3,7 @@
 import pandas as pd
 from nbgrader.api import Gradebook
 
-from balise.grading.results import GRADE_COLUMNS, grades_frame
+from balise.grading.results import GRADE_COLUMNS, grades_frame, module_totals
 
 from submitting import TOTAL, right, run, wrong
 
@@ -41,3 +41,12 @@ def test_one_query_reads_what_nbgraders_objects_hold(service, data, worker):
     lea = grades_frame(balise.gradebook_url, learner="lea")
     pd.testing.assert_frame_equal(ordered(lea), ordered(book[book.learner == "lea"]))
     assert grades_frame(balise.gradebook_url, learner="nobody").empty
+    # The dashboard's sums per learner and module, by the database: the frame's, summed.
+    summed = (book.groupby(["learner", "module"], as_index=False)
+              .agg(score=("score", "sum"), max_score=("max_score", "sum"),
+                   timestamp=("timestamp", "max")))
+    totals = module_totals(balise.gradebook_url)
+    assert set(totals.question) == {"*"}
+    pd.testing.assert_frame_equal(
+        totals.drop(columns="question").sort_values(["learner", "module"])
+        .reset_index(drop=True)[list(summed.columns)], summed)
