@@ -267,8 +267,8 @@ def summary(report: MonthlyReport) -> dict[str, list[str]]:
                      f"In {said['en']}, {accidents}.")
         if r.days_lost > 0:
             days = n(r.days_lost, ("jour", "day"), ("jours", "days"))
-            lines.append(f"Les accidents ont fait perdre {days} de travail." if fr else
-                         f"Accidents cost {days} of work.")
+            lines.append(f"Cela fait {days} d'arrêt de travail." if fr else
+                         f"That is {days} off work.")
         lines += (["TF veut dire taux de fréquence.",
                    "C'est le nombre d'accidents avec arrêt pour 1 million d'heures de travail.",
                    "TG veut dire taux de gravité.",
@@ -297,19 +297,42 @@ def summary(report: MonthlyReport) -> dict[str, list[str]]:
                          f"The safety quarter-hour took place in {decimal(q.held, lang)} "
                          f"{'team' if q.held == 1 else 'teams'} out of {teams}.")
         warm = n(w.warm_ups, ("échauffement", "warm-up"), ("échauffements", "warm-ups"))
-        lines.append(f"Les équipes ont fait {warm}." if fr else f"Teams did {warm}.")
+        if w.warm_ups:
+            lines.append(f"Les équipes ont fait {warm}." if fr else f"Teams did {warm}.")
+        else:
+            lines.append("Aucune équipe n'a fait d'échauffement." if fr else
+                         "No team did a warm-up.")
         visits = n(p.visits, ("visite de sécurité", "safety visit"),
                    ("visites de sécurité", "safety visits"))
-        lines.append(f"Il y a eu {visits}." if fr else f"There were {visits}.")
-        reports = n(p.reports, ("danger signalé", "hazard reported"),
-                    ("dangers signalés", "hazards reported"))
-        lines.append(f"{reports.capitalize()}, {decimal(p.reports_closed, lang)} réglés."
-                     if fr else
-                     f"{reports.capitalize()}, {decimal(p.reports_closed, lang)} now closed.")
-        done = n(p.actions_closed, ("action finie", "action finished"),
-                 ("actions finies", "actions finished"))
-        lines.append(f"{done.capitalize()}, {decimal(p.actions_on_time, lang)} à temps." if fr
-                     else f"{done.capitalize()}, {decimal(p.actions_on_time, lang)} on time.")
+        if p.visits:
+            lines.append(f"Il y a eu {visits}." if fr else f"There were {visits}.")
+        else:
+            lines.append("Il n'y a pas eu de visite de sécurité." if fr else
+                         "There was no safety visit.")
+        if p.reports:
+            reports = n(p.reports, ("danger a été signalé", "hazard was reported"),
+                        ("dangers ont été signalés", "hazards were reported"))
+            closed = decimal(p.reports_closed, lang)
+            if not p.reports_closed:
+                closed = "Aucun n'est réglé." if fr else "None is closed yet."
+            elif fr:
+                closed = f"{closed} {'est réglé' if p.reports_closed == 1 else 'sont réglés'}."
+            else:
+                closed = f"{closed} now closed."
+            lines += [f"{reports.capitalize()}.", closed]
+        else:
+            lines.append("Personne n'a signalé de danger." if fr else
+                         "No hazard was reported.")
+        if p.actions_closed:
+            done = n(p.actions_closed, ("action de prévention est finie",
+                                        "prevention action was finished"),
+                     ("actions de prévention sont finies", "prevention actions were finished"))
+            lines += ([f"{done.capitalize()}.",
+                       f"{decimal(p.actions_on_time, lang)} à temps."] if fr else
+                      [f"{done.capitalize()}.", f"{decimal(p.actions_on_time, lang)} on time."])
+        else:
+            lines.append("Aucune action de prévention n'est finie ce mois." if fr else
+                         "No prevention action was finished this month.")
         if report.overdue_actions:
             late = n(report.overdue_actions, ("action est", "action is"),
                      ("actions sont", "actions are"))
@@ -318,10 +341,22 @@ def summary(report: MonthlyReport) -> dict[str, list[str]]:
         learners = int(report.certification.learners.sum())
         if learners:
             certified = int(report.certification.certified.sum())
-            lines.append(f"{decimal(certified, lang)} personnes sur {decimal(learners, lang)} "
-                         "ont leur certificat." if fr else
-                         f"{decimal(certified, lang)} people out of {decimal(learners, lang)} "
-                         "hold their certificate.")
+            lines.append(
+                (f"Aucune des {decimal(learners, lang)} personnes n'a encore son certificat."
+                 if fr else f"None of the {decimal(learners, lang)} people holds a "
+                 "certificate yet.") if certified == 0 else
+                (f"{n(certified, ('personne', ''), ('personnes', ''))} sur "
+                 f"{decimal(learners, lang)} "
+                 f"{'a son' if certified == 1 else 'ont leur'} certificat." if fr else
+                 f"{n(certified, ('', 'person'), ('', 'people'))} out of "
+                 f"{decimal(learners, lang)} {'holds' if certified == 1 else 'hold'} "
+                 "their certificate."))
+            late = int(report.certification.overdue.sum())
+            if late:
+                who = n(late, ("personne n'a pas son", "person did not get a"),
+                        ("personnes n'ont pas leur", "people did not get a"))
+                lines.append(f"{who} certificat à temps." if fr else
+                             f"{who} certificate in time.")
         lines.append("Vous voyez un danger ? Signalez-le sur Balise." if fr else
                      "You see a hazard? Report it on Balise.")
         out[lang] = lines

@@ -29,7 +29,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Image,
     KeepTogether,
-    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -113,9 +112,9 @@ def _styles() -> dict[str, ParagraphStyle]:
                                spaceBefore=6, spaceAfter=6),
         "h2": ParagraphStyle("h2", fontName=bold, fontSize=15, leading=19, spaceBefore=10,
                              spaceAfter=4, textColor=INK),
-        "falc": ParagraphStyle("falc", fontName=regular, fontSize=12.5, leading=16.5,
+        "falc": ParagraphStyle("falc", fontName=regular, fontSize=12, leading=15.2,
                                spaceAfter=1.5, textColor=INK),
-        "falc_en": ParagraphStyle("falc_en", fontName=regular, fontSize=11, leading=14.5,
+        "falc_en": ParagraphStyle("falc_en", fontName=regular, fontSize=10.5, leading=13.2,
                                   spaceAfter=1, textColor=GREY),
         "note": ParagraphStyle("note", fontName=regular, fontSize=9, leading=12,
                                textColor=GREY, spaceAfter=4),
@@ -266,9 +265,9 @@ def render(report: MonthlyReport, today: date) -> bytes:
                        f"{said['en']}</font>", styles["what"]),
              Paragraph("En bref, en français facile", styles["h2"])]
     story += [Paragraph(_escape(line), styles["falc"]) for line in report.summary["fr"]]
-    story += [Spacer(1, 4 * mm), Paragraph("In short, in English", styles["h2"])]
+    story += [Spacer(1, 2 * mm), Paragraph("In short, in English", styles["h2"])]
     story += [Paragraph(_escape(line), styles["falc_en"]) for line in report.summary["en"]]
-    story.append(PageBreak())
+    story.append(CondPageBreak(200 * mm))    # a new page, unless the summary ran over
     charts = {"rates": rates_chart, "quarter_hours": quarter_hour_chart}
     for name, frame in report.tables().items():
         month = None if name == "certification" else report.month

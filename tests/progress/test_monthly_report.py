@@ -105,6 +105,8 @@ def test_a_month_without_hours_says_hours_missing_never_zero(frames):
     fr, en = " ".join(report.summary["fr"]), " ".join(report.summary["en"])
     assert "heures manquantes" in fr and "hours missing" in en
     assert "le TF est de" not in fr and "TF est de 0" not in fr
+    assert "Aucune équipe n'a fait d'échauffement." in report.summary["fr"]   # not "0 ..."
+    assert "Personne n'a signalé de danger." in report.summary["fr"]
 
 
 @pytest.mark.parametrize("site, month, words", [
@@ -132,6 +134,13 @@ def test_the_summary_is_short_easy_french_then_the_same_in_english(frames):
     for sentence in fr:
         assert len(sentence.split()) <= 14, sentence
     assert "Le quart d'heure sécurité a eu lieu dans 1 équipe sur 2 équipes." in fr
+    assert fr[-8:] == ["1 danger a été signalé.", "1 est réglé.",
+                       "1 action de prévention est finie.", "1 à temps.",
+                       "1 action est en retard.", "1 personne sur 2 a son certificat.",
+                       "1 personne n'a pas son certificat à temps.",
+                       "Vous voyez un danger ? Signalez-le sur Balise."]
+    assert en[-3:-1] == ["1 person out of 2 holds their certificate.",
+                         "1 person did not get a certificate in time."]
 
 
 def test_the_pdf_says_the_summary_and_the_sites_tf_as_the_dashboard_writes_it(frames):
