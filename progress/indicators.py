@@ -156,9 +156,6 @@ def site_month_grid(sites: list[str], months: list[str]) -> pd.DataFrame:
                                       names=["site_id", "month"]).to_frame(index=False)
 
 
-_grid = site_month_grid     # the name a page module being written uses; to drop
-
-
 def _team_events(teams: pd.DataFrame, events: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     """Events (team_id, on) with their team's site and their month, within ``months``."""
     events = events.assign(month=month_of(events["on"]))

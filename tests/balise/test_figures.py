@@ -149,3 +149,65 @@ def test_leading_indicators_by_site_are_their_functions(server, coordinator):
         assert number(cells["Visites / Visits"]) == row.visits
         assert number(cells["Soldées à temps / Closed on time"]) == row.actions_on_time
         assert number(cells["Actions soldées / Actions closed"]) == row.actions_closed
+
+
+def review_figures(page: str) -> dict[str, str]:
+    """The monthly review's figures: {figure id: the value as written}."""
+    import html as html_module
+    import re
+
+    found = re.findall(r'<li id="figure-([a-z-]+)">.*?<p class="value[^"]*">(.*?)</p>', page,
+                       re.S)
+    return {key: " ".join(html_module.unescape(re.sub(r"<[^>]+>", "", v)).split())
+            for key, v in found}
+
+
+def test_the_monthly_review_of_each_site_says_its_functions_figures(server, frames,
+                                                                    coordinator):
+    """Last month (a whole one) of every site: the review's TF, visits, quarter-hours,
+    hazard reports and actions closed on time are the dashboard's functions' values."""
+    from dateutil.relativedelta import relativedelta
+
+    from balise.progress.actions import action_counts
+    from balise.progress.leading import hazard_counts
+    from balise.store import records
+
+    month = (date.today().replace(day=1) - relativedelta(months=1)).strftime("%Y-%m")
+    names = frames["names"]
+    ctx_frames = _records(server)
+    accidents = ind.in_months(frames["accidents"], "on", [month])
+    hours = ind.in_months(frames["hours"], "month", [month])
+    tf = ind.frequency_rate(accidents, hours, ["site_id"]).set_index("site_id")
+    visits = ind.safety_visits(frames["visits"], [month], sorted(names)).set_index("site_id")
+    rate = ind.quarter_hour_rate(frames["teams"], frames["quarter_hours"],
+                                 [month]).set_index("site_id")
+    reports = hazard_counts(ctx_frames[records.HazardReport], [month],
+                            sorted(names)).set_index("site_id")
+    acted = action_counts(ctx_frames[records.Action], [month], sorted(names)).set_index(
+        "site_id")
+    for site in names:
+        shown = review_figures(coordinator.get(
+            server.url + f"balise/review/{site}/{month}").text)
+        if site in tf.index and tf.loc[site, "hours"] > 0:
+            assert math.isclose(number(shown["tf"]), tf.loc[site, "tf"], abs_tol=0.005), site
+        else:
+            assert shown["tf"].endswith("heures manquantes / hours missing"), site
+        assert number(shown["visits"]) == visits.loc[site, "visits"], site
+        assert number(shown["reports"]) == reports.loc[site, "reports"], site
+        assert shown["actions"] == (f"{acted.loc[site, 'closed_on_time']} / "
+                                    f"{acted.loc[site, 'closed']}"), site
+        assert number(shown["quarter-hours"].split()[0]) == round(
+            100 * rate.loc[site, "rate"]), site
+
+
+def _records(server) -> dict:
+    from balise.config import Balise
+    from balise.context import BaliseContext
+    from balise.store import records
+
+    ctx = BaliseContext.open(Balise(data_dir=str(server.data)))
+    try:
+        return {model: ctx.store.frame(model) for model in (records.HazardReport,
+                                                             records.Action)}
+    finally:
+        ctx.store.dispose()
