@@ -116,6 +116,12 @@ def test_a_learners_report_reaches_her_sites_trainer_and_no_other(server, store,
     listed = trainer.get(server.url + "balise/hazards")
     assert listed.status_code == 200 and place in listed.text
     assert place not in elsewhere.get(server.url + "balise/hazards?state=all").text
+    # Her own page says it, with how many wait, before she thinks of opening the list.
+    waiting = len(hazards.site_reports(store, "lyon-logistique", "new"))
+    front = html.unescape(trainer.get(server.url + "balise/trainer").text)
+    said = (f"{waiting} nouveaux signalements" if waiting > 1 else "1 nouveau signalement")
+    assert 'id="new-reports"' in front and said in front
+    assert 'id="new-reports"' not in elsewhere.get(server.url + "balise/trainer").text
     assert elsewhere.get(server.url + f"balise/hazards/{rid}").status_code == 403
     assert step(elsewhere, server, rid, step="take").status_code == 403
     assert hazards.get(store, rid).state == "new"
