@@ -258,7 +258,9 @@ def rates_section(accidents, hours, months, names) -> Section:
                                 both_languages(label): rates[by].map(lambda v: labels.get(v, v)),
                                 "Accidents avec arrêt / Lost-time accidents": rates.lost_time,
                                 "Jours perdus / Days lost": rates.days_lost,
-                                "Heures travaillées / Hours worked": rates.hours.map(thousands),
+                                "Heures travaillées / Hours worked": [
+                                    thousands(h) if h > 0 else HOURS_MISSING
+                                    for h in rates.hours],
                                 "TF": [rate_cell(*v) for v in zip(rates.tf, rates.hours)],
                                 "TG": [rate_cell(*v) for v in zip(rates.tg, rates.hours)]})),
                             rates[[by, "lost_time", "days_lost", "hours", "tf", "tg"]].assign(
