@@ -34,6 +34,7 @@ FORMATS = ("pdf", "xlsx", "csv")
 TYPES = {"pdf": "application/pdf",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "csv": "text/csv; charset=utf-8"}
+SHARES = ("rate", "on_time_share", "certified_share", "overdue_share")   # percents in XLSX
 STEPS = ("tables", "certification", "figures", "file")
 SUMMARY = ("Résumé", "Summary")
 # The XLSX's sheet names: short (31 characters at most), no colon.
@@ -123,28 +124,26 @@ def _summary(report, lang: str) -> pd.DataFrame:
 
 def xlsx_bytes(report, lang: str = "fr") -> bytes:
     """A sheet for the summary, then one a table; no cell is ever a formula."""
+    from balise.web.dashboard import HEADERS
+
     out = io.BytesIO()
     tables = {SUMMARY[0 if lang == "fr" else 1]: _summary(report, lang),
               **shaped(report, lang, SHEETS)}
+    share_heads = {HEADERS[key][0 if lang == "fr" else 1] for key in SHARES}
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         for title, table in tables.items():
             sheet = title[:31]
             table.to_excel(writer, sheet_name=sheet, index=False)
             ws = writer.sheets[sheet]
+            shares = {i + 1 for i, head in enumerate(table.columns) if head in share_heads}
             for row in ws.iter_rows(min_row=2):
                 for cell in row:
-                    header = str(ws.cell(1, cell.column).value)
                     if cell.data_type == "f":
                         cell.data_type = "s"
                     elif hasattr(cell.value, "year"):
                         cell.number_format = "MM/YYYY"
-                    elif isinstance(cell.value, float) and ("Part" in header or
-                                                            "Share" in header or
-                                                            "Taux" in header or
-                                                            "rate" in header):
-                        cell.number_format = "0%"
                     elif isinstance(cell.value, float):
-                        cell.number_format = "#,##0.00"
+                        cell.number_format = "0%" if cell.column in shares else "#,##0.00"
             for column in ws.columns:
                 width = max(len(str(c.value or "")) for c in column)
                 ws.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 90)
@@ -192,7 +191,7 @@ def run(args, balise, today: date | None = None, out=sys.stdout, err=sys.stderr)
     try:
         with _bar(err) as bar:
             body, _ = make(ctx, args.month, args.site or None, args.fmt,
-                           today or date.today(), step=lambda name: bar.update(1))
+                           today or date.today(), step=lambda name: _advance(bar, name))
     finally:
         ctx.store.dispose()
     try:
@@ -204,6 +203,11 @@ def run(args, balise, today: date | None = None, out=sys.stdout, err=sys.stderr)
     return 0
 
 
+def _advance(bar, name: str) -> None:
+    bar.set_postfix_str(name, refresh=False)
+    bar.update(1)
+
+
 def _bar(err):
     """tqdm's bar on a terminal after a second; nothing in a pipe or a log."""
     try:
@@ -213,6 +217,9 @@ def _bar(err):
 
         class Quiet:
             def update(self, n):
+                pass
+
+            def set_postfix_str(self, text, refresh=True):
                 pass
         return nullcontext(Quiet())
     return tqdm(total=len(STEPS), file=err, desc="balise report", unit="step", delay=1,
