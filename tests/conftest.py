@@ -62,3 +62,25 @@ def postgres():
     cluster = Cluster().start()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def store(server):
+    """The running server's store, opened beside it (a module's own rows, read and written)."""
+    from balise.store.models import Store
+
+    store = Store(f"sqlite:///{server.data / 'balise.db'}")
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def trainer(server):
+    """The demo's trainer of Lyon, signed in."""
+    return server.session("formatrice")
+
+
+@pytest.fixture(scope="module")
+def coordinator(server):
+    """The demo's coordinator, signed in."""
+    return server.session("coordinateur")

@@ -20,19 +20,12 @@ from sqlalchemy import func, select
 
 from balise.passwords import hash_password
 from balise.store import accidents, admin
-from balise.store.models import Store, TrailEntry
+from balise.store.models import TrailEntry
 from balise.store.programme import Accident
 from balise.store.records import Action, CauseFact, CauseLink
 
 pytestmark = pytest.mark.slow
 LYON, MARSEILLE = "lyon-logistique", "marseille-chantiers"
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -10,16 +10,9 @@ from sqlalchemy import select
 
 from balise.passwords import hash_password
 from balise.store import admin
-from balise.store.models import Store, TrailEntry
+from balise.store.models import TrailEntry
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 def post(server, s, path, data=None):

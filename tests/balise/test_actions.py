@@ -13,28 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from balise.store import actions as plan
-from balise.store.models import Site, Store, TrailEntry
+from balise.store.models import Site, TrailEntry
 from balise.store.records import Action, HazardReport
 
 TODAY = date.today()
 LYON, LILLE = "lyon-logistique", "lille-recyclage"
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
-
-
-@pytest.fixture(scope="module")
-def coordinator(server):
-    return server.session("coordinateur")
-
-
-@pytest.fixture(scope="module")
-def trainer(server):
-    return server.session("formatrice")
 
 
 def actions_count(store) -> int:

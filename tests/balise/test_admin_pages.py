@@ -16,18 +16,11 @@ from sqlalchemy import func, select
 
 from balise.passwords import hash_password
 from balise.store import admin
-from balise.store.models import Person, Site, Store, TrailEntry
+from balise.store.models import Person, Site, TrailEntry
 from balise.store.programme import Team
 
 pytestmark = pytest.mark.slow
 ROUTES = {"logistics": ["logistics"]}
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 def post(server, s, path, data, xsrf=True):

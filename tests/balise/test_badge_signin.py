@@ -18,7 +18,7 @@ from shared import from_address
 from sqlalchemy import select
 
 from balise.store import admin, badges
-from balise.store.models import Badge, Store, TrailEntry
+from balise.store.models import Badge, TrailEntry
 from balise.tokens import load_secret
 
 pytestmark = pytest.mark.slow
@@ -29,13 +29,6 @@ REFUSED = "Badge non reconnu"
 def visitor() -> requests.Session:
     """A browser on an address of its own (the badge throttle counts per address)."""
     return from_address()
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -39,11 +39,6 @@ def frames(server):
         ctx.store.dispose()
 
 
-@pytest.fixture(scope="module")
-def coordinator(server):
-    return server.session("coordinateur")
-
-
 CERTIFICATION = {"learners": "Personnes / Learners", "certified": "Certifiés / Certified",
                  "expiring_30": "Expirent sous 30 jours / Expiring within 30 days",
                  "overdue": "En retard / Overdue"}

@@ -21,17 +21,10 @@ from sqlalchemy import func, select
 from balise.passwords import hash_password
 from balise.store import hazards
 from balise.store.admin import Invalid
-from balise.store.models import Person, Site, Store, TrailEntry
+from balise.store.models import Person, Site, TrailEntry
 from balise.store.records import HazardReport
 
 GPS = ExifTags.IFD.GPSInfo
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +42,6 @@ def elsewhere(server, store):
 @pytest.fixture(scope="module")
 def amina(server):
     return server.session("amina")
-
-
-@pytest.fixture(scope="module")
-def trainer(server):
-    return server.session("formatrice")
 
 
 def gps_jpeg(size=(2400, 1800)) -> bytes:

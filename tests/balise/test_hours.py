@@ -16,22 +16,10 @@ from sqlalchemy import func, select
 
 from balise.passwords import hash_password
 from balise.store.hours import parse_hours
-from balise.store.models import Person, Site, Store, TrailEntry
+from balise.store.models import Person, Site, TrailEntry
 from balise.store.programme import HoursWorked
 
 MONTH = "2025-06"
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
-
-
-@pytest.fixture(scope="module")
-def coordinator(server):
-    return server.session("coordinateur")
 
 
 def new_site(store, activities=("logistics", "transport")) -> str:

@@ -14,23 +14,11 @@ import pytest
 
 from balise.formats import decimal
 from balise.progress.indicators import frequency_rate, severity_rate
-from balise.store.models import Person, Site, Store
+from balise.store.models import Person, Site
 from balise.store.programme import Accident, HoursWorked, SafetyVisit
 from balise.store.records import Action, CauseFact, HazardReport
 
 MONTH, BEFORE = "2024-03", date(2024, 2, 29)
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
-
-
-@pytest.fixture(scope="module")
-def coordinator(server):
-    return server.session("coordinateur")
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from balise.catalogue.modules import load_catalogue
 from balise.config import Balise
 from balise.context import BaliseContext
 from balise.formats import date_words, percent
-from balise.store.models import Attempt, Person, Site, Store, TrailEntry, utcnow
+from balise.store.models import Attempt, Person, Site, TrailEntry, utcnow
 from balise.store.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
 from balise.web.trainer_tools import failed_questions, topic_suggestions
 
@@ -28,13 +28,6 @@ REPO = Path(__file__).resolve().parents[2]
 TOOLS = ["quarter-hour", "warm-up", "validation"]
 TODAY = date.today().isoformat()
 CATALOGUE = load_catalogue(REPO / "courses")
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 def make_team(store, site=None, members=3, activity="logistics"):

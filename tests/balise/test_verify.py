@@ -19,7 +19,7 @@ from balise.catalogue.modules import load_catalogue
 from balise.formats import date_words
 from balise.passwords import hash_password
 from balise.progress import load_routes
-from balise.store.models import Person, Site, Store
+from balise.store.models import Person, Site
 from balise.store.programme import Certificate, FieldValidation
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,13 +34,6 @@ def page_text(pdf: bytes) -> bytes:
     stream = re.search(rb"/ASCII85Decode /FlateDecode \] /Length \d+\s*>>\s*stream\r?\n"
                        rb"(.*?)endstream", pdf, re.S).group(1)
     return zlib.decompress(base64.a85decode(stream.strip(), adobe=True))
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 @pytest.fixture(scope="module")

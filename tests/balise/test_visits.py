@@ -18,23 +18,11 @@ from sqlalchemy import func, select
 
 from balise.progress import refreshers as rules
 from balise.progress.indicators import safety_visits
-from balise.store.models import Person, Store, TrailEntry
+from balise.store.models import Person, TrailEntry
 from balise.store.programme import SafetyVisit, Team
 from balise.store.records import VisitMark
 
 TODAY = date.today()
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
-
-
-@pytest.fixture(scope="module")
-def trainer(server):
-    return server.session("formatrice")
 
 
 def make_team(store, members=3) -> tuple[str, list[str]]:

@@ -19,19 +19,12 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 from test_journey import sign_in
 
-from balise.store.models import Person, Store
+from balise.store.models import Person
 from balise.store.programme import Attendance, QuarterHour, Team
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from datetime import date
 import pytest
 
 from balise.store import admin
-from balise.store.models import Store
 
 from probe import api, bilingual, refused, submission, token, unchanged
 
@@ -31,13 +30,6 @@ FORMS = ["balise/admin/sites/new", "balise/admin/sites/lyon-logistique",
          "balise/admin/people/amina/back"]
 PAYLOADS = ['<script>alert("pwned")</script>', '<img src=x onerror=alert(1)>',
             '"><svg onload=alert(1)>']
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 @pytest.fixture(scope="module")

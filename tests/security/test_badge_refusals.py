@@ -13,7 +13,7 @@ from shared import from_address
 from sqlalchemy import func, select
 
 from balise.store import admin, badges
-from balise.store.models import Badge, Store
+from balise.store.models import Badge
 from balise.tokens import load_secret
 
 from probe import refused, unchanged
@@ -21,13 +21,6 @@ from probe import refused, unchanged
 pytestmark = pytest.mark.slow
 ROUTES = {"logistics": ["logistics"]}
 TOO_MANY = "Trop d'essais"
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 @pytest.fixture(scope="module")

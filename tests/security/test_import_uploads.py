@@ -16,7 +16,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from balise.store.models import Person, Store, TrailEntry
+from balise.store.models import Person, TrailEntry
 
 from probe import bilingual, refused, unchanged
 
@@ -26,13 +26,6 @@ ROLE = ("Cette page n'est pas pour votre rôle", "This page is not for your role
 NOT_A_TABLE = ("n'est ni un tableau CSV ni un tableau XLSX",
                "is neither a CSV nor an XLSX table")
 FAKE_TOKEN = "A" * 24
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 def upload(server, s, data: bytes, name: str = "people.csv", xsrf: bool = True):

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from balise.store.models import Person, Site, Store
+from balise.store.models import Person, Site
 from balise.store.programme import Refresher, Team
 
 from probe import bilingual, refused, unchanged
@@ -17,13 +17,6 @@ TRAINER_PAGES = ["balise/trainer", "balise/trainer/quarter-hour", "balise/traine
                  "balise/trainer/validation", "balise/coordinator", "balise/dashboard",
                  "balise/dashboard?by=cohort"]
 FORMS = ["balise/trainer/quarter-hour", "balise/trainer/warm-up", "balise/trainer/validation"]
-
-
-@pytest.fixture(scope="module")
-def store(server):
-    store = Store(f"sqlite:///{server.data / 'balise.db'}")
-    yield store
-    store.dispose()
 
 
 def refresher_for(store, learner: str) -> int:
