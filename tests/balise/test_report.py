@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from html_tables import table
 from openpyxl import load_workbook
 
-from balise.formats import decimal, month_short
+from balise.formats import decimal, month_short, percent
 from balise.report_cli import main as report_main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,7 +35,12 @@ def cli(server, tmp_path, *args: str) -> int:
 
 def written(value) -> str:
     """A TF or TG cell of the XLSX as the dashboard writes it."""
-    return value if isinstance(value, str) else decimal(value, fixed=True)
+    return value if isinstance(value, str) else plain(decimal(value, fixed=True))
+
+
+def plain(text: str) -> str:
+    """Text as the page's table reads (its narrow and no-break spaces as spaces)."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def tf_sheet(body: bytes) -> dict:
@@ -57,6 +62,12 @@ def test_the_cli_and_the_page_give_the_dashboards_rates(server, coordinator, tmp
     shown = month_short(MONTH)
     assert written(group[MONTH]["TF"]) == tf[shown]["Tous les sites / All sites"]
     assert written(group[MONTH]["TG"]) == tg[shown]["Tous les sites / All sites"]
+    held = load_workbook(out)["Quart d'heure"]
+    qh = {r[0].value.strftime("%Y-%m"): [c.value for c in r] for r in held.iter_rows(min_row=2)}
+    _, expected, done, rate = qh[MONTH]
+    board_qh = {row["Mois / Month"]: row for row in table(board, "table-quarter-hour")}
+    said = f"{done} / {expected} · {percent(rate)}"
+    assert board_qh[shown]["Tous les sites / All sites"] == plain(said)
     page = coordinator.get(server.url + "balise/report",
                            params={"month": MONTH, "site": LYON, "format": "xlsx"})
     assert page.status_code == 200 and "rapport-lyon-logistique" in page.headers[
