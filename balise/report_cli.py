@@ -57,6 +57,16 @@ def read_frames(ctx, as_of: date) -> dict:
             "attempts": ctx.attempts(), "people": people, "sites": frame(models.Site)}
 
 
+def certification_on(ctx, frames: dict, day: date) -> pd.DataFrame:
+    """The certification as it stood at the end of ``day``: attempts and grades after it
+    left out, so a past month's report does not count passes that came later."""
+    end = pd.Timestamp(day) + pd.Timedelta(days=1)
+    attempts = frames["attempts"][pd.to_datetime(frames["attempts"].submitted_at) < end]
+    grades = ctx.grades(attempts)
+    grades = grades[pd.to_datetime(grades.timestamp) < end]
+    return ctx.status(today=day, attempts=attempts, people=frames["people"], grades=grades)[1]
+
+
 def report_of(ctx, month: str, site: str | None, today: date,
               step: Callable[[str], None] = lambda name: None):
     """The :class:`~balise.progress.monthly_report.MonthlyReport`, refused
@@ -69,7 +79,7 @@ def report_of(ctx, month: str, site: str | None, today: date,
     mr.check_site(site, frames["sites"])
     mr.check_data(mr.of_site(frames, site), month, mr.place_of(site, frames["sites"]))
     step("tables")
-    _, frames["cert"] = ctx.status(today=mr.as_of_day(first, today), people=frames["people"])
+    frames["cert"] = certification_on(ctx, frames, mr.as_of_day(first, today))
     step("certification")
     report = mr.monthly_report(frames, site, month, today)
     step("figures")
