@@ -48,27 +48,43 @@ def name_questions(grades: pd.DataFrame, attempts: pd.DataFrame,
 
     The gradebook holds each learner's latest graded submission of a module;
     its attempt is the learner's latest attempt submitted at or before the
-    gradebook's timestamp (the server writes both with the same time).
+    gradebook's timestamp (the server writes both with the same time), or her
+    latest graded one when none is that early.
+
+    Matched by whole columns, then one draw per submission: a loop over the
+    submissions filtering the attempts each time took 40 s for a site's trainer
+    page at 1,300 people (``benchmarks/report.py``).
     """
     if grades.empty:
         return grades
-    graded = attempts[attempts.status == "graded"] if not attempts.empty else attempts
-    groups = {key: group for key, group in graded.groupby(["learner_id", "module_id"])} \
-        if not graded.empty else {}
-    renames: dict[tuple[str, str, str], str] = {}
-    for (learner, module_id, stamp), _ in grades.groupby(["learner", "module", "timestamp"]):
-        module, group = catalogue.get(module_id), groups.get((learner, module_id))
-        if module is None or group is None:
-            continue
-        when = pd.Timestamp(stamp)
-        when = when.tz_convert(None) if when.tzinfo else when
-        earlier = group[pd.to_datetime(group.submitted_at) <= when + pd.Timedelta(seconds=1)]
-        number = int((earlier if not earlier.empty else group).number.max())
-        for slot, qid in slot_questions(module, learner, number).items():
-            renames[(learner, module_id, slot)] = qid
     out = grades.copy()
-    out["question"] = [renames.get((who, m, q), q) for who, m, q in
-                       zip(out.learner, out.module, out.question)]
+    graded = attempts[attempts.status == "graded"] if not attempts.empty else attempts
+    if graded.empty:
+        return out
+    keys = (grades[["learner", "module", "timestamp"]].drop_duplicates()
+            .loc[lambda k: k.module.isin(list(catalogue))])
+    when = pd.to_datetime(keys.timestamp)
+    if when.dt.tz is not None:
+        when = when.dt.tz_convert(None)
+    tried = graded[["learner_id", "module_id", "number", "submitted_at"]].rename(
+        columns={"learner_id": "learner", "module_id": "module"})
+    pairs = keys.assign(_when=when).merge(tried, on=["learner", "module"])
+    if pairs.empty:
+        return out
+    early = pd.to_datetime(pairs.submitted_at) <= pairs._when + pd.Timedelta(seconds=1)
+    key = ["learner", "module", "timestamp"]
+    latest = pairs.groupby(key, sort=False).number.max()
+    earlier = pairs[early].groupby(key, sort=False).number.max()
+    number = latest.to_frame("latest").join(earlier.rename("earlier")).reset_index()
+    number["number"] = number.earlier.fillna(number.latest).astype(int)
+    renames: dict[tuple[str, str, str], str] = {}
+    for learner, module_id, attempt in (number.sort_values(key, kind="stable")
+                                        [["learner", "module", "number"]]
+                                        .itertuples(index=False)):
+        for slot, qid in slot_questions(catalogue[module_id], learner, attempt).items():
+            renames[(learner, module_id, slot)] = qid
+    out["question"] = [renames.get((who, m, q), q) for who, m, q in          # lists: quicker
+                       zip(out.learner.tolist(), out.module.tolist(), out.question.tolist())]
     return out
 
 
