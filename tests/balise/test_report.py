@@ -23,11 +23,6 @@ LYON = "lyon-logistique"
 HOURS_MISSING = "heures manquantes / hours missing"
 
 
-@pytest.fixture(scope="module")
-def coordinator(server):
-    return server.session("coordinateur")
-
-
 def cli(server, tmp_path, *args: str) -> int:
     return report_main(["--config", str(REPO / "jupyter_config.py"), "report", "--month",
                         *args, "--data", str(server.data)])
@@ -98,8 +93,8 @@ def test_the_cli_refuses_in_plain_words_with_status_2(server, tmp_path, capsys, 
     assert not out.exists()
 
 
-def test_a_trainer_gets_her_sites_report_only_and_a_learner_none(server):
-    trainer, learner = server.session("formatrice"), server.session("amina")
+def test_a_trainer_gets_her_sites_report_only_and_a_learner_none(server, trainer):
+    learner = server.session("amina")
     form = trainer.get(server.url + "balise/report")
     assert form.status_code == 200 and 'id="download-pdf"' in form.text
     assert 'id="report-site"' not in form.text        # no other site to pick
