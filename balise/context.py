@@ -52,16 +52,18 @@ class BaliseContext:
                                            config.signin_window_minutes * 60))
 
     def grades(self, attempts: pd.DataFrame | None = None,
-               learner: str | None = None) -> pd.DataFrame:
+               learner: str | None = None, learners: list[str] | None = None) -> pd.DataFrame:
         """nbgrader's grades, each quiz slot named by the question its attempt drew.
 
-        ``learner``: hers only (a learner's page reads her rows, not the group's).
+        ``learner``: hers only (a learner's page reads her rows, not the group's);
+        ``learners``: theirs only (a trainer's page reads her site's, not the group's:
+        the whole group's took 10 s at 1,300 people, ``benchmarks/report.py``).
         """
         from balise.catalogue.draw import name_questions
 
-        return name_questions(grades_frame(self.config.gradebook_url, learner),
-                              self.attempts(learner) if attempts is None else attempts,
-                              self.catalogue)
+        return name_questions(grades_frame(self.config.gradebook_url, learner, learners),
+                              self.attempts(learner, learners) if attempts is None
+                              else attempts, self.catalogue)
 
     def scores(self, grades: pd.DataFrame | None = None,
                attempts: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -177,12 +179,15 @@ class BaliseContext:
             status, _ = self.status(today, attempts, mine, self.grades(attempts, learner))
         return route_progress(route, status, self.validations(), learner)
 
-    def attempts(self, learner: str | None = None) -> pd.DataFrame:
-        """Every attempt, or one learner's."""
-        if learner is None:
-            return self.store.frame(models_module.Attempt)
-        return self.store.frame(models_module.Attempt,
-                                models_module.Attempt.learner_id == learner)
+    def attempts(self, learner: str | None = None,
+                 learners: list[str] | None = None) -> pd.DataFrame:
+        """Every attempt, or one learner's, or those of ``learners``."""
+        where = []
+        if learner is not None:
+            where.append(models_module.Attempt.learner_id == learner)
+        if learners is not None:
+            where.append(models_module.Attempt.learner_id.in_(list(learners)))
+        return self.store.frame(models_module.Attempt, *where)
 
     def attempt_scores(self) -> pd.DataFrame:
         """Every attempt's columns a status needs (who, which module, its state and score):

@@ -27,7 +27,8 @@ def _graded(*columns):
             .join(BaseCell, Grade.cell_id == BaseCell.id))
 
 
-def grades_frame(gradebook_url: str, learner: str | None = None) -> pd.DataFrame:
+def grades_frame(gradebook_url: str, learner: str | None = None,
+                 learners: list[str] | None = None) -> pd.DataFrame:
     """One row per learner, module and graded question, from the latest graded submission.
 
     One query, with nbgrader's own ``Grade.score`` and ``Grade.max_score``
@@ -35,7 +36,7 @@ def grades_frame(gradebook_url: str, learner: str | None = None) -> pd.DataFrame
     instead (assignments, submissions, notebooks, grades) loads them one by
     one, and a learner's page read the whole gradebook that way on every
     visit: a tenth of the server's time with a hundred learners. ``learner``
-    reads one learner's rows only.
+    reads one learner's rows only; ``learners``, theirs (a site's, for its trainer's page).
     """
     ensure_tools_on_path()
     from nbgrader.api import Assignment, BaseCell, Grade, SubmittedAssignment
@@ -48,6 +49,8 @@ def grades_frame(gradebook_url: str, learner: str | None = None) -> pd.DataFrame
              .order_by(Assignment.name, SubmittedAssignment.student_id, BaseCell.name))
     if learner is not None:
         query = query.where(SubmittedAssignment.student_id == learner)
+    if learners is not None:
+        query = query.where(SubmittedAssignment.student_id.in_(list(learners)))
     with SharedGradebook(gradebook_url) as gb:
         rows = [(who, module, name, float(score), float(top), when)
                 for who, module, name, score, top, when in gb.db.execute(query)]

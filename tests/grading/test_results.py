@@ -41,6 +41,9 @@ def test_one_query_reads_what_nbgraders_objects_hold(service, data, worker):
     lea = grades_frame(balise.gradebook_url, learner="lea")
     pd.testing.assert_frame_equal(ordered(lea), ordered(book[book.learner == "lea"]))
     assert grades_frame(balise.gradebook_url, learner="nobody").empty
+    some = grades_frame(balise.gradebook_url, learners=["lea", "nobody"])
+    pd.testing.assert_frame_equal(ordered(some), ordered(book[book.learner == "lea"]))
+    assert grades_frame(balise.gradebook_url, learners=[]).empty
     # The dashboard's sums per learner and module, by the database: the frame's, summed.
     summed = (book.groupby(["learner", "module"], as_index=False)
               .agg(score=("score", "sum"), max_score=("max_score", "sum"),
