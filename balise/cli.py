@@ -288,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
         "retention", help="list the people whose placement ended over retention_months ago")
     p_retention.add_argument("--data")
     p_retention.add_argument("--courses")
+    from balise import report_cli
+
+    report_cli.add_parser(sub)
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
@@ -316,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.person_command == "retention":
                 return person_cli.retention(balise)
             return person_cli.export_person_file(balise, config, args.id, args.out)
+        elif args.command == "report":
+            return report_cli.run(args, settings(args)[1])
         elif args.command == "backup":
             from balise.store.backup import backup
 

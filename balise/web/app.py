@@ -18,6 +18,7 @@ from balise.web import (
     action_pages,
     hazard_pages,
     hours_pages,
+    report_pages,
     review_pages,
     visit_pages,
 )
@@ -151,6 +152,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             # The programme's own records (issue 20), each page module with its routes.
             *accident_pages.ROUTES, *visit_pages.ROUTES, *hazard_pages.ROUTES,
             *action_pages.ROUTES, *review_pages.ROUTES, *hours_pages.ROUTES,
+            *report_pages.ROUTES,
             # Two of Voila's routes, taken first (Balise's handlers are added before
             # Voila's): a page shuts down its own kernel only; no file through a link.
             (r"/voila/api/shutdown/(.*)", PageKernelShutdownHandler),
