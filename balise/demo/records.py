@@ -57,13 +57,13 @@ STORIES = {
 }
 REPORTS = [
     ("slip", "Allée 3, près du quai", "Flaque d'huile sous le chariot.", "closed",
-     "Merci : la flaque est nettoyée et la fuite réparée."),
+     "la flaque est nettoyée et la fuite réparée."),
     ("load", "Zone de stockage B", "Palette cassée en haut du rack.", "closed",
-     "Merci : la palette est réparée."),
+     "la palette est réparée."),
     ("fall", "Escalier de la mezzanine", "Une marche bouge.", "in_hand", ""),
     ("electricity", "Atelier", "Prise arrachée près de l'établi.", "new", ""),
     ("vehicle", "Cour", "Camion garé sur le passage piéton.", "closed",
-     "Merci : un marquage au sol est fait."),
+     "un marquage au sol est fait."),
     ("fire", "Local poubelles", "Extincteur absent de son support.", "new", ""),
     ("chemical", "Bac de tri", "Pile qui coule dans un bac.", "in_hand", ""),
 ]
