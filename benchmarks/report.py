@@ -7,9 +7,10 @@
    notebooks and grade cells made by nbgrader's Gradebook API) and in Balise's
    store (people, one graded attempt per submission, field validations, a year
    of quarter-hours, warm-ups, visits, hours and accidents). Each learner tried
-   each module of her route with a chance of 0.92, any other 0.6; each submission has ``--cells`` graded
-   cells (default 1: the module's score in one cell; ``--cells 0`` gives each
-   module its real cells, about 12, and a gradebook 12 times as big).
+   each module of her route with a chance of 0.92, any other 0.6; each submission
+   has ``--cells`` graded cells (default 1: the module's score in one cell;
+   ``--cells 0`` gives each module its real cells, about 12, and a gradebook 12
+   times as big).
 
    Timed: the dashboard's figures as the page makes them
    (:func:`balise.web.dashboard.sections_for` on a :class:`BaliseContext` opened
