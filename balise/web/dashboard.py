@@ -20,6 +20,7 @@ from balise.progress import charts
 from balise.progress import indicators as ind
 from balise.progress import leading as lead
 from balise.store import records
+from balise.store.actions import overdue_actions
 from balise.web import exports
 from balise.web.exports import Column
 from balise.web.pages import Page, require
@@ -347,5 +348,7 @@ class DashboardHandler(Page):
             return exports.send(self, exports.shaped(table.data, table.columns(), lang),
                                 f"{table.id.removeprefix('table-')}-{by}", fmt, lang)
         months = ind.last_months(today)
-        self.show("dashboard.html", sections=sections, by=by, groupings=GROUPINGS,
+        late = [{**a, "due": formats.date_words(a["due_on"])}
+                for a in overdue_actions(self.balise.store, today)]
+        self.show("dashboard.html", sections=sections, by=by, groupings=GROUPINGS, late=late,
                   first=formats.month_words(months[0]), last=formats.month_words(months[-1]))

@@ -126,6 +126,8 @@ def test_an_overdue_action_shows_on_the_coordinator_and_owner_pages_until_done(
     shown = html.escape(text, quote=False)
     front = coordinator.get(server.url + "balise/coordinator").text
     assert f'id="overdue-{action_id}"' in front
+    board = coordinator.get(server.url + "balise/dashboard").text
+    assert f'id="overdue-{action_id}"' in board                 # the dashboard says it too
     page = trainer.get(server.url + "balise/trainer").text
     assert f'id="overdue-{action_id}"' in page and shown in page
     late = trainer.get(server.url + "balise/actions", params={"overdue": "1"}).text
@@ -135,6 +137,8 @@ def test_an_overdue_action_shows_on_the_coordinator_and_owner_pages_until_done(
     assert f'id="overdue-{action_id}"' not in \
         coordinator.get(server.url + "balise/coordinator").text
     assert f'id="overdue-{action_id}"' not in trainer.get(server.url + "balise/trainer").text
+    assert f'id="overdue-{action_id}"' not in \
+        coordinator.get(server.url + "balise/dashboard").text
     with store.session() as s:
         done = s.get(Action, action_id)
         assert (done.state, done.done_on) == ("done", TODAY)
