@@ -28,7 +28,9 @@ from balise.store.admin import Invalid, NotFound
 from balise.store.models import Person, Site
 from balise.store.programme import Accident, Team
 from balise.store.records import FACT_KINDS, Action, CauseFact
+from balise.web import exports
 from balise.web.admin_forms import ACTIVITY_WORDS, AdminPage
+from balise.web.exports import Column
 from balise.web.pages import require
 from balise.words import N_, word
 
@@ -63,6 +65,19 @@ NOTICES = {"saved": N_("Saved."), "unchanged": N_("Nothing changed."),
            "fact": N_("Fact added."), "linked": N_("Link added."),
            "already": N_("Already recorded."), "unlinked": N_("Link removed."),
            "removed": N_("Fact removed."), "gone": N_("Already removed.")}
+# The list taken away (?format=csv|xlsx): every accident the filters keep, typed.
+DOWNLOAD = [Column("on", "Date", "Date"), Column("at", "Heure", "Time"),
+            Column("site", "Site", "Site"), Column("team", "Équipe", "Team"),
+            Column("activity", "Activité", "Activity"),
+            Column("person", "Personne blessée", "Person hurt"),
+            Column("what", "Ce qui s'est passé", "What happened"),
+            Column("first_aid", "Premiers secours", "First aid given"),
+            Column("lost_time", "Arrêt de travail", "Lost time"),
+            Column("days_lost", "Jours d'arrêt", "Days lost"),
+            Column("declared_on", "Déclaration envoyée le", "Declaration sent on"),
+            Column("due", "Déclarer avant", "Declare before"),
+            Column("facts", "Faits de l'analyse", "Facts of the analysis"),
+            Column("module", "Module à refaire", "Module to take again")]
 
 
 def activity_word(activity: str) -> dict:
@@ -119,9 +134,11 @@ class AccidentsHandler(AccidentPage):
             first = date.fromisoformat(f"{month}-01")
             after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
             where += [Accident.on >= first, Accident.on < after]
+        download = exports.asked(self)      # every accident the filters keep, not 100
         with self.balise.store.session() as s:
             rows = list(s.scalars(select(Accident).where(*where).order_by(
-                Accident.on.desc(), Accident.at.desc(), Accident.id.desc()).limit(SHOWN + 1)))
+                Accident.on.desc(), Accident.at.desc(), Accident.id.desc()).limit(
+                None if download else SHOWN + 1)))
             counts = dict(s.execute(select(CauseFact.accident_id, func.count()).where(
                 CauseFact.accident_id.in_([a.id for a in rows])).group_by(
                 CauseFact.accident_id)).all())
@@ -129,6 +146,18 @@ class AccidentsHandler(AccidentPage):
         site_names = {s.id: s.name for s in sites}
         teams = self.names(Team, [a.team_id for a in rows])
         people = self.names(Person, [a.person_id for a in rows])
+        if download:
+            modules = self.modules()
+            return exports.offer(self, "accidents" + (f"-{site}" if site else "")
+                                 + (f"-{month}" if month else ""), DOWNLOAD, [{
+                "on": a.on, "at": a.at, "site": site_names.get(a.site_id, a.site_id),
+                "team": teams.get(a.team_id), "activity": activity_word(a.activity),
+                "person": people.get(a.person_id), "what": a.what_happened,
+                "first_aid": a.first_aid, "lost_time": bool(a.lost_time),
+                "days_lost": a.days_lost, "declared_on": a.declared_on,
+                "due": store.declaration_due(a.on, a.at), "facts": counts.get(a.id, 0),
+                "module": modules[a.module_id].title if a.module_id in modules else None}
+                for a in rows])
         now = datetime.now()
         cards = [{"id": a.id, "day": date_words(a.on), "at": a.at, "site": site_names.get(
                       a.site_id, a.site_id), "team": teams.get(a.team_id),
@@ -141,7 +170,9 @@ class AccidentsHandler(AccidentPage):
                   f"{(today.month - 1 - k) % 12 + 1:02d}" for k in range(24)]
         self.show("accidents.html", cards=cards, more=more, sites=sites, site=site,
                   month=month, months=[(m, month_words(m)) for m in months],
-                  notice=self.notice())
+                  notice=self.notice(), filters={**({"site": site} if site and self.coordinator
+                                                    else {}), **({"month": month} if month
+                                                                 else {})})
 
 
 class AccidentFormHandler(AccidentPage):

@@ -24,7 +24,9 @@ from balise.store import actions as plan
 from balise.store.admin import Invalid
 from balise.store.models import Person, Site
 from balise.store.records import ACTION_SOURCES, Action
+from balise.web import exports
 from balise.web.admin_forms import AdminPage
+from balise.web.exports import Column
 from balise.web.pages import require
 
 SOURCE_WORDS = {"cause": ("Cause d'un accident", "Cause of an accident"),
@@ -35,6 +37,12 @@ STATES = {"open": ("À faire", "To do"), "done": ("Fait", "Done"), "all": ("Tout
 LABELS = {"site_id": ("Site", "Site"), "source": ("Origine", "Where it comes from"),
           "text": ("L'action", "The action"), "owner_id": ("Qui s'en occupe", "Who does it"),
           "due_on": ("À faire pour le", "To do by")}
+# The plan taken away (?format=csv|xlsx), with the page's filters.
+DOWNLOAD = [Column("text", "L'action", "The action"),
+            Column("source", "Origine", "Where it comes from"), Column("site", "Site", "Site"),
+            Column("owner", "Qui s'en occupe", "Who does it"),
+            Column("due_on", "À faire pour le", "To do by"), Column("state", "État", "State"),
+            Column("done_on", "Faite le", "Done on"), Column("late", "En retard", "Overdue")]
 NOTICES = {"saved": ("Action enregistrée.", "Action saved."),
            "done": ("Action marquée comme faite.", "Action marked as done."),
            "reopened": ("Action rouverte.", "Action opened again."),
@@ -47,6 +55,15 @@ def local(next_url: str, base_url: str) -> str | None:
             and not next_url.startswith("//") and "\n" not in next_url:
         return next_url
     return None
+
+
+def as_date(value) -> date | None:
+    """A day read from a frame (a date, a Timestamp, a text or nothing) as a date."""
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 class ActionPage(AdminPage):
@@ -113,10 +130,20 @@ class ActionListHandler(ActionPage):
             shown[shown.state == "done"].sort_values(["done_on", "id"], ascending=False,
                                                      kind="stable")])
         cards = [self.card(r, names, site_names, today) for r in shown.itertuples()]
+        if exports.asked(self):
+            return exports.offer(self, "actions" + (f"-{site}" if site else ""), DOWNLOAD, [{
+                "text": c["text"], "source": dict(zip(("fr", "en"), c["source"])),
+                "site": c["site"], "owner": c["owner"], "due_on": as_date(r.due_on),
+                "state": dict(zip(("fr", "en"), STATES.get(r.state, STATES["open"]))),
+                "done_on": as_date(r.done_on) if r.state == "done" else None,
+                "late": c["late"]} for c, r in zip(cards, shown.itertuples())])
         self.show("action_list.html", cards=cards, sites=sites if self.coordinator else [],
                   site=site, state=state, states=STATES, late_only=late_only, owner=owner,
                   owners=owner_choices, notice=NOTICES.get(self.get_argument("said", "")),
-                  late_count=len(overdue(every, today)))
+                  late_count=len(overdue(every, today)),
+                  filters={**({"site": site} if site and self.coordinator else {}),
+                           "state": state, **({"overdue": "1"} if late_only else {}),
+                           **({"owner": owner} if owner else {})})
 
 
 class ActionNewHandler(ActionPage):

@@ -11,11 +11,16 @@ from sqlalchemy import func, select
 from balise.store import admin
 from balise.store.models import Person, Site
 from balise.store.programme import Team
+from balise.web import exports
 from balise.web.admin_forms import ACTIVITY_WORDS, AdminPage, activity_choices
+from balise.web.exports import Column
 from balise.web.pages import require
-from balise.words import N_
+from balise.words import N_, word
 
 LABELS = {"name": N_("Name"), "address": N_("Address"), "activities": N_("Activities")}
+DOWNLOAD = [Column("name", "Nom", "Name"), Column("address", "Adresse", "Address"),
+            Column("activities", "Activités", "Activities"),
+            Column("teams", "Équipes", "Teams"), Column("people", "Personnes", "People")]
 
 
 class SitesHandler(AdminPage):
@@ -32,6 +37,10 @@ class SitesHandler(AdminPage):
                                      if a in ACTIVITY_WORDS],
                       "teams": teams.get(site.id, 0), "people": people.get(site.id, 0)}
                      for site in s.scalars(select(Site).order_by(Site.name))]
+        if exports.asked(self):
+            return exports.offer(self, "sites", DOWNLOAD, [{
+                **site, "activities": {lang: ", ".join(word(a)[lang] for a in site["activities"])
+                                       for lang in ("fr", "en")}} for site in sites])
         self.show("admin_sites.html", mode="list", sites=sites, notice=self.notice())
 
 

@@ -11,12 +11,18 @@ from sqlalchemy import func, select
 from balise.store import admin
 from balise.store.models import Person
 from balise.store.programme import Team
+from balise.web import exports
 from balise.web.admin_forms import ACTIVITY_WORDS, AdminPage
+from balise.web.exports import Column
 from balise.web.pages import require
 from balise.words import N_, word
 
 LABELS = {"site_id": N_("Site"), "name": N_("Name"), "activity": N_("Activity"),
           "trainer_id": N_("Trainer")}
+DOWNLOAD = [Column("site", "Site", "Site"), Column("name", "Équipe", "Team"),
+            Column("activity", "Activité", "Activity"),
+            Column("trainer", "Formatrice ou formateur", "Trainer"),
+            Column("people", "Personnes", "People")]
 
 
 class TeamsHandler(AdminPage):
@@ -37,6 +43,12 @@ class TeamsHandler(AdminPage):
             {"id": t.id, "name": t.name, "activity": ACTIVITY_WORDS.get(t.activity),
              "trainer": names.get(t.trainer_id), "people": counts.get(t.id, 0)}
             for t in teams if t.site_id == site.id]} for site in shown]
+        if exports.asked(self):
+            return exports.offer(self, "teams" + (f"-{shown[0].id}" if len(shown) == 1 else ""),
+                                 DOWNLOAD, [{**t, "site": group["site"].name,
+                                             "activity": word(t["activity"]) if t["activity"]
+                                             else None}
+                                            for group in by_site for t in group["teams"]])
         self.show("admin_teams.html", mode="list", by_site=by_site, sites=sites,
                   site=wanted if len(shown) == 1 and len(sites) > 1 else "",
                   notice=self.notice())

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 import pandas as pd
 
@@ -74,6 +74,8 @@ def xlsx_bytes(table: pd.DataFrame, sheet: str) -> bytes:
             for cell in row:
                 if cell.data_type == "f":          # only ever a text that looks like one
                     cell.data_type = "s"
+                elif isinstance(cell.value, datetime) and cell.value.time() != time():
+                    cell.number_format = "DD/MM/YYYY HH:MM"     # a moment: its hour too
                 elif isinstance(cell.value, (date, pd.Timestamp)):
                     cell.number_format = "DD/MM/YYYY"
         for column in ws.columns:
@@ -96,3 +98,28 @@ def send(page, table: pd.DataFrame, name: str, fmt: str, lang: str) -> None:
                     f'attachment; filename="{name}-{date.today().isoformat()}.{fmt}"')
     page.set_header("Cache-Control", "no-store")
     page.finish(body)
+
+
+def frame_of(rows: list[dict], columns: list[Column], lang: str) -> pd.DataFrame:
+    """Rows of typed values as a download's frame, headed in ``lang``; a value given in
+    both languages (``{"fr": ..., "en": ...}``, as the pages' words are) is said in ``lang``."""
+    keys = [c.key for c in columns]
+    picked = [{k: (v[lang] if isinstance(v := row.get(k), dict) else v) for k in keys}
+              for row in rows]
+    return shaped(pd.DataFrame(picked, columns=keys), columns, lang)
+
+
+def asked(page) -> bool:
+    """Whether ``page``'s request asks for a download (``?format=``) rather than the page."""
+    return page.get_argument("format", None) is not None
+
+
+def offer(page, name: str, columns: list[Column], rows) -> None:
+    """Answer ``?format=`` with ``rows`` (a list of dicts, or a function of no argument
+    giving it, called only for a known format) as ``name``; a bad format is a 400."""
+    fmt = page.get_argument("format", None)
+    if fmt not in FORMATS:
+        return refuse_format(page)
+    lang = language_of(page.reading())
+    table = frame_of(rows() if callable(rows) else rows, columns, lang)
+    return send(page, table, name, fmt, lang)

@@ -24,8 +24,10 @@ from tornado import httputil, web
 from balise.formats import date_time, date_words
 from balise.store import hazards
 from balise.store.admin import Invalid, NotFound
-from balise.store.models import Person
+from balise.store.models import Person, Site
 from balise.store.records import HAZARD_KINDS, HazardReport
+from balise.web import exports
+from balise.web.exports import Column
 from balise.web.pages import require
 from balise.web.trainer_tools import SitePage
 from balise.words import N_, word
@@ -40,6 +42,13 @@ FILTER_WORDS = {"open": N_("To handle"), **STATE_WORDS, "all": N_("All")}
 FILTERS = tuple(FILTER_WORDS)
 UPLOAD_CEILING = 64 * 2**20     # bytes read (and dropped past the limit) before a plain 413
 BODY_MOST = hazards.PHOTO_MAX_BYTES + 64 * 1024     # the photo and the form's own bytes
+# The list taken away (?format=csv|xlsx), with its state filter; never the photo itself.
+DOWNLOAD = [Column("when", "Envoyé le", "Sent on"), Column("site", "Site", "Site"),
+            Column("kind", "Danger", "Hazard"), Column("place", "Lieu", "Place"),
+            Column("text", "Ce qu'elle a vu", "What was seen"),
+            Column("state", "État", "State"), Column("outcome", "Ce qui a été fait", "Outcome"),
+            Column("reporter", "Signalé par", "Reported by"),
+            Column("photo", "Avec une photo", "With a photo")]
 NOTICES = {"taken": N_("Taken in hand."), "closed": N_("Closed: the reporter sees the outcome."),
            "already": N_("Already recorded.")}
 
@@ -142,13 +151,28 @@ class HazardListHandler(SitePage):
         site = self.site(sites)
         wanted = self.get_argument("state", "open")
         wanted = wanted if wanted in FILTERS else "open"
-        rows = hazards.site_reports(self.balise.store, site) if site else []
+        download = exports.asked(self)      # every report the filter keeps, not 200
+        rows = hazards.site_reports(self.balise.store, site, limit=None if download
+                                    else 200) if site else []
         counts = {f: sum(1 for r in rows if shown(r, f)) for f in FILTERS}
         rows = [r for r in rows if shown(r, wanted)]
         names = people_names(self.balise.store, {r.reporter_id for r in rows})
+        if download:
+            site_name = next((x.name for x in sites if x.id == site), None) if sites \
+                else self.site_name(site)
+            return exports.offer(self, f"hazards-{site}-{wanted}", DOWNLOAD, [{
+                "when": r.created_at, "site": site_name, "kind": kind_words(r.kind),
+                "place": r.place, "text": r.text, "state": state_words(r.state),
+                "outcome": r.outcome, "reporter": names.get(r.reporter_id, ""),
+                "photo": bool(r.photo)} for r in rows])
         self.show("hazard_list.html", sites=sites, site=site, wanted=wanted, counts=counts,
                   filters=[(f, word(FILTER_WORDS[f])) for f in FILTERS],
-                  cards=[card(r, names) for r in rows])
+                  cards=[card(r, names) for r in rows],
+                  download_query={"state": wanted, **({"site": site} if sites else {})})
+
+    def site_name(self, site: str | None) -> str:
+        with self.balise.store.session() as s:
+            return s.scalar(select(Site.name).where(Site.id == site)) or ""
 
 
 def shown(row: HazardReport, wanted: str) -> bool:

@@ -28,7 +28,9 @@ from balise.store import hours as worked
 from balise.store.admin import Invalid
 from balise.store.models import Site
 from balise.store.people_files import MAX_BYTES, BadFile
+from balise.web import exports
 from balise.web.admin_forms import ACTIVITY_WORDS, AdminPage
+from balise.web.exports import Column
 from balise.web.pages import require
 from balise.words import word
 
@@ -41,6 +43,12 @@ CHANGES = {"add": ("À ajouter", "To add"), "update": ("À changer", "To change"
            "unchanged": ("Déjà ainsi", "Already so"), "refused": ("Refusée", "Refused")}
 FIELDS = {"site": ("Site", "Site"), "activity": ("Activité", "Activity"),
           "month": ("Mois", "Month"), "hours": ("Heures", "Hours")}
+
+# The 12 months up to the one shown, taken away (?format=csv|xlsx): one row per site,
+# activity and month, the hours empty where none are recorded (never 0). Its columns
+# are the import's: filled in, the file can be imported back.
+DOWNLOAD = [Column("site", "Site", "Site"), Column("activity", "Activité", "Activity"),
+            Column("month", "Mois", "Month"), Column("hours", "Heures", "Hours")]
 
 
 def activity_words(activity: str) -> dict:
@@ -114,6 +122,13 @@ class HoursHandler(HoursPage):
 
     @require("coordinator")
     def get(self):
+        if exports.asked(self):
+            last = self.month()
+            return exports.offer(self, f"hours-{last:%Y-%m}", DOWNLOAD, lambda: [
+                {"site": card["name"], "activity": cell["activity"], "month": month,
+                 "hours": cell["hours"]}
+                for month in [last - relativedelta(months=n) for n in range(LOOK_BACK)]
+                for card in self.grid(month) for cell in card["cells"]])
         self.page(self.month())
 
     @require("coordinator")

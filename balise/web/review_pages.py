@@ -34,8 +34,10 @@ from balise.progress.leading import hazard_counts
 from balise.store.models import Person, Site
 from balise.store.programme import Accident, HoursWorked, QuarterHour, SafetyVisit, Team, WarmUp
 from balise.store.records import Action, CauseFact, HazardReport, VisitMark
+from balise.web import exports
 from balise.web.action_pages import SOURCE_WORDS
 from balise.web.admin_forms import ACTIVITY_WORDS
+from balise.web.exports import Column
 from balise.web.pages import Page, require
 from balise.words import word
 
@@ -47,6 +49,10 @@ HAZARD_KINDS = {"fall": ("Chute", "Fall"), "slip": ("Glissade", "Slip"),
 HAZARD_STATES = {"new": ("Nouveau", "New"), "in_hand": ("Pris en main", "In hand"),
                  "closed": ("Clos", "Closed")}
 MISSING_HOURS = ("heures manquantes", "hours missing")
+# The month's figures taken away (?format=csv|xlsx): a number each, empty when it cannot be
+# computed (the note then says why), a rate of quarter-hours as a share (0.75 for 75 %).
+FIGURES = [Column("label", "Chiffre", "Figure"), Column("value", "Valeur", "Value"),
+           Column("note", "Remarque", "Note")]
 
 
 def month_bounds(first: date) -> tuple[datetime, datetime]:
@@ -100,6 +106,35 @@ def filled(pair: tuple[str, str], **values) -> dict[str, str]:
     return {"fr": pair[0].format(**values), "en": pair[1].format(**values)}
 
 
+def figure_rows(f: dict) -> list[dict]:
+    """The figures of :meth:`ReviewHandler.figures` as typed values, for a spreadsheet."""
+    hours_note = filled(MISSING_HOURS) if f["hours"] is None else None
+    return [
+        {"label": filled(("Heures travaillées", "Hours worked")), "value": f["hours"],
+         "note": hours_note},
+        {"label": filled(("Taux de fréquence (TF)", "Frequency rate (TF)")), "value": f["tf"],
+         "note": hours_note or filled(("{n} accident(s) avec arrêt", "{n} lost-time "
+                                       "accident(s)"), n=f["lost_time"])},
+        {"label": filled(("Taux de gravité (TG)", "Severity rate (TG)")), "value": f["tg"],
+         "note": hours_note or filled(("{n} jour(s) d'arrêt", "{n} day(s) lost"),
+                                      n=f["days_lost"])},
+        {"label": filled(("Quarts d'heure sécurité", "Safety quarter-hours")),
+         "value": f["qh_rate"], "note": filled(("{held} équipe(s) sur {expected}",
+                                                "{held} team(s) out of {expected}"),
+                                               held=f["qh_held"], expected=f["qh_expected"])},
+        {"label": filled(("Échauffements", "Warm-ups")), "value": f["warm_ups"],
+         "note": filled(("{n} équipe(s)", "{n} team(s)"), n=f["warm_teams"])},
+        {"label": filled(("Visites de sécurité", "Safety visits")), "value": f["visits"],
+         "note": None},
+        {"label": filled(("Signalements", "Hazard reports")), "value": f["reports"],
+         "note": filled(("{n} clos", "{n} closed"), n=f["reports_closed"])},
+        {"label": filled(("Actions closes à temps", "Actions closed on time")),
+         "value": f["closed_on_time"],
+         "note": filled(("sur {closed} faites ; {n} ouverte(s) ce mois",
+                         "out of {closed} done; {n} opened this month"),
+                        closed=f["closed"], n=f["opened"])}]
+
+
 class ReviewPickHandler(Page):
     """``/balise/review?site=&month=``: on to that review (the picker's form, no script)."""
 
@@ -144,6 +179,9 @@ class ReviewHandler(Page):
             return self.plain(404, ("Ce mois n'est pas encore commencé : rien à revoir.",
                                     "This month has not begun: nothing to review."))
         frames = self.frames(site_id)
+        if exports.asked(self):
+            return exports.offer(self, f"review-{site_id}-{month}", FIGURES,
+                                 lambda: figure_rows(indicators(frames, site_id, month)))
         self.show("review_month.html", site=site, sites=sites, month=month,
                   month_said=month_words(first),
                   before=(first - relativedelta(months=1)).strftime("%Y-%m"),

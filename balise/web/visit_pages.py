@@ -16,17 +16,41 @@ import secrets
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from sqlalchemy import select
+
 from balise.formats import short_date
 from balise.store import visits as store_visits
 from balise.store.admin import Invalid
+from balise.store.models import Site
 from balise.store.programme import SafetyVisit
 from balise.store.records import VISIT_FOLLOW_UPS, VISIT_THEMES
+from balise.web import exports
+from balise.web.exports import Column
 from balise.web.pages import require
 from balise.web.trainer_tools import SitePage
 from balise.words import word
 
 FIELDS = ("team", "on", "visitor", "talked", "follow_up", "module",
           *(f"{kind}-{theme}" for theme in VISIT_THEMES for kind in ("mark", "note")))
+MARK_WORDS = {True: {"fr": "Sans risque", "en": "Safe"},
+              False: {"fr": "À risque", "en": "At risk"},
+              None: {"fr": "Pas vu", "en": "Not seen"}}
+YES_NO = {True: {"fr": "Oui", "en": "Yes"}, False: {"fr": "Non", "en": "No"}}
+
+
+def download_columns() -> list[Column]:
+    """The visits taken away (?format=csv|xlsx): one row a visit, two columns a theme."""
+    themes = []
+    for t in VISIT_THEMES:
+        said = word(store_visits.THEME_WORDS[t])
+        themes += [Column(f"mark-{t}", said["fr"], said["en"]),
+                   Column(f"note-{t}", f"{said['fr']} : remarque", f"{said['en']}: note")]
+    return [Column("on", "Date", "Date"), Column("site", "Site", "Site"),
+            Column("team", "Équipe", "Team"), Column("visitor", "Visiteur", "Visitor"),
+            *themes, Column("finding", "Constat", "Finding"),
+            Column("talked", "Échange avec l'équipe", "Conversation held"),
+            Column("follow_up", "Suite", "What follows"),
+            Column("module", "Module envoyé", "Module sent")]
 
 
 class VisitPage(SitePage):
@@ -95,8 +119,25 @@ class VisitListHandler(VisitPage):
     @require("trainer", "coordinator")
     def get(self):
         sites, site = self.chosen_site()
-        rows = store_visits.recent_visits(self.balise.store, site, limit=15) if site else []
+        download = exports.asked(self)      # every visit of the site, not the latest 15
+        rows = store_visits.recent_visits(self.balise.store, site, limit=None if download
+                                          else 15) if site else []
         modules = self.balise.catalogue
+        if download:
+            site_name = next((x.name for x in sites if x.id == site), None) if sites \
+                else self.site_name(site)
+            return exports.offer(self, f"visits-{site}", download_columns(), [{
+                "on": r["visit"].on, "site": site_name, "team": r["team"],
+                "visitor": r["visitor"], "finding": r["visit"].finding,
+                "talked": YES_NO[bool(r["visit"].talked)] if r["visit"].follow_up else None,
+                "follow_up": word(store_visits.FOLLOW_UP_WORDS[r["visit"].follow_up])
+                if r["visit"].follow_up in store_visits.FOLLOW_UP_WORDS else None,
+                "module": modules[r["visit"].module_id].title
+                if r["visit"].module_id in modules else None,
+                **{f"mark-{t}": MARK_WORDS[r["marks"][t].safe if t in r["marks"] else None]
+                   for t in VISIT_THEMES},
+                **{f"note-{t}": r["marks"][t].note if t in r["marks"] else None
+                   for t in VISIT_THEMES}} for r in rows])
         cards = [{
             "id": r["visit"].id, "day": short_date(r["visit"].on), "team": r["team"],
             "visitor": r["visitor"], "talked": r["visit"].talked,
@@ -109,7 +150,12 @@ class VisitListHandler(VisitPage):
         } for r in rows]
         self.show("visit_list.html", sites=sites, site=site, cards=cards,
                   notice=word("Saved.") if self.get_argument("said", "") == "saved" else None,
-                  follow_ups={f: word(w) for f, w in store_visits.FOLLOW_UP_WORDS.items()})
+                  follow_ups={f: word(w) for f, w in store_visits.FOLLOW_UP_WORDS.items()},
+                  filters={"site": site} if sites else {})
+
+    def site_name(self, site: str | None) -> str:
+        with self.balise.store.session() as s:
+            return s.scalar(select(Site.name).where(Site.id == site)) or ""
 
 
 ROUTES = [
