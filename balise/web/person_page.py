@@ -12,9 +12,10 @@ written to the trail: the data is sensitive.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 
+import pandas as pd
 from sqlalchemy import select
 
 from balise.formats import date_time, date_words, decimal, percent, short_date
@@ -24,10 +25,48 @@ from balise.progress.tables import attempts_count
 from balise.store import admin, badges
 from balise.store.models import Person, Site
 from balise.store.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
+from balise.web import exports
 from balise.web.admin_forms import LANGUAGE_WORDS, ROLE_WORDS, AdminPage
+from balise.web.exports import Column
 from balise.web.pages import module_state, require
 
 RECENT = 6          # quarter-hours and warm-ups listed; the count says how many in all
+# Her page's lists taken away (?table=...&format=csv|xlsx), typed; the quarter-hours all of them.
+DOWNLOADS = {
+    "modules": [Column("module", "Module", "Module"),
+                Column("on_route", "Sur son parcours", "On her route"),
+                Column("state", "État", "State"), Column("passed_on", "Réussi le", "Passed on"),
+                Column("expires_on", "Valable jusqu'au", "Valid until"),
+                Column("score", "Note", "Score"), Column("max_score", "Sur", "Out of"),
+                Column("share", "Part réussie", "Share right"),
+                Column("last", "Dernier envoi", "Last handed in"),
+                Column("attempts", "Essais", "Attempts")],
+    "validations": [Column("skill", "Validation sur le terrain", "Field validation"),
+                    Column("by", "Par", "By"), Column("on", "Le", "On"),
+                    Column("note", "Remarque", "Note")],
+    "certificates": [Column("title", "Certificat", "Certificate"),
+                     Column("code", "Code", "Code"),
+                     Column("issued_on", "Délivré le", "Issued on"),
+                     Column("valid_until", "Valable jusqu'au", "Valid until"),
+                     Column("state", "État", "State")],
+    "quarter-hours": [Column("on", "Date", "Date"), Column("topic", "Sujet", "Topic"),
+                      Column("team", "Équipe", "Team")],
+}
+CERTIFICATE_STATES = {"valid": {"fr": "Valable", "en": "Valid"},
+                      "expired": {"fr": "Expiré", "en": "Expired"}}
+
+
+def day(value) -> date | None:
+    """A day from a frame (a date, a Timestamp, NaT or nothing) as a date or None."""
+    if value is None or pd.isna(value):
+        return None
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def moment(value) -> datetime | None:
+    if value is None or pd.isna(value):
+        return None
+    return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
 
 
 class PersonPageHandler(AdminPage):
@@ -48,13 +87,35 @@ class PersonPageHandler(AdminPage):
         ns = {"person": person, "facts": self.facts(person), "modules": [], "others": [],
               "journey": None, "validations": [], "signed": {}, "certificates": [],
               "refreshers": [],
-              "quarter_hours": [], "warm_ups": None, "badge": None,
+              "quarter_hours": [], "quarter_all": [], "warm_ups": None, "badge": None,
               "notice": self.notice()}
         if person.role == "learner":
             ns.update(self.progress(person, today))
             ns["badge"] = self.badge(person)
         ns.update(self.attendance(person))
+        if exports.asked(self):
+            table = self.get_argument("table", "")
+            if table not in DOWNLOADS:
+                return exports.refuse_format(self)
+            return exports.offer(self, f"{table}-{person.id}", DOWNLOADS[table],
+                                 self.download_rows(table, ns))
         self.show("person.html", **ns)
+
+    @staticmethod
+    def download_rows(table: str, ns: dict) -> list[dict]:
+        """The rows of one of her page's lists, typed."""
+        if table == "modules":
+            return [{**m["raw"], "module": m["title"], "on_route": on_route,
+                     "state": m["state"]["words"], "attempts": m["attempts"]}
+                    for on_route, lines in ((True, ns["modules"]), (False, ns["others"]))
+                    for m in lines]
+        if table == "validations":
+            return [{"skill": v["skill"], "by": v["by"], "on": v["day"], "note": v["note"]}
+                    for v in ns["validations"]]
+        if table == "certificates":
+            return [{**c, "state": CERTIFICATE_STATES.get(c["state"], c["state"])}
+                    for c in ns["certificates"]]
+        return ns["quarter_all"]
 
     def facts(self, person: Person) -> dict:
         with self.balise.store.session() as s:
@@ -95,7 +156,13 @@ class PersonPageHandler(AdminPage):
                     "percent": None if score is None else percent(score.percent / 100),
                     "date": None if score is None else date_time(score.date),
                     "attempts": int(counts.loc[module_id, "attempts"])
-                    if module_id in counts.index else 0}
+                    if module_id in counts.index else 0,
+                    "raw": {"passed_on": day(None if row is None else row.passed_on),
+                            "expires_on": day(None if row is None else row.expires_on),
+                            "score": None if score is None else float(score.score),
+                            "max_score": None if score is None else float(score.max_score),
+                            "share": None if score is None else float(score.percent) / 100,
+                            "last": None if score is None else moment(score.date)}}
 
         on_route = list(journey.route.modules) if journey is not None else []
         modules = [line(m) for m in on_route if m in ctx.catalogue]
@@ -109,6 +176,7 @@ class PersonPageHandler(AdminPage):
         validations = [{"id": v.skill, "skill": (route.skill(v.skill) if route else None) or
                         {"fr": v.skill, "en": v.skill},
                         "by": names.get(v.trainer_id, v.trainer_id), "on": date_words(v.on),
+                        "day": v.on,
                         "note": v.note} for v in signed]
         due = ctx.due_refreshers(pid, today, grades, attempts, people)
         refreshers = [{"module": ctx.catalogue[r.module].title, "reason": r.reason,
@@ -149,6 +217,8 @@ class PersonPageHandler(AdminPage):
                 warm = list(s.scalars(query.order_by(WarmUp.on.desc())))
         return {"quarter_hours": [{"on": short_date(on), "topic": topic, "team": team}
                                   for on, topic, team in quarter[:RECENT]],
+                "quarter_all": [{"on": on, "topic": topic, "team": team}
+                                for on, topic, team in quarter],
                 "quarter_count": len(quarter),
                 "warm_ups": {"count": len(warm), "recent": [short_date(d) for d in warm[:RECENT]]}
                 if person.team_id else None}

@@ -18,6 +18,9 @@ from balise.formats import date_words, short_date
 from balise.progress.routes import route_for
 from balise.store.models import Person, TrailEntry
 from balise.store.programme import Attendance, FieldValidation, QuarterHour, Team, WarmUp
+from balise.web import exports
+from balise.web.exports import Column
+from balise.web.pages import require
 from balise.web.trainer_tools import (
     DAYS_BACK,
     NOTE_LENGTH,
@@ -87,6 +90,31 @@ class QuarterHourHandler(TrainerTool):
     """
 
     template = "trainer_quarter_hour.html"
+    # The team's quarter-hours taken away (?team=&format=csv|xlsx): all of them, not 5.
+    DOWNLOAD = [Column("on", "Date", "Date"), Column("topic", "Sujet", "Topic"),
+                Column("team", "Équipe", "Team"),
+                Column("present", "Personnes présentes", "People present")]
+
+    @require("trainer", "coordinator")
+    def get(self):
+        if not exports.asked(self):
+            return self.render()
+        sites = self.sites() if self.current_user.role == "coordinator" else []
+        teams = self.teams(self.site(sites))
+        wanted = self.get_argument("team", "")
+        team = next((t for t in teams if t.id == wanted), teams[0] if teams else None)
+        rows = []
+        if team is not None:
+            with self.balise.store.session() as s:
+                rows = [{"on": on, "topic": topic, "team": team.name, "present": present}
+                        for on, topic, present in s.execute(
+                            select(QuarterHour.on, QuarterHour.topic,
+                                   func.count(Attendance.person_id))
+                            .outerjoin(Attendance, Attendance.quarter_hour_id == QuarterHour.id)
+                            .where(QuarterHour.team_id == team.id).group_by(QuarterHour.id)
+                            .order_by(QuarterHour.on.desc(), QuarterHour.id.desc()))]
+        return exports.offer(self, "quarter-hours" + (f"-{team.id}" if team else ""),
+                             self.DOWNLOAD, rows)
 
     def namespace(self, site, posted):
         ctx = self.balise

@@ -263,3 +263,49 @@ def test_a_bad_format_is_refused_in_words_and_a_learner_gets_nothing(server, coo
     r = get(server, learner, path, format="csv")
     assert r.status_code == 403 and "attachment" not in r.headers.get("Content-Disposition", "")
 
+
+
+def test_her_page_lists_download(server, trainer, store, site):
+    page = get(server, trainer, "balise/person/amina").text
+    for table in ("modules", "certificates", "quarter-hours", "validations"):
+        if f'id="{table}-xlsx"' not in page:
+            continue
+        headers, rows = sheet(get(server, trainer, "balise/person/amina", table=table,
+                                  format="xlsx"))
+        if table == "modules":
+            assert headers[:3] == ["Module", "Sur son parcours", "État"]
+            assert len(rows) == len(re.findall(r'<li id="module-', page)) > 0
+            for row in rows:
+                cell = dict(zip(headers, row))
+                assert isinstance(cell["Essais"].value, int)
+                assert cell["Réussi le"].value is None or \
+                    isinstance(cell["Réussi le"].value, datetime)
+                assert cell["Note"].value is None or isinstance(cell["Note"].value, float)
+        if table == "quarter-hours":
+            n = int(re.search(r"(?:In all|En tout)\D*(\d+)", html.unescape(page)).group(1))
+            assert len(rows) == n and isinstance(rows[0][0].value, datetime)
+    assert 'id="modules-xlsx"' in page
+    r = get(server, trainer, "balise/person/amina", table="nothing", format="xlsx")
+    assert r.status_code == 400
+    with store.session() as s:
+        other = s.scalar(select(Person.id).where(Person.site_id != site,
+                                                 Person.role == "learner"))
+    r = get(server, trainer, f"balise/person/{other}", table="modules", format="csv")
+    assert r.status_code == 404 and "attachment" not in r.headers.get("Content-Disposition", "")
+
+
+def test_the_teams_quarter_hours_download_all_of_them(server, trainer, store, site):
+    page = get(server, trainer, "balise/trainer/quarter-hour").text
+    team = re.search(r'id="quarter-hours-xlsx"[^>]*href="[^"]*team=([^&"]+)', page)
+    assert team, "the page lists the last quarter-hours with their download"
+    headers, rows = sheet(get(server, trainer, "balise/trainer/quarter-hour",
+                              team=team.group(1), format="xlsx"))
+    assert headers == ["Date", "Sujet", "Équipe", "Personnes présentes"]
+    from balise.store.programme import QuarterHour
+
+    with store.session() as s:
+        every = len(s.scalars(select(QuarterHour.id).where(
+            QuarterHour.team_id == team.group(1))).all())
+    assert len(rows) == every >= len(re.findall(r"<li>[^<]*—", page.split('id="recent"')[1]
+                                                .split("</ul>")[0]))
+    assert isinstance(rows[0][0].value, datetime) and isinstance(rows[0][3].value, int)
