@@ -53,6 +53,31 @@ MISSING_HOURS = ("heures manquantes", "hours missing")
 # computed (the note then says why), a rate of quarter-hours as a share (0.75 for 75 %).
 FIGURES = [Column("label", "Chiffre", "Figure"), Column("value", "Valeur", "Value"),
            Column("note", "Remarque", "Note")]
+ACTION_COLUMNS = [Column("text", "L'action", "The action"),
+                  Column("source", "Origine", "Where it comes from"),
+                  Column("owner", "Qui s'en occupe", "Who does it"),
+                  Column("due_on", "À faire pour le", "To do by"),
+                  Column("done_on", "Faite le", "Done on"),
+                  Column("on_time", "Faite à temps", "Done on time"),
+                  Column("late", "En retard", "Overdue")]
+# The month's lists, taken away with ?table=<name>&format=csv|xlsx (figures without table=).
+LISTS = {
+    "accidents": [Column("on", "Date", "Date"), Column("at", "Heure", "Time"),
+                  Column("team", "Équipe", "Team"), Column("activity", "Activité", "Activity"),
+                  Column("lost_time", "Arrêt de travail", "Lost time"),
+                  Column("days_lost", "Jours d'arrêt", "Days lost"),
+                  Column("what", "Ce qui s'est passé", "What happened"),
+                  Column("facts", "Faits de l'analyse", "Facts of the analysis")],
+    "visits": [Column("on", "Date", "Date"), Column("team", "Équipe", "Team"),
+               Column("visitor", "Visiteur", "Visitor"),
+               Column("at_risk", "Thèmes à risque", "Themes at risk"),
+               Column("finding", "Constat", "Finding")],
+    "reports": [Column("when", "Envoyé le", "Sent on"), Column("kind", "Danger", "Hazard"),
+                Column("place", "Lieu", "Place"),
+                Column("text", "Ce qu'elle a vu", "What was seen"),
+                Column("state", "État", "State")],
+    "opened": ACTION_COLUMNS, "closed": ACTION_COLUMNS,
+}
 
 
 def month_bounds(first: date) -> tuple[datetime, datetime]:
@@ -180,8 +205,15 @@ class ReviewHandler(Page):
                                     "This month has not begun: nothing to review."))
         frames = self.frames(site_id)
         if exports.asked(self):
-            return exports.offer(self, f"review-{site_id}-{month}", FIGURES,
-                                 lambda: figure_rows(indicators(frames, site_id, month)))
+            table = self.get_argument("table", "figures")
+            if table == "figures":
+                return exports.offer(self, f"review-{site_id}-{month}", FIGURES,
+                                     lambda: figure_rows(indicators(frames, site_id, month)))
+            if table not in LISTS:
+                return exports.refuse_format(self)
+            rows = self.records(site_id, first, today)[table]
+            return exports.offer(self, f"review-{table}-{site_id}-{month}", LISTS[table],
+                                 [{**r, **r["raw"]} for r in rows])
         self.show("review_month.html", site=site, sites=sites, month=month,
                   month_said=month_words(first),
                   before=(first - relativedelta(months=1)).strftime("%Y-%m"),
@@ -275,22 +307,35 @@ class ReviewHandler(Page):
                     "done": date_words(a.done_on) if a.done_on else None,
                     "on_time": a.done_on is not None and a.done_on <= a.due_on,
                     "late": a.state == "open" and a.due_on < today,
-                    "source": SOURCE_WORDS.get(a.source, SOURCE_WORDS["committee"])}
+                    "source": SOURCE_WORDS.get(a.source, SOURCE_WORDS["committee"]),
+                    "raw": {"due_on": a.due_on, "done_on": a.done_on,
+                            "source": filled(SOURCE_WORDS.get(a.source,
+                                                              SOURCE_WORDS["committee"])),
+                            "on_time": a.done_on is not None and a.done_on <= a.due_on}}
         return {
             "accidents": [{"id": a.id, "day": date_words(a.on), "at": a.at,
                            "activity": word(ACTIVITY_WORDS[a.activity])
                            if a.activity in ACTIVITY_WORDS else a.activity,
                            "team": teams.get(a.team_id, ""), "lost_time": a.lost_time,
                            "days_lost": a.days_lost, "what": a.what_happened,
-                           "facts": facts.get(a.id, 0)} for a in accidents],
+                           "facts": facts.get(a.id, 0),
+                           "raw": {"on": a.on, "lost_time": bool(a.lost_time),
+                                   "activity": word(ACTIVITY_WORDS[a.activity])
+                                   if a.activity in ACTIVITY_WORDS else a.activity}}
+                          for a in accidents],
             "visits": [{"id": v.id, "day": date_words(v.on), "team": teams.get(v.team_id, ""),
                         "visitor": names.get(v.visitor_id, "") if v.visitor_id else "",
-                        "finding": v.finding, "at_risk": at_risk.get(v.id, 0)}
+                        "finding": v.finding, "at_risk": at_risk.get(v.id, 0),
+                        "raw": {"on": v.on}}
                        for v in visits],
             "reports": [{"id": r.id, "day": date_words(r.created_at.date()),
                          "kind": HAZARD_KINDS.get(r.kind, HAZARD_KINDS["other"]),
                          "place": r.place, "text": r.text,
-                         "state": HAZARD_STATES.get(r.state, HAZARD_STATES["new"])}
+                         "state": HAZARD_STATES.get(r.state, HAZARD_STATES["new"]),
+                         "raw": {"when": r.created_at,
+                                 "kind": filled(HAZARD_KINDS.get(r.kind, HAZARD_KINDS["other"])),
+                                 "state": filled(HAZARD_STATES.get(r.state,
+                                                                   HAZARD_STATES["new"]))}}
                         for r in reports],
             "opened": [action(a) for a in opened], "closed": [action(a) for a in closed],
         }

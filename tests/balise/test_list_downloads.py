@@ -309,3 +309,23 @@ def test_the_teams_quarter_hours_download_all_of_them(server, trainer, store, si
     assert len(rows) == every >= len(re.findall(r"<li>[^<]*—", page.split('id="recent"')[1]
                                                 .split("</ul>")[0]))
     assert isinstance(rows[0][0].value, datetime) and isinstance(rows[0][3].value, int)
+
+
+def test_review_lists_download_as_the_page_lists_them(server, coordinator, site, tricks):
+    path = f"balise/review/{site}/{TODAY:%Y-%m}"
+    page = get(server, coordinator, path).text
+    found = 0
+    for table, prefix in (("accidents", "accident"), ("visits", "visit"),
+                          ("reports", "report"), ("opened", "opened"), ("closed", "closed")):
+        if f'id="{table}-xlsx"' not in page:
+            assert shown(page, prefix) == 0, table
+            continue
+        headers, rows = sheet(get(server, coordinator, path, table=table, format="xlsx"))
+        assert len(rows) == shown(page, prefix) > 0, table
+        assert isinstance(rows[0][0].value, datetime) or table in ("opened", "closed")
+        found += 1
+    assert found >= 3                  # this month's accident, report and action at least
+    headers, rows = sheet(get(server, coordinator, path, table="reports", format="xlsx"))
+    cell = dict(zip(headers, next(r for r in rows if r[2].value == TRICK)))
+    assert cell["Lieu"].data_type == "s" and cell["Danger"].value == "Chute"
+    assert get(server, coordinator, path, table="nothing", format="csv").status_code == 400
