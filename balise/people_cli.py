@@ -29,7 +29,8 @@ def _context(balise: Balise):
             {r.id: r.title for r in routes})
 
 
-def import_people(balise: Balise, path: Path, dry_run: bool, out=sys.stdout) -> int:
+def import_people(balise: Balise, path: Path, dry_run: bool, out=None) -> int:
+    out = out or sys.stdout         # read now: a test may have swapped it
     from balise.store import people_files as files
     from balise.store import people_import as imports
 
@@ -64,7 +65,8 @@ def import_people(balise: Balise, path: Path, dry_run: bool, out=sys.stdout) -> 
     return 0
 
 
-def export_people(balise: Balise, path: Path, out=sys.stdout) -> int:
+def export_people(balise: Balise, path: Path, out=None) -> int:
+    out = out or sys.stdout         # read now: a test may have swapped it
     from balise.store.people_import import export_table
     from balise.web.exports import csv_bytes, xlsx_bytes
 

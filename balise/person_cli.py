@@ -19,7 +19,9 @@ LOCAL = "http://127.0.0.1:8866/"
 
 
 def export_person_file(balise: Balise, config, person_id: str, out: Path,
-                       said=sys.stdout) -> int:
+                       said=None) -> int:
+    """``balise person export ID --out FILE``; says what it wrote on ``said`` (stdout)."""
+    said = said or sys.stdout       # read now: a test may have swapped it
     from balise.catalogue.modules import load_catalogue
     from balise.grading.coursedir import COURSE_ID
     from balise.progress import load_routes
@@ -50,9 +52,10 @@ def export_person_file(balise: Balise, config, person_id: str, out: Path,
     return 0
 
 
-def erase(balise: Balise, person_id: str, yes: bool = False, said=sys.stdout,
+def erase(balise: Balise, person_id: str, yes: bool = False, said=None,
           ask=input) -> int:
     """``balise person erase ID``: asks for her name first, unless ``--yes``."""
+    said = said or sys.stdout       # read now: a test may have swapped it
     from balise.grading.coursedir import COURSE_ID
     from balise.store.erasure import erase_person
     from balise.store.models import Store
@@ -79,8 +82,9 @@ def erase(balise: Balise, person_id: str, yes: bool = False, said=sys.stdout,
     return 0
 
 
-def retention(balise: Balise, said=sys.stdout) -> int:
+def retention(balise: Balise, said=None) -> int:
     """``balise person retention``: who is due for erasure, one per line."""
+    said = said or sys.stdout       # read now: a test may have swapped it
     from datetime import date
 
     from balise.progress.retention import due_for_erasure

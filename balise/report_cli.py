@@ -190,8 +190,10 @@ def add_parser(sub) -> None:
     p.add_argument("--courses", help="courses folder (default ./courses)")
 
 
-def run(args, balise, today: date | None = None, out=sys.stdout, err=sys.stderr) -> int:
-    """Write the report to ``args.out``; a :class:`BaliseError` for bad input."""
+def run(args, balise, today: date | None = None, out=None, err=None) -> int:
+    """Write the report to ``args.out``; a :class:`BaliseError` for bad input. ``out`` and
+    ``err`` default to the streams of the moment (a test may have swapped them)."""
+    out, err = out or sys.stdout, err or sys.stderr
     from balise.context import BaliseContext
 
     if not balise.db_url and not (balise.data_path / "balise.db").exists():
