@@ -20,6 +20,7 @@ from balise.progress.retention import due_for_erasure
 from balise.store import admin
 from balise.store.erasure import erase_person
 from balise.store.personal_data import certificate_pdfs, export_person
+from balise.web import exports
 from balise.web.pages import Page, require
 from balise.words import word
 
@@ -98,6 +99,12 @@ class PersonEraseHandler(Page):
         self.show("message.html", title=done)
 
 
+RETENTION_COLUMNS = [exports.Column("id", "Identifiant", "Id"),
+                     exports.Column("name", "Nom", "Name"),
+                     exports.Column("site", "Site", "Site"),
+                     exports.Column("ended", "Fin du contrat", "Placement ended")]
+
+
 class RetentionHandler(Page):
     """``/balise/erasure``: who is due for erasure (``c.Balise.retention_months`` after the
     placement ended), each name a link to her erasure page. Coordinators only."""
@@ -109,6 +116,10 @@ class RetentionHandler(Page):
         people = ctx.store.frame(ctx.models.Person)
         sites = dict(ctx.store.frame(ctx.models.Site)[["id", "name"]].itertuples(index=False))
         due = due_for_erasure(people, date.today(), months)
+        if exports.asked(self):
+            return exports.offer(self, "to-erase", RETENTION_COLUMNS, [
+                {"id": r.id, "name": r.name, "site": sites.get(r.site_id, ""),
+                 "ended": r.ended.date()} for r in due.itertuples()])
         rows = [{"id": r.id, "name": r.name, "site": sites.get(r.site_id, "—"),
                  "ended": date_words(r.ended.date())} for r in due.itertuples()]
         self.show("person_retention.html", rows=rows, months=months)

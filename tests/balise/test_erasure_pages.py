@@ -90,7 +90,18 @@ def test_the_retention_list_names_those_gone_longer_than_the_setting():
     assert due_for_erasure(people, date(2026, 12, 7), 0).empty
 
 
-def test_the_retention_page_is_for_coordinators(server):
-    assert server.session("formatrice").get(server.url + "balise/erasure").status_code == 403
-    page = server.session("coordinateur").get(server.url + "balise/erasure")
-    assert page.status_code == 200 and "24 mois" in html.unescape(page.text)
+def test_the_retention_page_is_for_coordinators_and_downloads(server, store):
+    from balise.store.models import Person
+
+    trainer = server.session("formatrice")
+    assert trainer.get(server.url + "balise/erasure").status_code == 403
+    assert trainer.get(server.url + "balise/erasure?format=csv").status_code == 403
+    pid = add_learner(server, "gone-long-ago", "=Ancienne Salariée", "pw-gone-1234")
+    with store.session() as s:
+        s.get(Person, pid).ended_on = date(2023, 1, 31)
+    coordinator = server.session("coordinateur")
+    page = html.unescape(coordinator.get(server.url + "balise/erasure").text)
+    assert "24 mois" in page and "=Ancienne Salariée" in page and f"{pid}/erase" in page
+    body = coordinator.get(server.url + "balise/erasure?format=csv").content.decode("utf-8-sig")
+    assert body.splitlines()[0] == "Identifiant;Nom;Site;Fin du contrat"
+    assert f"{pid};'=Ancienne Salariée;" in body and "2023-01-31" in body
