@@ -95,7 +95,7 @@ class PersonEraseHandler(Page):
         ctx = self.balise
         erase_person(ctx.store, ctx.config.gradebook_url, COURSE_ID, ctx.config.data_path,
                      ctx.secret, self.current_user.username, person.id)
-        done = word("{name}'s data is erased. Her certificates are revoked.", name=person.name)
+        done = word("{name}: her data is erased. Her certificates are revoked.", name=person.name)
         self.show("message.html", title=done)
 
 

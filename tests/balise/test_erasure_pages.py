@@ -56,7 +56,7 @@ def test_a_wrong_name_erases_nothing_and_the_right_one_erases_her(server):
     assert s.get(server.url + f"balise/person/{pid}").status_code == 200
     done = s.post(server.url + f"balise/person/{pid}/erase",
                   data={"name": " jeanne  effacée-test ", "_xsrf": xsrf(s, page)})
-    assert done.status_code == 200 and "sont effacées" in html.unescape(done.text)
+    assert done.status_code == 200 and "ses données sont effacées" in html.unescape(done.text)
     assert s.get(server.url + f"balise/person/{pid}").status_code == 404
     trail = html.unescape(s.get(server.url + "balise/trail").text)
     assert "Personne effacée" in trail and "Jeanne Effacée-Test" not in trail
