@@ -134,7 +134,7 @@ class QuarterHourHandler(TrainerTool):
                     .outerjoin(Attendance, Attendance.quarter_hour_id == QuarterHour.id)
                     .where(QuarterHour.team_id == team.id).group_by(QuarterHour.id)
                     .order_by(QuarterHour.on.desc(), QuarterHour.id.desc()).limit(5))]
-        rates = ctx.progress.failure_rates(ctx.grades(), learners)
+        rates = ctx.progress.failure_rates(ctx.grades(learners=learners), learners)
         # The ticks posted count only for the team whose list they were ticked on.
         same_list = posted and team is not None and self.get_argument("shown", "") == team.id
         return {"teams": teams, "team": team, "members": members, "recent": recent,
