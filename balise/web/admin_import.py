@@ -16,22 +16,21 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import time
 from datetime import datetime
 from pathlib import Path
 
-from tornado import httputil, web
+from tornado import web
 
 from balise.store import people_files as files
 from balise.store import people_import as imports
 from balise.web.admin_forms import AdminPage
 from balise.web.admin_people import LABELS
 from balise.web.pages import require
+from balise.web.uploads import StreamedForm, kept_upload
 from balise.words import N_, word
 
-TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
 KEEP_SECONDS = 24 * 3600            # an upload not confirmed within a day is forgotten
 UPLOAD_CEILING = 128 * 2**20      # bytes read (and dropped past the limit) before a plain 413
 FORM_SLACK = 64 * 1024              # the multipart form's own bytes around the file
@@ -66,14 +65,10 @@ class ImportPage(AdminPage):
 
     def upload(self, token: str) -> tuple[dict, bytes]:
         """The upload's facts and its bytes, if this person sent it; else 404."""
-        facts_path = self.folder / f"{token}.json"
-        if not TOKEN.fullmatch(token) or not facts_path.exists():
+        kept = kept_upload(self.folder, token, self.current_user.username)
+        if kept is None:
             self.not_found()
-        facts = json.loads(facts_path.read_text("utf-8"))
-        if facts.get("actor") != self.current_user.username:
-            self.not_found()
-        upload = self.folder / f"{token}.upload"
-        return facts, upload.read_bytes() if upload.exists() else b""
+        return kept
 
     def titles(self) -> dict:
         return {r.id: r.title for r in self.balise.routes}
@@ -85,7 +80,7 @@ class ImportPage(AdminPage):
 
 
 @web.stream_request_body
-class ImportHandler(ImportPage):
+class ImportHandler(StreamedForm, ImportPage):
     """``/balise/admin/import``: the upload form, and the file sent.
 
     The body is streamed: past the limit it is read and dropped, so that a file too big
@@ -94,25 +89,8 @@ class ImportHandler(ImportPage):
     unread body would reset the connection instead of showing the refusal.
     """
 
-    body_read = False           # tornado asks for the XSRF token before prepare()
-
-    async def prepare(self):
-        self.received, self.size = [], 0
-        if self.request.method == "POST":
-            self.request.connection.set_max_body_size(UPLOAD_CEILING)
-        await super().prepare()
-
-    def check_xsrf_cookie(self) -> None:
-        if self.request.method == "POST" and not self.body_read:
-            return None                     # checked in post(), with the form's fields
-        return super().check_xsrf_cookie()
-
-    def data_received(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        if self.size <= files.MAX_BYTES + FORM_SLACK:
-            self.received.append(chunk)
-        else:
-            self.received = []
+    body_most = files.MAX_BYTES + FORM_SLACK
+    ceiling = UPLOAD_CEILING
 
     @require("trainer", "coordinator")
     def get(self):
@@ -120,19 +98,10 @@ class ImportHandler(ImportPage):
 
     @require("trainer", "coordinator")
     def post(self):
-        self.body_read = True
-        if self.size > files.MAX_BYTES + FORM_SLACK:
+        if self.too_big():
             return self.refuse(word("The file is too big: {most} MB at most.",
                                     most=files.MAX_BYTES // 2**20), 413)
-        fields: dict = {}
-        uploaded: dict = {}
-        httputil.parse_body_arguments(self.request.headers.get("Content-Type", ""),
-                                      b"".join(self.received), fields, uploaded,
-                                      self.request.headers)
-        for name, values in fields.items():
-            self.request.body_arguments.setdefault(name, []).extend(values)
-            self.request.arguments.setdefault(name, []).extend(values)
-        self.check_xsrf_cookie()
+        uploaded = self.read_form()
         found = uploaded.get("file") or []
         if not found or not found[0]["body"]:
             return self.refuse(word("Choose a CSV or XLSX file."))

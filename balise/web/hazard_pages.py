@@ -19,7 +19,7 @@ import secrets
 from urllib.parse import urlencode
 
 from sqlalchemy import select
-from tornado import httputil, web
+from tornado import web
 
 from balise.formats import date_time, date_words
 from balise.store import hazards
@@ -30,6 +30,7 @@ from balise.web import exports
 from balise.web.exports import Column
 from balise.web.pages import require
 from balise.web.trainer_tools import SitePage
+from balise.web.uploads import StreamedForm
 from balise.words import N_, word
 
 KIND_WORDS = {"fall": N_("Fall"), "slip": N_("Slip"), "load": N_("Heavy load"),
@@ -62,7 +63,7 @@ def state_words(state: str) -> dict[str, str]:
 
 
 @web.stream_request_body
-class HazardFormHandler(SitePage):
+class HazardFormHandler(StreamedForm, SitePage):
     """The report's form, for anyone signed in, on her own site; then a thank-you.
 
     The body is streamed, as the people import's (:mod:`balise.web.admin_import`): a
@@ -71,25 +72,8 @@ class HazardFormHandler(SitePage):
     token is checked once the body is read, with the form's fields.
     """
 
-    body_read = False           # tornado asks for the XSRF token before prepare()
-
-    async def prepare(self):
-        self.received, self.size = [], 0
-        if self.request.method == "POST":
-            self.request.connection.set_max_body_size(UPLOAD_CEILING)
-        await super().prepare()
-
-    def check_xsrf_cookie(self) -> None:
-        if self.request.method == "POST" and not self.body_read:
-            return None                     # checked in post(), with the form's fields
-        return super().check_xsrf_cookie()
-
-    def data_received(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        if self.size <= BODY_MOST:
-            self.received.append(chunk)
-        else:
-            self.received = []
+    body_most = BODY_MOST
+    ceiling = UPLOAD_CEILING
 
     def render(self, values: dict | None = None, errors: dict | None = None,
                status: int = 400) -> None:
@@ -109,20 +93,11 @@ class HazardFormHandler(SitePage):
 
     @require("learner", "trainer", "coordinator")
     def post(self):
-        self.body_read = True
-        if self.size > BODY_MOST:
+        if self.too_big():
             return self.render({}, {"photo": word(
                 "Photo too large: {most} MB at most.",
                 most=hazards.PHOTO_MAX_BYTES // 2**20)}, 413)
-        uploaded: dict = {}
-        fields: dict = {}
-        httputil.parse_body_arguments(self.request.headers.get("Content-Type", ""),
-                                      b"".join(self.received), fields, uploaded,
-                                      self.request.headers)
-        for name, said in fields.items():
-            self.request.body_arguments.setdefault(name, []).extend(said)
-            self.request.arguments.setdefault(name, []).extend(said)
-        self.check_xsrf_cookie()
+        uploaded = self.read_form()
         sites = self.sites() if self.current_user.role == "coordinator" else []
         site = self.site(sites)
         values = {k: self.get_argument(k, "") for k in ("kind", "place", "text")}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import time
 from datetime import date
@@ -32,9 +31,9 @@ from balise.web import exports
 from balise.web.admin_forms import ACTIVITY_WORDS, AdminPage
 from balise.web.exports import Column
 from balise.web.pages import require
+from balise.web.uploads import kept_upload
 from balise.words import word
 
-TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
 KEEP_SECONDS = 24 * 3600
 LOOK_BACK = 12              # months over, checked for missing hours
 NOTICES = {"saved": ("Heures enregistrées : {n} changée(s).", "Hours saved: {n} changed."),
@@ -194,14 +193,11 @@ class HoursPreviewHandler(HoursPage):
     """``/balise/hours/import/<token>``: each line and what it would do; the post imports."""
 
     def upload(self, token: str) -> tuple[dict, bytes]:
-        facts_path = self.folder / f"{token}.json"
-        if not TOKEN.fullmatch(token) or not facts_path.exists():
+        """The upload's facts and its bytes, if this person sent it; else 404."""
+        kept = kept_upload(self.folder, token, self.current_user.username)
+        if kept is None:
             self.not_found()
-        facts = json.loads(facts_path.read_text("utf-8"))
-        if facts.get("actor") != self.current_user.username:
-            self.not_found()
-        upload = self.folder / f"{token}.upload"
-        return facts, upload.read_bytes() if upload.exists() else b""
+        return kept
 
     @require("coordinator")
     def get(self, token: str):
