@@ -129,11 +129,12 @@ def _escape(text: str) -> str:
 
 
 def cell_text(column: str, row: pd.Series) -> str:
-    """A cell as the dashboard writes it; a rate without hours says so."""
+    """A cell as the dashboard writes it; a rate without hours, and the hours, say so."""
     value = row[column]
-    if column in ("tf", "tg"):
-        return " / ".join(HOURS_MISSING) if not row["hours"] > 0 else decimal(value,
-                                                                              fixed=True)
+    if column in ("tf", "tg", "hours"):
+        if not row["hours"] > 0:
+            return " / ".join(HOURS_MISSING)
+        return decimal(value, fixed=True) if column != "hours" else decimal(value, digits=0)
     return COLUMNS[column][1](value)
 
 
