@@ -31,6 +31,9 @@ from datetime import date, datetime, timedelta
 
 LANGS = ("fr", "en")
 MISSING = "—"
+# A rate, or the hours, of a month whose hours worked were not entered: neither zero nor
+# infinity, and said so, on every page and in every file that shows one.
+HOURS_MISSING = ("heures manquantes", "hours missing")
 
 
 def _missing(value) -> bool:

@@ -36,10 +36,16 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from balise.formats import date_words, decimal, month_short, month_words, percent
+from balise.formats import (
+    HOURS_MISSING,
+    date_words,
+    decimal,
+    month_short,
+    month_words,
+    percent,
+)
 from balise.progress.monthly_report import TITLES, MonthlyReport
 
-HOURS_MISSING = ("heures manquantes", "hours missing")
 BLUE, ORANGE, INK, GREY, BAND = "#0072B2", "#D55E00", "#1a1a1a", "#4d4d4d", "#fff3cd"
 # Each column: its header in French and English, and how a cell of it is written.
 COLUMNS = {

@@ -104,7 +104,7 @@ def decimal(x) -> str:
 
 
 # A rate whose month has no hours worked entered: neither zero nor infinity, and said so.
-HOURS_MISSING = "heures manquantes / hours missing"
+HOURS_MISSING = " / ".join(formats.HOURS_MISSING)
 
 
 def rate_cell(rate, hours) -> str:
@@ -271,10 +271,10 @@ def rates_section(accidents, hours, months, names) -> Section:
         "rates", ("Accidents : TF et TG", "Accidents: frequency and severity rates"),
         (f"TF = accidents avec arrêt × {million['fr']} / heures travaillées ; "
          f"TG = jours perdus × {thousand['fr']} / heures travaillées. "
-         f"Sans heures saisies : « {HOURS_MISSING.split(' / ')[0]} ».",
+         f"Sans heures saisies : « {formats.HOURS_MISSING[0]} ».",
          f"TF = lost-time accidents × {million['en']} / hours worked; "
          f"TG = days lost × {thousand['en']} / hours worked. "
-         f"No hours entered: “{HOURS_MISSING.split(' / ')[1]}”."),
+         f"No hours entered: “{formats.HOURS_MISSING[1]}”."),
         drawn, tables)
 
 

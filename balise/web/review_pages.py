@@ -20,7 +20,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
-from balise.formats import date_words, decimal, month_words, percent
+from balise.formats import HOURS_MISSING, date_words, decimal, month_words, percent
 from balise.progress.actions import action_counts
 from balise.progress.indicators import (
     frequency_rate,
@@ -38,17 +38,11 @@ from balise.web import exports
 from balise.web.action_pages import SOURCE_WORDS
 from balise.web.admin_forms import ACTIVITY_WORDS
 from balise.web.exports import Column
+from balise.web.hazard_pages import kind_words, state_words
 from balise.web.pages import Page, require
 from balise.words import word
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
-HAZARD_KINDS = {"fall": ("Chute", "Fall"), "slip": ("Glissade", "Slip"),
-                "load": ("Charge", "Load"), "vehicle": ("Véhicule", "Vehicle"),
-                "fire": ("Feu", "Fire"), "electricity": ("Électricité", "Electricity"),
-                "chemical": ("Produit chimique", "Chemical"), "other": ("Autre", "Other")}
-HAZARD_STATES = {"new": ("Nouveau", "New"), "in_hand": ("Pris en main", "In hand"),
-                 "closed": ("Clos", "Closed")}
-MISSING_HOURS = ("heures manquantes", "hours missing")
 # The month's figures taken away (?format=csv|xlsx): a number each, empty when it cannot be
 # computed (the note then says why), a rate of quarter-hours as a share (0.75 for 75 %).
 FIGURES = [Column("label", "Chiffre", "Figure"), Column("value", "Valeur", "Value"),
@@ -133,7 +127,7 @@ def filled(pair: tuple[str, str], **values) -> dict[str, str]:
 
 def figure_rows(f: dict) -> list[dict]:
     """The figures of :meth:`ReviewHandler.figures` as typed values, for a spreadsheet."""
-    hours_note = filled(MISSING_HOURS) if f["hours"] is None else None
+    hours_note = filled(HOURS_MISSING) if f["hours"] is None else None
     return [
         {"label": filled(("Heures travaillées", "Hours worked")), "value": f["hours"],
          "note": hours_note},
@@ -329,13 +323,10 @@ class ReviewHandler(Page):
                         "raw": {"on": v.on}}
                        for v in visits],
             "reports": [{"id": r.id, "day": date_words(r.created_at.date()),
-                         "kind": HAZARD_KINDS.get(r.kind, HAZARD_KINDS["other"]),
-                         "place": r.place, "text": r.text,
-                         "state": HAZARD_STATES.get(r.state, HAZARD_STATES["new"]),
-                         "raw": {"when": r.created_at,
-                                 "kind": filled(HAZARD_KINDS.get(r.kind, HAZARD_KINDS["other"])),
-                                 "state": filled(HAZARD_STATES.get(r.state,
-                                                                   HAZARD_STATES["new"]))}}
+                         "kind": kind_words(r.kind), "place": r.place, "text": r.text,
+                         "state": state_words(r.state),
+                         "raw": {"when": r.created_at, "kind": kind_words(r.kind),
+                                 "state": state_words(r.state)}}
                         for r in reports],
             "opened": [action(a) for a in opened], "closed": [action(a) for a in closed],
         }
