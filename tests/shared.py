@@ -107,3 +107,26 @@ def from_address(address: str | None = None) -> requests.Session:
     s = requests.Session()
     s.mount("http://", FromAddress())
     return s
+
+
+def store_at(path: Path, revision: str, *rows: str) -> str:
+    """A store migrated only up to ``revision`` at ``path``, with ``rows`` (SQL INSERTs) in
+    it, as a server of that version left it; its URL. Opening a :class:`Store` on it then
+    runs every later migration, as an upgrade in service does."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    import balise.store.models as models
+
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(Path(models.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+        for row in rows:
+            conn.execute(text(row))
+    engine.dispose()
+    return url

@@ -7,9 +7,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, func, select, text
+from shared import store_at
+from sqlalchemy import func, select
 
 from balise.progress import current, site_certification
 from balise.progress.indicators import certification_shares
@@ -214,27 +213,16 @@ def test_archived_people_are_out_of_the_current_figures():
 def test_the_migration_carries_sites_teams_and_trainers_over(tmp_path):
     """A store at revision 0003 with the demo's shape: after 0004, each site has its teams'
     activities, each team its site's trainer, each learner her team's trainer."""
-    from pathlib import Path
-
-    import balise.store.models as models
-
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(Path(models.__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0003")
-        conn.execute(text("INSERT INTO sites (id, name) VALUES ('s1', 'Lyon'), ('s2', 'Lille')"))
-        conn.execute(text("INSERT INTO teams (id, site_id, name, activity) VALUES "
-                          "('t1', 's1', 'Quai', 'logistics'), ('t2', 's1', 'Vélo', 'transport')"))
-        conn.execute(text(
-            "INSERT INTO people (id, name, role, site_id, language, password_hash, team_id) "
-            "VALUES ('z-trainer', 'Z', 'trainer', 's1', 'fr', '!', NULL), "
-            "('a-trainer', 'A', 'trainer', 's1', 'fr', '!', NULL), "
-            "('amina', 'Amina', 'learner', 's1', 'fr', '!', 't2'), "
-            "('loin', 'Loin', 'learner', 's2', 'fr', '!', NULL)"))
-    engine.dispose()
+    url = store_at(
+        tmp_path / "old.db", "0003",
+        "INSERT INTO sites (id, name) VALUES ('s1', 'Lyon'), ('s2', 'Lille')",
+        "INSERT INTO teams (id, site_id, name, activity) VALUES "
+        "('t1', 's1', 'Quai', 'logistics'), ('t2', 's1', 'Vélo', 'transport')",
+        "INSERT INTO people (id, name, role, site_id, language, password_hash, team_id) "
+        "VALUES ('z-trainer', 'Z', 'trainer', 's1', 'fr', '!', NULL), "
+        "('a-trainer', 'A', 'trainer', 's1', 'fr', '!', NULL), "
+        "('amina', 'Amina', 'learner', 's1', 'fr', '!', 't2'), "
+        "('loin', 'Loin', 'learner', 's2', 'fr', '!', NULL)")
     store = Store(url)
     with store.session() as s:
         assert s.get(Site, "s1").activity_list == ["logistics", "transport"]

@@ -1,6 +1,7 @@
 """The store's schema comes from Alembic migrations, and they match the models."""
 
 from alembic.migration import MigrationContext
+from shared import store_at
 from sqlalchemy import inspect
 
 from balise.store.models import Base, Store
@@ -41,28 +42,15 @@ def test_second_open_keeps_the_data(tmp_path):
 def test_a_store_in_service_upgrades_with_its_people_and_their_attempts(tmp_path):
     """An upgrade never copies and drops the people table: SQLite refuses to drop it once
     an attempt points at a person (foreign keys on), and the server would not start."""
-    from pathlib import Path
-
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, text
-
     import balise.store.models as models
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(Path(models.__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-        conn.execute(text("INSERT INTO sites (id, name) VALUES ('s1', 'Lyon')"))
-        conn.execute(text("INSERT INTO people (id, name, role, site_id, language, "
-                          "password_hash) VALUES ('amina', 'Amina', 'learner', 's1', 'fr', '!')"))
-        conn.execute(text("INSERT INTO attempts (id, learner_id, module_id, number, status, "
-                          "submitted_at, failures) VALUES ('a1', 'amina', 'culture', 1, "
-                          "'graded', '2026-12-01 10:00:00', 0)"))
-    engine.dispose()
+    url = store_at(
+        tmp_path / "old.db", "0001",
+        "INSERT INTO sites (id, name) VALUES ('s1', 'Lyon')",
+        "INSERT INTO people (id, name, role, site_id, language, password_hash) "
+        "VALUES ('amina', 'Amina', 'learner', 's1', 'fr', '!')",
+        "INSERT INTO attempts (id, learner_id, module_id, number, status, submitted_at, "
+        "failures) VALUES ('a1', 'amina', 'culture', 1, 'graded', '2026-12-01 10:00:00', 0)")
     store = Store(url)                                   # every migration to head
     with store.session() as s:
         assert s.get(models.Attempt, "a1").learner_id == "amina"
@@ -73,28 +61,15 @@ def test_a_store_in_service_upgrades_with_its_people_and_their_attempts(tmp_path
 def test_accidents_and_visits_recorded_before_0006_keep_their_figures(tmp_path):
     """Migration 0006 adds the accident's details and the visit's grid as columns with
     defaults: a row from before keeps its date, lost time and days lost, and has none."""
-    from pathlib import Path
-
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, text
-
-    import balise.store.models as models
     from balise.store.programme import Accident, SafetyVisit
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(Path(models.__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0005")
-        conn.execute(text("INSERT INTO sites (id, name) VALUES ('s1', 'Lyon')"))
-        conn.execute(text("INSERT INTO accidents (site_id, activity, \"on\", lost_time, "
-                          "days_lost) VALUES ('s1', 'logistics', '2026-11-03', 1, 12)"))
-        conn.execute(text("INSERT INTO safety_visits (site_id, \"on\", finding) "
-                          "VALUES ('s1', '2026-11-04', 'Allée encombrée')"))
-    engine.dispose()
+    url = store_at(
+        tmp_path / "old.db", "0005",
+        "INSERT INTO sites (id, name) VALUES ('s1', 'Lyon')",
+        "INSERT INTO accidents (site_id, activity, \"on\", lost_time, days_lost) "
+        "VALUES ('s1', 'logistics', '2026-11-03', 1, 12)",
+        "INSERT INTO safety_visits (site_id, \"on\", finding) "
+        "VALUES ('s1', '2026-11-04', 'Allée encombrée')")
     store = Store(url)
     with store.session() as s:
         accident = s.get(Accident, 1)
