@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from balise.store.admin import Invalid, NotFound, _control, _once, _write, tidy
 from balise.store.models import Store, utcnow
@@ -221,6 +221,13 @@ def site_reports(store: Store, site_id: str, state: str | None = None,
                                              HazardReport.id.desc()).limit(limit)))
         s.expunge_all()
     return rows
+
+
+def waiting(store: Store, site_id: str) -> int:
+    """How many of a site's reports nobody has taken in hand yet (the trainer's notice)."""
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(HazardReport).where(
+            HazardReport.site_id == site_id, HazardReport.state == "new"))
 
 
 def reports_of(store: Store, reporter: str, limit: int = 5) -> list[HazardReport]:

@@ -17,7 +17,7 @@ from balise.formats import date_words, since_words
 from balise.progress.group import STAGES, Member, group
 from balise.progress.tables import current, failure_rates
 from balise.store.actions import overdue_actions
-from balise.store.hazards import site_reports
+from balise.store.hazards import waiting
 from balise.web import exports
 from balise.web.exports import Column
 from balise.web.pages import require
@@ -79,7 +79,7 @@ class TrainerHandler(SitePage):
         cards = [self.card(m, {} if team else names, today) for m in members]
         late = [{**a, "due": date_words(a["due_on"])}
                 for a in overdue_actions(ctx.store, today, owner=self.current_user.username)]
-        fresh = len(site_reports(ctx.store, site, "new")) if site else 0
+        fresh = waiting(ctx.store, site) if site else 0
         self.show("trainer.html", sites=sites, site=site, teams=teams, team=team,
                   late=late, new_reports=fresh,
                   month=(today.replace(day=1) - date.resolution).strftime("%Y-%m"),
