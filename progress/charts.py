@@ -5,16 +5,22 @@ a screen reader announces it; the page prints the same figures as a table
 beside it. Series differ by marker, line style or hatch as well as by colour
 (Okabe-Ito, safe for colour-blind readers): colour is never the only signal.
 Text stays text in the SVG (``svg.fonttype: none``): it scales and can be found.
+Drawing takes a fifth of a second a chart, so a chart is remembered by its
+input (:func:`remembered`): the dashboard seen again with the same figures is
+not drawn again, and a changed figure draws a new chart.
 A chart's figures are said once for both languages, so they are written the
 French way (:mod:`balise.formats`): months "09/2026", ticks "2,5", bars "38 %".
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import io
 import re
 import threading
+from collections import OrderedDict
 from typing import Callable
 
 import pandas as pd
@@ -41,6 +47,54 @@ SHARE_PARTS = {
 
 _DRAWING = threading.Lock()
 STYLE = {"font.size": 12, "axes.titlesize": 14, "svg.fonttype": "none"}
+# The charts last drawn, newest last: the dashboard's three groupings show about six
+# different charts, so 32 keep them all with room for a change of day.
+REMEMBERED = 32
+_drawn: OrderedDict[str, str] = OrderedDict()
+_drawn_lock = threading.Lock()
+
+
+def _fingerprint(value, digest) -> None:
+    """Feed ``value`` to ``digest``: a frame by its columns, types, index and cells."""
+    if isinstance(value, pd.DataFrame):
+        digest.update(repr((list(value.columns), [str(t) for t in value.dtypes],
+                            value.shape)).encode())
+        try:
+            digest.update(pd.util.hash_pandas_object(value, index=True).values.tobytes())
+        except TypeError:                  # a cell pandas cannot hash (a list): its text
+            digest.update(value.to_csv().encode())
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"{type(value).__name__}{len(value)}[".encode())
+        for item in value:
+            _fingerprint(item, digest)
+        digest.update(b"]")
+    elif isinstance(value, dict):
+        _fingerprint(sorted(value.items(), key=repr), digest)
+    else:
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
+
+
+def remembered(chart: Callable[..., str]) -> Callable[..., str]:
+    """``chart`` drawn once per input: the same frames, words and ids give the same SVG
+    back without drawing; any changed cell, word or id draws anew. The last
+    :data:`REMEMBERED` charts are kept, the least recently shown leaving first.
+    """
+    @functools.wraps(chart)
+    def draw(*args, **kwargs) -> str:
+        digest = hashlib.sha256(chart.__qualname__.encode())
+        _fingerprint([list(args), kwargs], digest)
+        key = digest.hexdigest()
+        with _drawn_lock:
+            if key in _drawn:
+                _drawn.move_to_end(key)
+                return _drawn[key]
+        svg = chart(*args, **kwargs)
+        with _drawn_lock:
+            _drawn[key] = svg
+            while len(_drawn) > REMEMBERED:
+                _drawn.popitem(last=False)
+        return svg
+    return draw
 
 
 def _chart(draw: Callable[[Axes], None], title: str, chart_id: str) -> str:
@@ -96,6 +150,7 @@ def _no_data(ax) -> None:
     ax.set_yticks([])
 
 
+@remembered
 def rate_lines(rates: pd.DataFrame, months: list[str], value: str, title: str, ylabel: str,
                chart_id: str, names: dict[str, str] | None = None) -> str:
     """One line per site across ``months``: ``rates`` has site_id, month and ``value``.
@@ -127,6 +182,7 @@ def rate_lines(rates: pd.DataFrame, months: list[str], value: str, title: str, y
     return _chart(draw, title, chart_id)
 
 
+@remembered
 def quarter_hour_bars(rate: pd.DataFrame, title: str, chart_id: str) -> str:
     """The quarter-hour achievement rate by month, as bars labelled with their percent.
 
@@ -149,6 +205,7 @@ def quarter_hour_bars(rate: pd.DataFrame, title: str, chart_id: str) -> str:
     return _chart(draw, title, chart_id)
 
 
+@remembered
 def certification_bars(shares: pd.DataFrame, by: str, title: str, chart_id: str,
                        names: dict[str, str] | None = None) -> str:
     """Stacked bars, one per group: certified, expiring within 60 days, overdue, in training.
