@@ -63,18 +63,35 @@ def route_progress(route: Route, status: pd.DataFrame, validations: pd.DataFrame
     learner and skill. The next module is the first of the route, in route order,
     among the most urgent open ones: expired, then in progress, then not started.
     """
-    mine = status[status.learner == learner].set_index("module") if not status.empty else None
-    modules = []
-    for module_id in route.modules:
-        row = mine.loc[module_id] if mine is not None and module_id in mine.index else None
-        modules.append({
-            "module": module_id,
-            "status": "not_started" if row is None else row.status,
-            "percent": None if row is None or pd.isna(row.percent) else float(row.percent),
-            "passed_on": None if row is None else row.passed_on,
-            "expires_on": None if row is None else row.expires_on})
+    mine = status[status.learner == learner] if not status.empty else status
     done = set(validations.loc[validations.learner == learner, "skill"]) \
         if not validations.empty else set()
+    return progress_of(route, rows_by_module(mine), done)
+
+
+STATUS_COLUMNS = ["learner", "module", "status", "percent", "passed_on", "expires_on"]
+
+
+def rows_by_module(status: pd.DataFrame) -> dict[str, dict]:
+    """One learner's status rows as plain dicts by module."""
+    if status.empty:
+        return {}
+    return {row["module"]: row for row in status[STATUS_COLUMNS].to_dict("records")}
+
+
+def progress_of(route: Route, mine: dict[str, dict], done: set[str]) -> RouteProgress:
+    """:func:`route_progress` from her rows by module (:func:`rows_by_module`) and the skills
+    signed off for her: a group's are split once, not filtered per learner."""
+    modules = []
+    for module_id in route.modules:
+        row = mine.get(module_id)
+        modules.append({
+            "module": module_id,
+            "status": "not_started" if row is None else row["status"],
+            "percent": None if row is None or pd.isna(row["percent"])
+            else float(row["percent"]),
+            "passed_on": None if row is None else row["passed_on"],
+            "expires_on": None if row is None else row["expires_on"]})
     checks = [{**v, "done": v["id"] in done} for v in route.validations]
     open_ = [(URGENCY[m["status"]], n, m["module"]) for n, m in enumerate(modules)
              if m["status"] in URGENCY]
