@@ -58,16 +58,22 @@ def issue_certificates(store: Store, cert: pd.DataFrame, routes: list[Route],
     certified = cert[cert.certified.astype(bool) & cert.route.isin(list(by_id))]
     if certified.empty:
         return []
-    passed = {(r.learner, r.module): r.passed_on for r in status.itertuples()
-              if r.passed_on is not None and not pd.isna(r.passed_on)}
     codes = []
     with store.session() as s:
-        for row in certified.itertuples():
-            current = s.scalar(select(Certificate.code).where(
-                Certificate.learner_id == row.learner, Certificate.route_id == row.route,
-                Certificate.valid_until >= today).limit(1))
-            if current is not None:
+        # The current certificates in one query, not one per certified learner.
+        current = set(s.execute(select(Certificate.learner_id, Certificate.route_id)
+                                .where(Certificate.valid_until >= today)).tuples())
+        due = [row for row in certified.itertuples() if (row.learner, row.route) not in current]
+        if not due:
+            return []
+        wanted = {row.learner for row in due}
+        mine = status[status.learner.isin(wanted)]
+        passed = {(r.learner, r.module): r.passed_on for r in mine.itertuples()
+                  if r.passed_on is not None and not pd.isna(r.passed_on)}
+        for row in due:
+            if (row.learner, row.route) in current:      # the same route twice in ``cert``
                 continue
+            current.add((row.learner, row.route))
             route = by_id[row.route]
             ends = [today + relativedelta(months=route.validity_months)]
             if row.valid_until is not None and not pd.isna(row.valid_until):
