@@ -57,14 +57,15 @@ def grades_frame(gradebook_url: str, learner: str | None = None,
     return pd.DataFrame(rows, columns=GRADE_COLUMNS)
 
 
-def module_totals(gradebook_url: str) -> pd.DataFrame:
+def module_totals(gradebook_url: str, learners: list[str] | None = None) -> pd.DataFrame:
     """Per learner and module, the sums of :func:`grades_frame`'s rows: one row each.
 
     The same rows, with the same expressions, summed by the database: what a
     module's score needs (:func:`balise.progress.module_scores` sums them again
     and gets the same), without a row per question. ``question`` is ``"*"``.
     The dashboard reads this: at 100,000 learners, grades_frame's 2,000,000 rows
-    and their question names were most of its time.
+    and their question names were most of its time. ``learners``: theirs only (the kept
+    certification of a few learners, :mod:`balise.store.certification`).
     """
     ensure_tools_on_path()
     from nbgrader.api import Assignment, Grade, SubmittedAssignment
@@ -75,6 +76,8 @@ def module_totals(gradebook_url: str) -> pd.DataFrame:
                      func.sum(Grade.max_score), func.max(SubmittedAssignment.timestamp))
              .where(or_(Grade.auto_score.is_not(None), Grade.manual_score.is_not(None)))
              .group_by(SubmittedAssignment.student_id, Assignment.name))
+    if learners is not None:
+        query = query.where(SubmittedAssignment.student_id.in_(list(learners)))
     with SharedGradebook(gradebook_url) as gb:
         rows = [tuple(row) for row in gb.db.execute(query)]     # tuples: see attempt_scores
     frame = pd.DataFrame(rows, columns=["learner", "module", "score", "max_score", "timestamp"])

@@ -218,4 +218,4 @@ class Store:
 
 
 # The programme's tables share Base: importing them registers them with it.
-from balise.store import programme, records  # noqa: E402,F401
+from balise.store import certification, programme, records  # noqa: E402,F401
