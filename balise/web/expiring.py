@@ -1,5 +1,5 @@
-"""``/balise/expiring``: who expires, by name (coordinators: every site, or one; trainers:
-their own site).
+"""``/balise/expiring``: who expires, by name (coordinators: how many each site has, then
+one site's names; trainers: their own site).
 
 The dashboard counts who is expiring or overdue; this page says who, each name a link
 to her page, so a trainer can plan the refreshers of the month. The lists are
@@ -8,11 +8,13 @@ to her page, so a trainer can plan the refreshers of the month. The lists are
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pandas as pd
 
 from balise.formats import date_words
+from balise.grading.results import grades_frame
 from balise.messages import CATALOGUE
 from balise.progress.expiry import LISTS, who_expires
 from balise.progress.indicators import learner_certification
@@ -31,23 +33,60 @@ HEADINGS = {"expired": "Expired: to take again now",
             "overdue": "Overdue: not certified in time"}
 
 
+def lists_of(ctx, today: date, site: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`who_expires` for ``site`` (None: every site), and the certification frame.
+
+    A site's lists read its learners' attempts and grades only: the whole group's status
+    took most of the page's second at 1,300 people (``benchmarks/report.py``). A learner's
+    status rests on her own rows alone, so her lists are the same either way.
+    """
+    people = ctx.store.frame(ctx.models.Person)
+    if site is None:
+        status, cert = ctx.status(today, people=people)
+    else:
+        people = people[people.site_id == site]
+        ids = list(people.loc[people.role == "learner", "id"])
+        attempts = ctx.attempts(learners=ids)
+        # A score needs the grades' sums only, not each question's name (ctx.grades).
+        grades = grades_frame(ctx.config.gradebook_url, learners=ids)
+        status, cert = ctx.status(today, attempts, people, grades)
+    return who_expires(learner_certification(people, cert, today), status, today), cert
+
+
+def by_site(found: pd.DataFrame, site_names: dict[str, str]) -> list[dict]:
+    """Each site (by name) with how many lines each list holds for it."""
+    counts = (found.groupby(["site_id", "list"], observed=False).size()
+              .unstack(fill_value=0) if not found.empty else pd.DataFrame())
+    out = []
+    for sid, name in sorted(site_names.items(), key=lambda item: item[1]):
+        row = counts.loc[sid] if sid in counts.index else {}
+        out.append({"id": sid, "name": name,
+                    "counts": [int(row[name_] if name_ in row else 0) for name_ in LISTS]})
+    return out
+
+
+# The summary's columns, short enough for a phone; the site's page heads each list in full.
+SHORT = {"expired": ("Expirés", "Expired"), "within_30": ("Sous 30 jours", "Within 30 days"),
+         "within_60": ("Dans 31 à 60 jours", "In 31 to 60 days"),
+         "overdue": ("En retard", "Overdue")}
+
+
 class ExpiringHandler(Page):
+    """A trainer sees her site's lists. A coordinator first sees how many each site has,
+    each site opening its own lists (every name of every site on one page was 933 kB
+    and most of a second at 1,300 people); the downloads hold every site's."""
+
     @require("trainer", "coordinator")
-    def get(self):
+    async def get(self):
         ctx, user = self.balise, self.current_user
         today = date.today()
-        people = ctx.store.frame(ctx.models.Person)
         sites = ctx.store.frame(ctx.models.Site)
         site_names = dict(zip(sites.id, sites.name))
         site = user.site if user.role == "trainer" else (self.get_argument("site", "") or None)
         if site is not None and site not in site_names:
             self.set_status(404)
             return self.show("message.html", title=CATALOGUE["not_found"])
-        status, cert = ctx.status(today, people=people)
-        learners = learner_certification(people, cert, today)
-        if site is not None:
-            learners = learners[learners.site_id == site]
-        found = who_expires(learners, status, today)
+        found, cert = await asyncio.to_thread(lists_of, ctx, today, site)
         route_of = dict(zip(cert.learner, cert.route))
         routes = {r.id: r.title for r in ctx.routes}
 
@@ -78,9 +117,10 @@ class ExpiringHandler(Page):
         lists = []
         for name in LISTS:
             rows = found[found.list == name]
-            lists.append({"id": name, "heading": HEADINGS[name],
+            lists.append({"id": name, "heading": HEADINGS[name], "short": SHORT[name],
                           "modules": int((rows.kind == "module").sum()),
                           "certificates": int((rows.kind == "certificate").sum()),
-                          "people": [entry(r) for r in rows.itertuples()]})
+                          "people": [entry(r) for r in rows.itertuples()] if site else []})
         self.show("expiring.html", lists=lists, site=site, sites=site_names,
-                  chooses_site=user.role == "coordinator")
+                  chooses_site=user.role == "coordinator",
+                  summary=by_site(found, site_names) if site is None else None)

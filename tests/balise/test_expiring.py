@@ -59,7 +59,9 @@ def test_as_many_certificate_names_as_the_dashboard_counts_for_each_site(server)
 
 def test_each_name_links_to_her_page(server):
     s = server.session("coordinateur")
-    page = s.get(server.url + "balise/expiring").text
+    summary = s.get(server.url + "balise/expiring").text       # by site: each opens its own
+    site = re.search(r'href="[^"]*(balise/expiring\?site=[^"]+)"', summary).group(1)
+    page = s.get(server.url + html.unescape(site)).text
     first = re.search(r'href="([^"]*balise/person/[^"]+)">([^<]+)</a>', page)
     assert first
     r = s.get(server.url + first.group(1).lstrip("/"))
