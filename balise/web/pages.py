@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from datetime import date
 
@@ -196,17 +197,25 @@ SITES = {"site": "Site", "learners": "Personnes / Learners",
          "modules_expired": "Modules expirés / Modules expired"}
 
 
+def routes_by_site(ctx, today: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The coordinator's table by site, and the sites; certificates issued on the way for
+    every route that holds, even for learners who have not looked since."""
+    people = ctx.store.frame(ctx.models.Person)
+    sites = ctx.store.frame(ctx.models.Site)
+    status, cert = ctx.status(today, people=people)
+    issue_certificates(ctx.store, cert, ctx.routes, status, today)
+    return ctx.progress.site_certification(people, sites, status, cert, today), sites
+
+
 class CoordinatorHandler(Page):
+    """The coordinator's landing page. Its figures read every learner's status: made in
+    a thread, so learners submitting meanwhile are not kept waiting."""
+
     @require("coordinator")
-    def get(self):
+    async def get(self):
         ctx = self.balise
-        people = ctx.store.frame(ctx.models.Person)
-        sites = ctx.store.frame(ctx.models.Site)
-        status, cert = ctx.status(people=people)
-        # Certificates for every route that holds, even for learners who have not looked since.
         today = date.today()
-        issue_certificates(ctx.store, cert, ctx.routes, status, today)
-        summary = ctx.progress.site_certification(people, sites, status, cert, today)
+        summary, sites = await asyncio.to_thread(routes_by_site, ctx, today)
         fmt = self.get_argument("format", None)
         if fmt is not None:                     # the same table, to take away
             if fmt not in exports.FORMATS:
