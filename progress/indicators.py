@@ -113,12 +113,24 @@ def certification_shares(people: pd.DataFrame, cert: pd.DataFrame, by: str, toda
                                  expiring_30=("expiring_30", "sum"),
                                  expiring_60=("expiring_60", "sum"), overdue=("overdue", "sum"))
            .reset_index())
-    counts = ["learners", "certified", "expiring_30", "expiring_60", "overdue"]
-    out[counts] = out[counts].astype(int)
+    return shares_of(out, by)
+
+
+COUNTS = ["learners", "certified", "expiring_30", "expiring_60", "overdue"]
+
+
+def shares_of(counts: pd.DataFrame, by: str) -> pd.DataFrame:
+    """:data:`COUNTS` per group (``by`` and its groups in order) made into the shares'
+    table: the counts as integers, ``in_training`` and the two shares beside them. Shared
+    by :func:`certification_shares` and the counts the database makes
+    (:func:`balise.store.certification.certification_counts`)."""
+    out = counts.copy()
+    out[COUNTS] = out[COUNTS].astype(int)
     out["in_training"] = out.learners - out.certified - out.overdue
     out["certified_share"] = out.certified / out.learners
     out["overdue_share"] = out.overdue / out.learners
-    return out[[by, *counts, "in_training", "certified_share", "overdue_share"]]
+    return out[[by, *COUNTS, "in_training", "certified_share", "overdue_share"]].reset_index(
+        drop=True)
 
 
 def site_certification(people: pd.DataFrame, sites: pd.DataFrame, status: pd.DataFrame,

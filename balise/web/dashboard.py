@@ -21,6 +21,7 @@ from balise.progress import indicators as ind
 from balise.progress import leading as lead
 from balise.store import records
 from balise.store.actions import overdue_actions
+from balise.store.certification import certification_counts
 from balise.web import exports
 from balise.web.exports import Column
 from balise.web.pages import Page, require
@@ -153,8 +154,9 @@ def quarter_hour_cell(row: pd.Series) -> str:
     return f"{int(row.held)} / {int(row.expected)} · {percent(row.rate)}"
 
 
-def certification_section(people, cert, by, today, names) -> Section:
-    shares = ind.certification_shares(people, cert, by, today)
+def certification_section(shares, by, names) -> Section:
+    """``shares``: :func:`balise.progress.indicators.certification_shares`' table, grouped
+    ``by`` site, activity or cohort."""
     if by == "activity":
         names = ACTIVITY_NAMES
     elif by == "cohort":
@@ -306,14 +308,19 @@ def leading_section(reports, visits, actions, months, names) -> Section:
 
 
 def sections_for(ctx, by: str, today: date) -> list[Section]:
-    """Every section of the page, over the 12 months up to ``today``, from the store."""
+    """Every section of the page, over the 12 months up to ``today``, from the store.
+
+    The certification is counted by the database from each learner's row kept in the
+    store (:func:`balise.store.certification.certification_counts`), the same figures as
+    :meth:`~balise.context.BaliseContext.status` from scratch: that took 29 s at 100,000
+    learners, on every view (``benchmarks/report.py``).
+    """
     months = ind.last_months(today)
     programme, frame = ctx.models.programme, ctx.store.frame
-    people, sites = frame(ctx.models.Person), frame(ctx.models.Site)
+    sites = frame(ctx.models.Site)
     names = dict(zip(sites.id, sites.name))
-    _, cert = ctx.status(today=today, people=people)
     teams = frame(programme.Team)
-    return [certification_section(people, cert, by, today, names),
+    return [certification_section(certification_counts(ctx, by, today), by, names),
             quarter_hour_section(teams, frame(programme.QuarterHour), months, names),
             warm_ups_section(teams, frame(programme.WarmUp), months, names),
             visits_section(frame(programme.SafetyVisit), months, names),
