@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from balise.formats import date_words
-from balise.grading.results import grades_frame
+from balise.grading.results import module_totals
 from balise.messages import CATALOGUE
 from balise.progress.expiry import LISTS, who_expires
 from balise.progress.indicators import learner_certification
@@ -46,9 +46,9 @@ def lists_of(ctx, today: date, site: str | None) -> tuple[pd.DataFrame, pd.DataF
     else:
         people = people[people.site_id == site]
         ids = list(people.loc[people.role == "learner", "id"])
-        attempts = ctx.attempts(learners=ids)
-        # A score needs the grades' sums only, not each question's name (ctx.grades).
-        grades = grades_frame(ctx.config.gradebook_url, learners=ids)
+        attempts = ctx.attempt_scores(learners=ids)
+        # A score needs the sums only, not each question's name (ctx.grades).
+        grades = module_totals(ctx.config.gradebook_url, learners=ids)
         status, cert = ctx.status(today, attempts, people, grades)
     return who_expires(learner_certification(people, cert, today), status, today), cert
 
