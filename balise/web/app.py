@@ -51,6 +51,7 @@ from balise.web.personal_data import (
 from balise.web.reading import ReadingChoiceHandler
 from balise.web.refresher import RefresherHandler
 from balise.web.shared_phone import OpenSessionHandler
+from balise.web.static_cache import static_routes
 from balise.web.submit_api import AnswerHandler, ReadingHandler, SubmitHandler
 from balise.web.trail_page import TrailHandler
 from balise.web.trainer_forms import QuarterHourHandler, ValidationHandler, WarmUpHandler
@@ -159,6 +160,7 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/voila/?", ClosedDoorHandler),
             (r"/voila/tree(/.*)?", ClosedDoorHandler),
             release_files_route(self.serverapp),
+            *static_routes(self.serverapp),    # kept by the phone (issue 18)
         ])
 
     async def _start_jupyter_server_extension(self, serverapp):
