@@ -2,6 +2,7 @@
 # `balise serve` reads this file; every option below is a traitlets trait
 # whose help says its unit and default (`balise serve --help-all` lists more).
 from balise.web.auth import BaliseAuthorizer, BaliseIdentityProvider
+from balise.web.static_cache import page_config_hook
 from balise.web.voila_hook import prelaunch
 from pathlib import Path
 import os
@@ -40,6 +41,9 @@ c.ServerApp.extra_template_paths = [str(Path(balise.__file__).parent / "web" / "
 
 # --- Voila: modules as apps, the learner's identity handed to the kernel ----
 c.VoilaConfiguration.prelaunch_hook = prelaunch
+# A page's scripts from a folder named after their content, kept a year by the phone:
+# a second open asks for none of them (balise/web/static_cache.py, issue 18).
+c.VoilaConfiguration.page_config_hook = page_config_hook
 c.VoilaConfiguration.show_tracebacks = False
 # Under load (20 pages opening at once on 2 cores) a cell's output can take longer
 # than nbclient's default 4 s: the page would arrive without that widget.
@@ -57,7 +61,9 @@ c.VoilaConfiguration.template = "balise"
 c.VoilaConfiguration.allow_template_override = "NO"
 # Widgets need only the widget managers (and anywidget); these two labextensions fail
 # in Voila ("Shared module ... doesn't exist"): two console errors and 9 requests a page.
-c.VoilaConfiguration.extension_denylist = ["@jupyter-notebook/lab-extension", "@jupyter/nbgrader"]
+# jupyterlab_pygments colours code cells, and a module page shows none: 3 requests less.
+c.VoilaConfiguration.extension_denylist = ["@jupyter-notebook/lab-extension", "@jupyter/nbgrader",
+                                           "jupyterlab_pygments"]
 
 # --- Grading first when the CPU is short ------------------------------------
 # A page kernel yields to grading: started at niceness 10 (and its session too,
