@@ -532,7 +532,8 @@ def staff_pages() -> list[str]:
     """The coordinator's and trainer's pages worth timing, with ids found on the server."""
     month = date.today().strftime("%Y-%m")
     return ["balise/coordinator", "balise/dashboard", "balise/dashboard?by=activity",
-            "balise/dashboard?by=cohort", "balise/expiring", "balise/admin/people",
+            "balise/dashboard?by=cohort", "balise/expiring", "balise/expiring?site=lyon-logistique",
+            "balise/admin/people",
             "balise/admin/sites", "balise/admin/teams", "balise/admin/people/new",
             "balise/admin/import", "balise/trail", "balise/accidents", "balise/hazards",
             "balise/visits", "balise/actions", f"balise/review/lyon-logistique/{month}",
