@@ -33,6 +33,8 @@ INSTRUCTIONS_TAG = "balise-instructions"
 HEADER_CELL = "from balise import client as _balise\n\n_balise.header({module!r})"
 SCENARIO_TAG = "balise-scenario"
 BUILD_STAMP = ".balise-build"
+# The module's pictures, copied into nbgrader's source (and so the release) for its page.
+ASSETS = "assets"
 
 
 def _meta(grade_id: str, *, grade=False, solution=False, locked=True, points=0) -> dict:
@@ -205,9 +207,9 @@ def build_module(module: Module, course_root: Path, api, force: bool = False) ->
         source.rename(old_source)
     source.mkdir(parents=True)
     nbformat.write(source_notebook(module), source / f"{module.id}.ipynb")
-    assets = module.folder / "assets"
+    assets = module.folder / ASSETS
     if assets.is_dir():
-        shutil.copytree(assets, source / "assets")
+        shutil.copytree(assets, source / ASSETS)
     # nbgrader removes a release it failed to rebuild: keep the one in service until the
     # new one is made, so a module that cannot be rebuilt stays open to learners.
     kept = course_root / "release" / f".{module.id}.previous"

@@ -26,11 +26,13 @@ import time
 from datetime import timedelta, timezone
 from pathlib import Path
 
+from nbgrader.coursedir import CourseDirectory
 from sqlalchemy import select
-from traitlets import Bool, Float, Integer
+from traitlets import Bool, Float, Integer, Unicode
 from traitlets.config import Config, LoggingConfigurable
 
 from balise.grading.answer_sheet import inspect
+from balise.grading.build import ASSETS
 from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
 from balise.grading.doorbell import Doorbell
 from balise.grading.feedback import FeedbackMaker
@@ -39,6 +41,7 @@ from balise.grading.lease import GradingLease, holder
 from balise.grading.pool import KernelPool
 from balise.grading.priority import can_come_back, set_nice
 from balise.grading.results import notebook_grades
+from balise.grading.step_times import measuring
 from balise.grading.submissions import read_notebook, restore_submission
 from balise.grading.warm_up import warm_up
 from balise.store.models import Attempt, Store, utcnow
@@ -93,6 +96,13 @@ class GradingWorker(LoggingConfigurable):
         CAP_SYS_NICE or RLIMIT_NICE 20). 0 to warm up at full priority.""",
     ).tag(config=True)
 
+    step_times = Unicode(
+        "",
+        help="""A file to which the worker appends, for each grade, one JSON line with the
+        wall time of each of its steps (nbgrader's own, timed by name) and when it began
+        and ended; for benchmarks/grading.py. Empty (the default): nothing is timed.""",
+    ).tag(config=True)
+
     def __init__(self, store: Store, course_root: Path, gradebook_url: str, archive: Path,
                  user_config: Config | None = None, **kwargs):
         super().__init__(config=user_config or Config(), **kwargs)
@@ -102,6 +112,10 @@ class GradingWorker(LoggingConfigurable):
         data_dir = Path(course_root).resolve().parent
         self.pool = KernelPool(parent=self, home=scratch, hidden_paths=[str(data_dir)])
         cfg = nbgrader_config(course_root, gradebook_url)
+        # The module's pictures are for its page: a submission holds the answer sheet and
+        # the graded cells only, so nbgrader need not clear and copy them at every grade.
+        cfg.CourseDirectory.ignore = [*CourseDirectory.class_traits()["ignore"].default(),
+                                      ASSETS]
         cfg.merge(user_config or Config())
         cfg.PooledExecute.pool = self.pool
         self.nbgrader_config = cfg
@@ -123,15 +137,38 @@ class GradingWorker(LoggingConfigurable):
                                   .order_by(Attempt.submitted_at)).all())
 
     def grade(self, attempt: Attempt) -> None:
+        if not self.step_times:
+            return self._grade(attempt, {})
+        began = time.time()
+        with measuring() as times:
+            self._grade(attempt, times)
+        ended = time.time()
+        with open(self.step_times, "a") as out:
+            out.write(json.dumps({"attempt": attempt.id, "began": began, "ended": ended,
+                                  "steps": times}) + "\n")
+
+    def _grade(self, attempt: Attempt, times: dict) -> None:
+        lap = time.perf_counter()
+
+        def step(name: str) -> None:
+            nonlocal lap
+            now = time.perf_counter()
+            times[name] = times.get(name, 0.0) + now - lap
+            lap = now
+
         submitted = restore_submission(self.course_root, self.archive, attempt.id,
                                        attempt.learner_id, attempt.module_id,
                                        attempt.submitted_at)
         self._flag(attempt, submitted)
+        step("worker: submission read, sheet checked")
         api = SharedGradebookAPI(config=self.nbgrader_config)
         result = api.autograde(attempt.module_id, attempt.learner_id, force=True, create=True)
+        step("worker: nbgrader autograde")
         if result.get("success"):
-            self._record(attempt.id, notebook_grades(self.gradebook_url, attempt.module_id,
-                                                         attempt.learner_id))
+            grades = notebook_grades(self.gradebook_url, attempt.module_id, attempt.learner_id)
+            step("worker: grades read")
+            self._record(attempt.id, grades)
+            step("worker: attempt recorded")
             # One page per learner and module, from her latest grades, made when idle.
             self._feedback_due.setdefault((attempt.module_id, attempt.learner_id),
                                           time.monotonic())

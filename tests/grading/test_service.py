@@ -91,6 +91,9 @@ def test_scenario_and_quiz_cells_run_without_error_during_grading(service, data,
     errors = [c.source[:60] for c in graded.cells if c.cell_type == "code"
               and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
     assert errors == []
+    # The module's pictures are its page's: grading neither clears nor copies them.
+    assert (balise.course_root / "source" / "postures" / "assets").is_dir()
+    assert not (balise.course_root / "autograded" / "amina" / "postures" / "assets").exists()
 
 
 def test_nbgrader_export_lists_the_score(service, data, worker, tmp_path):

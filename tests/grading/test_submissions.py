@@ -105,3 +105,34 @@ def test_restore_rewrites_nbgrader_copy_only_when_it_is_not_this_attempts(tmp_pa
     restore_submission(tmp_path / "course", tmp_path / "attempts", "a1", "amina", "postures",
                        when)
     assert copy.exists() and (folder / "timestamp.txt").exists()
+
+
+def test_a_cut_short_nbgrader_copy_is_written_again_from_the_archive(tmp_path):
+    """nbgrader's copy is not fsynced: a power cut may leave it cut short under this
+    attempt's timestamp. The worker grades the archive's bytes all the same."""
+    from balise.grading.submissions import restore_submission
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell("ANSWERS = {'q1': 'b'}"))
+    when = datetime(2026, 11, 25, 9, 30)
+    folder = write_submission(tmp_path / "course", tmp_path / "attempts", "a1", "amina",
+                              "postures", nb, when)
+    copy = folder / "postures.ipynb"
+    copy.write_bytes(copy.read_bytes()[:40])
+    assert restore_submission(tmp_path / "course", tmp_path / "attempts", "a1", "amina",
+                              "postures", when) == nb
+    assert copy.read_bytes() == (tmp_path / "attempts" / "a1.ipynb").read_bytes()
+
+
+def test_the_archive_is_fsynced_before_the_attempt_is_recorded(tmp_path, monkeypatch):
+    import os
+
+    synced = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(
+        f"/proc/self/fd/{fd}")), real(fd))[1])
+    write_submission(tmp_path / "course", tmp_path / "attempts", "a1", "amina", "postures",
+                     nbformat.v4.new_notebook(), datetime(2026, 11, 25, 9, 30))
+    archive = str(tmp_path / "attempts")
+    assert f"{archive}/.a1.ipynb.tmp" in synced and archive in synced
+    assert not [path for path in synced if "/submitted/" in path]     # nbgrader's copy: not
