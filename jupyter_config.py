@@ -27,6 +27,8 @@ c.Execute.timeout = 30              # seconds one graded cell may run (nbgrader'
 c.KernelPool.max_processes = 256    # processes and threads a grading kernel may have
 c.Balise.max_attempts = 0           # attempts per module and learner; 0: no limit
 c.Balise.score_policy = "best"      # the score that counts: "best" or "last" attempt
+# A hazard report's photo, as sent, at most this many MB (1-48): a phone photo is 2-6 MB.
+c.Balise.hazard_photo_mb = 12
 
 # --- Server: loopback only, Balise's sign-in and roles ----------------------
 c.ServerApp.ip = "127.0.0.1"

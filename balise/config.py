@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from traitlets import CaselessStrEnum, Float, Integer, Unicode
+from traitlets import CaselessStrEnum, Float, Integer, TraitError, Unicode, validate
 from traitlets.config import Config, LoggingConfigurable, PyFileConfigLoader
 from traitlets.config.loader import ConfigFileNotFound
 
@@ -99,6 +99,25 @@ class Balise(LoggingConfigurable):
         a certificate's usual validity. 0 lists nobody.
         Example: c.Balise.retention_months = 36""",
     ).tag(config=True)
+
+    hazard_photo_mb = Integer(
+        12,
+        help="""Largest photo, in megabytes as sent, that a hazard report may carry (1 to 48).
+        A cheap Android phone's photo is 2 to 6 MB; 12 leaves room for a better camera and
+        still refuses a video sent by mistake. Past it the form says "Photo trop grande"
+        with this figure, and nothing is recorded. The stored copy is re-encoded (at most
+        1600 px, about 300 kB) whatever the limit.
+        Example: c.Balise.hazard_photo_mb = 8""",
+    ).tag(config=True)
+
+    @validate("hazard_photo_mb")
+    def _photo_mb_in_range(self, proposal):
+        """Below 1 MB no phone photo passes; past 48 MB the upload ceiling (64 MB) would cut
+        the connection before the page can say "too large"."""
+        if not 1 <= proposal["value"] <= 48:
+            raise TraitError("c.Balise.hazard_photo_mb must be between 1 and 48 "
+                             f"(megabytes), not {proposal['value']}")
+        return proposal["value"]
 
     config_file = Unicode(
         "",

@@ -33,9 +33,8 @@ from balise.store.records import HAZARD_KINDS, HazardReport
 from balise.words import word
 
 PHOTO_MAX_BYTES = 12 * 1024 * 1024
-"""The largest photo accepted, as sent. A cheap Android phone's photo is 2 to 6 MB; 12 MB
-leaves room for a better camera and still refuses a video or a disk image sent by mistake.
-It should become a trait of :class:`balise.config.Balise` (``hazard_photo_mb``)."""
+"""The largest photo accepted, as sent, when no limit is given: the default of
+``c.Balise.hazard_photo_mb`` (:class:`balise.config.Balise`), which the pages pass on."""
 PHOTO_MAX_PIXELS = 50_000_000
 """Pixels a photo may hold before it is decoded: a 50-megapixel camera's, no more. A small
 file that unpacks into a huge picture (a "decompression bomb") is refused unread."""
@@ -50,13 +49,13 @@ TEXT_LENGTH = 500
 OUTCOME_LENGTH = (2, 500)
 
 
-def clean_photo(data: bytes) -> bytes:
+def clean_photo(data: bytes, most_bytes: int = PHOTO_MAX_BYTES) -> bytes:
     """The picture re-encoded as a JPEG without any metadata, turned upright, at most
     :data:`PHOTO_SIDE` pixels on its longest side. :class:`Invalid` (field ``photo``)
-    when it is too large or not a JPEG, PNG or WebP picture."""
-    if len(data) > PHOTO_MAX_BYTES:
+    when it is over ``most_bytes`` or not a JPEG, PNG or WebP picture."""
+    if len(data) > most_bytes:
         raise Invalid({"photo": word("Photo too large: {most} MB at most.",
-                                     most=PHOTO_MAX_BYTES // (1024 * 1024))})
+                                     most=most_bytes // (1024 * 1024))})
     try:
         with warnings.catch_warnings():
             # Pillow's own warning of a huge picture is a refusal here, not a log line.
@@ -117,9 +116,10 @@ def photo_path(data_path: Path, name: str) -> Path | None:
 
 def report(store: Store, data_path: Path, reporter: str, site_id: str,
            values: Mapping[str, Any], photo: bytes | None = None, *,
-           form_key: str | None = None) -> int:
+           form_key: str | None = None, photo_most: int = PHOTO_MAX_BYTES) -> int:
     """A new report by ``reporter`` on her site; its id. Posting the same form twice
-    (``form_key``) reports once and gives the first one's id."""
+    (``form_key``) reports once and gives the first one's id. A photo over ``photo_most``
+    bytes is refused with the rest of the form."""
     errors: dict[str, dict[str, str]] = {}
     clean, picture = {}, None
     try:
@@ -127,7 +127,7 @@ def report(store: Store, data_path: Path, reporter: str, site_id: str,
     except Invalid as refused:
         errors.update(refused.errors)
     try:
-        picture = clean_photo(photo) if photo else None
+        picture = clean_photo(photo, photo_most) if photo else None
     except Invalid as refused:
         errors.update(refused.errors)
     if errors:

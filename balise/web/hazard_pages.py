@@ -42,7 +42,7 @@ HER_STATE_WORDS = {**STATE_WORDS, "new": N_("Sent")}
 FILTER_WORDS = {"open": N_("To handle"), **STATE_WORDS, "all": N_("All")}
 FILTERS = tuple(FILTER_WORDS)
 UPLOAD_CEILING = 64 * 2**20     # bytes read (and dropped past the limit) before a plain 413
-BODY_MOST = hazards.PHOTO_MAX_BYTES + 64 * 1024     # the photo and the form's own bytes
+FORM_SLACK = 64 * 1024          # the form's own bytes beside the photo
 # The list taken away (?format=csv|xlsx), with its state filter; never the photo itself.
 DOWNLOAD = [Column("when", "Envoyé le", "Sent on"), Column("site", "Site", "Site"),
             Column("kind", "Danger", "Hazard"), Column("place", "Lieu", "Place"),
@@ -72,8 +72,16 @@ class HazardFormHandler(StreamedForm, SitePage):
     token is checked once the body is read, with the form's fields.
     """
 
-    body_most = BODY_MOST
     ceiling = UPLOAD_CEILING
+
+    @property
+    def photo_most(self) -> int:
+        """``c.Balise.hazard_photo_mb`` in bytes: the one limit the page and the store use."""
+        return self.balise.config.hazard_photo_mb * 2**20
+
+    @property
+    def body_most(self) -> int:
+        return self.photo_most + FORM_SLACK
 
     def render(self, values: dict | None = None, errors: dict | None = None,
                status: int = 400) -> None:
@@ -96,7 +104,7 @@ class HazardFormHandler(StreamedForm, SitePage):
         if self.too_big():
             return self.render({}, {"photo": word(
                 "Photo too large: {most} MB at most.",
-                most=hazards.PHOTO_MAX_BYTES // 2**20)}, 413)
+                most=self.balise.config.hazard_photo_mb)}, 413)
         uploaded = self.read_form()
         sites = self.sites() if self.current_user.role == "coordinator" else []
         site = self.site(sites)
@@ -108,7 +116,8 @@ class HazardFormHandler(StreamedForm, SitePage):
         try:
             hazards.report(self.balise.store, self.balise.config.data_path,
                            self.current_user.username, site, values, photo,
-                           form_key=self.get_argument("form_key", ""))
+                           form_key=self.get_argument("form_key", ""),
+                           photo_most=self.photo_most)
         except Invalid as refused:
             self.log.info("Hazard report refused for %s: %s", self.current_user.username,
                           refused)

@@ -297,3 +297,32 @@ def test_a_small_file_that_unpacks_into_a_huge_picture_is_refused():
     with pytest.raises(Invalid) as refused:
         hazards.clean_photo(bomb)
     assert "photo" in refused.value.errors
+
+
+def test_the_photo_limit_is_a_setting_the_store_and_its_message_follow(server, store,
+                                                                        tmp_path):
+    """``c.Balise.hazard_photo_mb`` is the one limit: a photo under the default but over a
+    lower setting is refused, with the setting's figure, and nothing is written."""
+    from traitlets import TraitError
+
+    from balise.config import Balise
+
+    assert Balise().hazard_photo_mb * 2**20 == hazards.PHOTO_MAX_BYTES
+    for wrong in (0, 49):
+        with pytest.raises(TraitError, match="between 1 and 48"):
+            Balise(hazard_photo_mb=wrong)
+    one_mb = Balise(hazard_photo_mb=1).hazard_photo_mb * 2**20
+    photo = gps_jpeg() + b"\x00" * one_mb          # a JPEG, padded past 1 MB
+    with store.session() as s:
+        site = s.get(Person, "amina").site_id
+    before = counts(store, server)
+    with pytest.raises(Invalid) as refused:
+        hazards.report(store, tmp_path, "amina", site, {"kind": "load", "place": "Quai 2"},
+                       photo, photo_most=one_mb)
+    assert "1 MB" in json.dumps(refused.value.errors["photo"])
+    assert counts(store, server) == before
+    photos = tmp_path / hazards.PHOTOS
+    assert not photos.is_dir() or not any(photos.iterdir())
+    # The default limit (12 MB) lets the same photo in.
+    assert hazards.report(store, tmp_path, "amina", site, {"kind": "load", "place": "Quai 2"},
+                          photo)
