@@ -80,9 +80,12 @@ class BaliseContext:
         return progress_module.best_scores(
             last, self.attempts() if attempts is None else attempts, pass_marks)
 
-    def validations(self) -> pd.DataFrame:
-        """Field validations signed off by trainers: learner, skill, trainer, on, note."""
-        frame = self.store.frame(models_module.programme.FieldValidation)
+    def validations(self, learners: list[str] | None = None) -> pd.DataFrame:
+        """Field validations signed off by trainers: learner, skill, trainer, on, note;
+        ``learners``: theirs only."""
+        validation = models_module.programme.FieldValidation
+        frame = self.store.frame(validation, *([] if learners is None else
+                                               [validation.learner_id.in_(list(learners))]))
         return frame.rename(columns={"learner_id": "learner", "trainer_id": "trainer"})
 
     def status(self, today: date | None = None, attempts: pd.DataFrame | None = None,
