@@ -21,6 +21,7 @@ from balise.progress.indicators import learner_certification
 from balise.web import exports
 from balise.web.exports import Column
 from balise.web.pages import Page, require
+from balise.web.standing import everyone
 from balise.words import word
 
 DOWNLOAD = [Column("list", "Liste", "List"), Column("name", "Nom", "Name"),
@@ -42,7 +43,7 @@ def lists_of(ctx, today: date, site: str | None) -> tuple[pd.DataFrame, pd.DataF
     """
     people = ctx.store.frame(ctx.models.Person)
     if site is None:
-        status, cert = ctx.status(today, people=people)
+        status, cert = everyone(ctx, today, people)
     else:
         people = people[people.site_id == site]
         ids = list(people.loc[people.role == "learner", "id"])

@@ -18,6 +18,7 @@ from balise.store.actions import overdue_actions
 from balise.web import exports
 from balise.web.auth import BaliseUser
 from balise.web.page_words import READINGS
+from balise.web.standing import everyone
 from balise.words import LANGS, word
 
 
@@ -202,14 +203,15 @@ def routes_by_site(ctx, today: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     every route that holds, even for learners who have not looked since."""
     people = ctx.store.frame(ctx.models.Person)
     sites = ctx.store.frame(ctx.models.Site)
-    status, cert = ctx.status(today, people=people)
+    status, cert = everyone(ctx, today, people)
     issue_certificates(ctx.store, cert, ctx.routes, status, today)
     return ctx.progress.site_certification(people, sites, status, cert, today), sites
 
 
 class CoordinatorHandler(Page):
-    """The coordinator's landing page. Its figures read every learner's status: made in
-    a thread, so learners submitting meanwhile are not kept waiting."""
+    """The coordinator's landing page. Its figures read every learner's status (kept until
+    its data changes, :mod:`balise.web.standing`): made in a thread, so learners submitting
+    meanwhile are not kept waiting."""
 
     @require("coordinator")
     async def get(self):
