@@ -24,7 +24,19 @@ from __future__ import annotations
 import types
 
 from nbgrader import preprocessors as stock
-from nbgrader.api import Gradebook
+from nbgrader.api import (
+    Assignment,
+    Grade,
+    Gradebook,
+    GradeCell,
+    MissingEntry,
+    Notebook,
+    SourceCell,
+    Student,
+    SubmittedAssignment,
+    SubmittedNotebook,
+    TaskCell,
+)
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import Autograde
 from sqlalchemy.engine import Engine
@@ -133,6 +145,79 @@ class OneCommitGradebook(SharedGradebook):
             self.close()           # SharedGradebook's: the session's remove, passed through
 
 
+class CellsAtOnce(SharedGradebook):
+    """SharedGradebook whose per-cell look-ups read all of a notebook's cells in one query.
+
+    nbgrader's OverwriteCells asks for each graded cell's source cell and grade
+    cell, and SaveAutoGrades for each one's grade: a query each, 37 a grade,
+    each joining four or six tables. Here the first look-up of a kind reads
+    every row of that kind for the notebook (and learner) with nbgrader's own
+    joins and filters, in the step's session; the next are answered from it.
+    The same rows, read in the same transaction; a name not there raises
+    nbgrader's MissingEntry, and a name found twice (which nbgrader's ``one()``
+    refuses) is asked of nbgrader's own method.
+    """
+
+    def _rows(self, key: tuple, query) -> dict:
+        cache = self.__dict__.setdefault("_cells_at_once", {})
+        if key not in cache:
+            rows: dict = {}
+            for name, row in query():
+                rows[name] = row if name not in rows else None     # None: found twice
+            cache[key] = rows
+        return cache[key]
+
+    def _cells(self, kind, notebook: str, assignment: str) -> dict:
+        return self._rows((kind, notebook, assignment), lambda: self.db.query(kind.name, kind)
+                          .join(Notebook, Notebook.id == kind.notebook_id)
+                          .join(Assignment, Assignment.id == Notebook.assignment_id)
+                          .filter(Notebook.name == notebook, Assignment.name == assignment))
+
+    def _grades(self, kind, notebook: str, assignment: str, student: str) -> dict:
+        return self._rows((Grade, kind, notebook, assignment, student), lambda: self.db.query(
+            kind.name, Grade).select_from(Grade)
+            .join(kind, kind.id == Grade.cell_id)
+            .join(SubmittedNotebook, SubmittedNotebook.id == Grade.notebook_id)
+            .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+            .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+            .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+            .join(Student, Student.id == SubmittedAssignment.student_id)
+            .filter(Notebook.name == notebook, Assignment.name == assignment,
+                    Student.id == student))
+
+    @staticmethod
+    def _one(found: list[dict], name: str, ask, missing: str):
+        for rows in found:
+            if name in rows:
+                return rows[name] if rows[name] is not None else ask()
+        raise MissingEntry(missing)
+
+    def find_source_cell(self, name: str, notebook: str, assignment: str) -> SourceCell:
+        return self._one(
+            [self._cells(SourceCell, notebook, assignment)], name,
+            lambda: super(CellsAtOnce, self).find_source_cell(name, notebook, assignment),
+            f"No such source cell: {assignment}/{notebook}/{name}")
+
+    def find_graded_cell(self, name: str, notebook: str, assignment: str):
+        grade_cells = self._cells(GradeCell, notebook, assignment)
+        return self._one(
+            [grade_cells] if name in grade_cells else [self._cells(TaskCell, notebook, assignment)],
+            name, lambda: super(CellsAtOnce, self).find_graded_cell(name, notebook, assignment),
+            f"No such grade cell: {assignment}/{notebook}/{name}")
+
+    def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str) -> Grade:
+        grades = self._grades(GradeCell, notebook, assignment, student)
+        return self._one(
+            [grades] if grade_cell in grades
+            else [self._grades(TaskCell, notebook, assignment, student)], grade_cell,
+            lambda: super(CellsAtOnce, self).find_grade(grade_cell, notebook, assignment, student),
+            f"No such grade: {assignment}/{notebook}/{grade_cell} for {student}")
+
+
+class OneCommitCellsAtOnce(CellsAtOnce, OneCommitGradebook):
+    """SaveAutoGrades' gradebook: its grades read at once, saved in one commit."""
+
+
 def rebound(function: types.FunctionType, **names) -> types.FunctionType:
     """nbgrader's ``function`` itself (the same code object), reading ``names`` as given.
 
@@ -156,11 +241,11 @@ class SharedOverwriteKernelspec(stock.OverwriteKernelspec):
 
 
 class SharedOverwriteCells(stock.OverwriteCells):
-    preprocess = on_shared_gradebook(stock.OverwriteCells.preprocess)
+    preprocess = rebound(stock.OverwriteCells.preprocess, Gradebook=CellsAtOnce)
 
 
 class SharedSaveAutoGrades(stock.SaveAutoGrades):
-    preprocess = rebound(stock.SaveAutoGrades.preprocess, Gradebook=OneCommitGradebook)
+    preprocess = rebound(stock.SaveAutoGrades.preprocess, Gradebook=OneCommitCellsAtOnce)
 
 
 class SharedAssignLatePenalties(stock.AssignLatePenalties):

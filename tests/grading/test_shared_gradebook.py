@@ -119,3 +119,49 @@ def test_metadata_check_passes_what_nbgrader_passes():
     nb = nbformat.v4.new_notebook(cells=[_cell(meta)])
     stock.CheckCellMetadata().preprocess(nb, {})
     CheckCellMetadataOnce().preprocess(nb, {})
+
+
+def test_cells_read_at_once_are_nbgraders_own_rows(gradebook_url):
+    """Each look-up answers what nbgrader's own query answers, from one query per kind."""
+    from nbgrader.api import MissingEntry
+
+    from balise.grading.gradebook import CellsAtOnce
+
+    with SharedGradebook(gradebook_url, "balise") as gb:
+        gb.add_assignment("postures")
+        gb.add_notebook("postures", "postures")
+        for name in ("s1", "quiz1", "quiz2"):
+            gb.add_grade_cell(name, "postures", "postures", max_score=1, cell_type="code")
+            gb.add_source_cell(name, "postures", "postures", cell_type="code", locked=True,
+                               source=f"# {name}", checksum=f"sum-{name}")
+        gb.add_task_cell("task1", "postures", "postures", max_score=2, cell_type="markdown")
+        gb.add_student("lea")
+        gb.add_student("ali")
+        gb.add_submission("postures", "lea")
+        gb.add_submission("postures", "ali")
+    statements = []
+    engine = SharedGradebook(gradebook_url).engine
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    names = ["s1", "quiz1", "quiz2", "task1"]
+    with CellsAtOnce(gradebook_url, "balise") as ours, Gradebook(gradebook_url) as theirs:
+        for name in names:
+            if name != "task1":
+                mine = ours.find_source_cell(name, "postures", "postures")
+                stock_row = theirs.find_source_cell(name, "postures", "postures")
+                assert (mine.id, mine.source, mine.checksum) == (
+                    stock_row.id, stock_row.source, stock_row.checksum)
+            assert ours.find_graded_cell(name, "postures", "postures").id == \
+                theirs.find_graded_cell(name, "postures", "postures").id
+            for learner in ("lea", "ali"):
+                assert ours.find_grade(name, "postures", "postures", learner).id == \
+                    theirs.find_grade(name, "postures", "postures", learner).id
+        ours_statements = [s for s in statements if s]
+        for ask in (lambda: ours.find_source_cell("nope", "postures", "postures"),
+                    lambda: ours.find_graded_cell("nope", "postures", "postures"),
+                    lambda: ours.find_grade("s1", "postures", "postures", "nobody"),
+                    lambda: ours.find_grade("s1", "other", "postures", "lea")):
+            with pytest.raises(MissingEntry):
+                ask()
+    # Our engine's queries for 4 cells x 2 learners: source cells, grade cells, task
+    # cells, then grades by grade cell and by task cell for each learner: 7, not 4 + 4 + 8.
+    assert len(ours_statements) == 7
