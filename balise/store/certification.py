@@ -129,7 +129,8 @@ def basis(catalogue, routes, score_policy: str) -> str:
     """A digest of what a row was worked out with: modules' pass marks and validities,
     the routes, the score policy. Changing any of them makes every row stale."""
     modules = sorted((m.id, m.pass_mark, m.validity_months) for m in catalogue.values())
-    paths = [(r.id, sorted(r.jobs), list(r.modules), r.skills) for r in routes]
+    paths = [(r.id, sorted(r.jobs), list(r.modules), r.skills, r.pass_mark, r.validity_months)
+             for r in routes]
     text = json.dumps([modules, paths, str(score_policy)], default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
