@@ -18,7 +18,7 @@ from balise.store.actions import overdue_actions
 from balise.web import exports
 from balise.web.auth import BaliseUser
 from balise.web.page_words import READINGS
-from balise.web.standing import everyone
+from balise.web.standing import derived
 from balise.words import LANGS, word
 
 
@@ -203,9 +203,13 @@ def routes_by_site(ctx, today: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     every route that holds, even for learners who have not looked since."""
     people = ctx.store.frame(ctx.models.Person)
     sites = ctx.store.frame(ctx.models.Site)
-    status, cert = everyone(ctx, today, people)
-    issue_certificates(ctx.store, cert, ctx.routes, status, today)
-    return ctx.progress.site_certification(people, sites, status, cert, today), sites
+
+    def table(status: pd.DataFrame, cert: pd.DataFrame) -> pd.DataFrame:
+        issue_certificates(ctx.store, cert, ctx.routes, status, today)
+        return ctx.progress.site_certification(people, sites, status, cert, today)
+
+    # Kept with the status it rests on (balise.web.standing): issued once for that data.
+    return derived("routes-by-site", ctx, today, people, [sites], table), sites
 
 
 class CoordinatorHandler(Page):

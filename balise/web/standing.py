@@ -22,7 +22,8 @@ fingerprint differs:
 
 The fingerprint is read before the status, so a write between the two makes the next view
 work it out again. One answer is kept per process (the last), shared read-only by the
-pages: callers filter and merge the frames, never change them.
+pages: callers filter and merge the frames, never change them. What a page works out
+from them can be kept the same way (:func:`derived`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from datetime import date
+from typing import Callable
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -40,6 +42,7 @@ from balise.store.models import Attempt
 
 _lock = threading.Lock()
 _last: tuple[str, tuple[pd.DataFrame, pd.DataFrame]] | None = None
+_derived: dict[str, tuple[str, object]] = {}
 
 
 def _frame(frame: pd.DataFrame, digest) -> None:
@@ -72,8 +75,11 @@ def fingerprint(ctx, today: date, people: pd.DataFrame) -> str:
 
 def everyone(ctx, today: date, people: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``ctx.status(today, people=people)``, worked out again only when its data changed."""
+    return _status(ctx, today, people, fingerprint(ctx, today, people))
+
+
+def _status(ctx, today: date, people: pd.DataFrame, key: str):
     global _last
-    key = fingerprint(ctx, today, people)
     with _lock:
         if _last is not None and _last[0] == key:
             return _last[1]
@@ -83,8 +89,29 @@ def everyone(ctx, today: date, people: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
     return answer
 
 
+def derived(name: str, ctx, today: date, people: pd.DataFrame, frames: list[pd.DataFrame],
+            compute: Callable[[pd.DataFrame, pd.DataFrame], object]) -> object:
+    """``compute(status, cert)`` from :func:`everyone`'s frames, kept beside them under
+    ``name`` (one answer per name) until they or ``frames`` (what else ``compute`` reads,
+    e.g. the sites' names) change. The coordinator's table by site took twice the status'
+    own reading once it was kept."""
+    key = fingerprint(ctx, today, people)
+    digest = hashlib.sha256(f"{key}|{name}|".encode())
+    for frame in frames:
+        _frame(frame, digest)
+    mine = digest.hexdigest()
+    with _lock:
+        if _derived.get(name, ("",))[0] == mine:
+            return _derived[name][1]
+    answer = compute(*_status(ctx, today, people, key))
+    with _lock:
+        _derived[name] = (mine, answer)
+    return answer
+
+
 def forget() -> None:
     """Drop the kept answer (tests; the next view works it out)."""
     global _last
     with _lock:
         _last = None
+        _derived.clear()

@@ -87,3 +87,24 @@ def test_the_next_day_is_worked_out_again(ctx):
     standing.everyone(ctx, date.today(), people)
     standing.everyone(ctx, date.today() + timedelta(days=1), people)
     assert len(ctx.worked) == 2
+
+
+def test_a_table_worked_out_from_it_is_kept_until_its_own_frames_change(ctx):
+    people = ctx.store.frame(ctx.models.Person)
+    sites = ctx.store.frame(ctx.models.Site)
+    made = []
+
+    def table(status, cert):
+        made.append(1)
+        return len(status)
+
+    for _ in range(2):
+        standing.derived("t", ctx, date.today(), people, [sites], table)
+    assert made == [1] and len(ctx.worked) == 1
+    renamed = sites.assign(name=sites.name + " (Est)")
+    standing.derived("t", ctx, date.today(), people, [renamed], table)
+    assert made == [1, 1] and len(ctx.worked) == 1          # the status itself still holds
+    write(ctx.config.data_path / "balise.db", "DELETE FROM field_validations WHERE id = "
+          "(SELECT min(id) FROM field_validations)")
+    standing.derived("t", ctx, date.today(), people, [renamed], table)
+    assert made == [1, 1, 1] and len(ctx.worked) == 2
