@@ -21,7 +21,7 @@ from balise.progress.indicators import learner_certification
 from balise.web import exports
 from balise.web.exports import Column
 from balise.web.pages import Page, require
-from balise.web.standing import everyone
+from balise.web.standing import derived
 from balise.words import word
 
 DOWNLOAD = [Column("list", "Liste", "List"), Column("name", "Nom", "Name"),
@@ -42,16 +42,18 @@ def lists_of(ctx, today: date, site: str | None) -> tuple[pd.DataFrame, pd.DataF
     status rests on her own rows alone, so her lists are the same either way.
     """
     people = ctx.store.frame(ctx.models.Person)
-    if site is None:
-        status, cert = everyone(ctx, today, people)
-    else:
-        people = people[people.site_id == site]
-        ids = list(people.loc[people.role == "learner", "id"])
-        attempts = ctx.attempt_scores(learners=ids)
-        # A score needs the sums only, not each question's name (ctx.grades).
-        grades = module_totals(ctx.config.gradebook_url, learners=ids)
-        status, cert = ctx.status(today, attempts, people, grades)
-    return who_expires(learner_certification(people, cert, today), status, today), cert
+
+    def lists(status: pd.DataFrame, cert: pd.DataFrame):
+        return who_expires(learner_certification(people, cert, today), status, today), cert
+
+    if site is None:         # every site's: kept with every learner's status (standing)
+        return derived("who-expires", ctx, today, people, [], lists)
+    people = people[people.site_id == site]
+    ids = list(people.loc[people.role == "learner", "id"])
+    attempts = ctx.attempt_scores(learners=ids)
+    # A score needs the sums only, not each question's name (ctx.grades).
+    grades = module_totals(ctx.config.gradebook_url, learners=ids)
+    return lists(*ctx.status(today, attempts, people, grades))
 
 
 def by_site(found: pd.DataFrame, site_names: dict[str, str]) -> list[dict]:
