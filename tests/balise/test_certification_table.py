@@ -155,6 +155,18 @@ def test_the_kept_figures_are_those_from_scratch_after_every_kind_of_write(group
     assert stale(ctx) == {who}
     assert_same_figures(ctx)
     assert not stale(ctx)
+    # The grading worker's own record of a grade marks her the same way.
+    from types import SimpleNamespace
+
+    from balise.grading.worker import GradingWorker
+
+    with ctx.store.session() as s:
+        s.add(Attempt(id=f"again-{who}", learner_id=who, module_id=module, number=2,
+                      status="pending", submitted_at=when, failures=0))
+    assert not stale(ctx)                       # a submission waiting: nothing to redo yet
+    GradingWorker._record(SimpleNamespace(store=ctx.store), f"again-{who}", {"c0": [1.0, 1.0]})
+    assert stale(ctx) == {who}
+    assert_same_figures(ctx)
 
     # Field validations: one signed, one taken back.
     route = next(r for r in ctx.routes if r.skills)
