@@ -6,7 +6,8 @@ Set through configuration, like any nbgrader step::
 
 Everything else is nbgrader's and nbclient's own: cell timeouts, interrupt on
 timeout, errors recorded in the outputs. Only where the kernel comes from,
-and where it goes after, differ.
+and where it goes after, differ, and nbconvert's kernel_info request is answered
+with the reply the kernel gave when it started (the same each time).
 """
 
 from __future__ import annotations
@@ -17,6 +18,27 @@ from nbgrader.preprocessors import Execute
 from traitlets import Any
 
 TIMEOUT_ERROR = "CellTimeoutError"
+# What the pooled client answers nbconvert's kernel_info request with: no message is sent.
+KNOWN_INFO = "balise-pooled-kernel-info"
+
+
+class _KnownInfoClient:
+    """A pooled kernel's client, whose kernel_info is the reply the kernel gave when it started.
+
+    nbconvert's ExecutePreprocessor asks the kernel for its kernel_info before each
+    notebook, to copy its language_info into the notebook's metadata: a round trip
+    to the kernel in every grade, for the same reply each time. Everything else is
+    the client's own.
+    """
+
+    def __init__(self, kc):
+        self._kc = kc
+
+    def kernel_info(self) -> str:
+        return KNOWN_INFO
+
+    def __getattr__(self, name):
+        return getattr(self._kc, name)
 
 
 class PooledExecute(Execute):
@@ -56,5 +78,12 @@ class PooledExecute(Execute):
             with super().setup_kernel(**kwargs):
                 yield
             return
-        self.km, self.kc = kernel.km, kernel.kc
+        self.km = kernel.km
+        self.kc = _KnownInfoClient(kernel.kc) if kernel.info else kernel.kc
         yield
+
+    def wait_for_reply(self, msg_id, cell=None):
+        kernel = getattr(self, "_pooled", None)
+        if msg_id == KNOWN_INFO and kernel is not None:
+            return kernel.info
+        return super().wait_for_reply(msg_id, cell)

@@ -80,6 +80,9 @@ class PooledKernel:
     # reply is awaited when it is next acquired: the reset runs while the
     # grade is being saved, not before.
     pending_reset: str | None = None
+    # The kernel's reply to kernel_info, asked once when it started: nbconvert asks for it
+    # before every notebook, a round trip to the kernel a grade (see PooledExecute).
+    info: dict | None = None
 
     def send(self, code: str) -> str:
         return self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
@@ -89,16 +92,21 @@ class PooledKernel:
         return self.reply_ok(self.send(code), timeout)
 
     def reply_ok(self, msg_id: str, timeout: float = 10) -> bool:
+        reply = self.reply(msg_id, timeout)
+        return reply is not None and reply["content"]["status"] == "ok"
+
+    def reply(self, msg_id: str, timeout: float = 10) -> dict | None:
+        """The kernel's reply to ``msg_id``, or None if none came in time."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 left = max(0.01, deadline - time.monotonic())
                 reply = run_sync(self.kc.get_shell_msg)(timeout=left)
             except Exception:
-                return False
+                return None
             if reply["parent_header"].get("msg_id") == msg_id:
-                return reply["content"]["status"] == "ok"
-        return False
+                return reply
+        return None
 
     def alive(self) -> bool:
         return bool(run_sync(self.km.is_alive)())
@@ -214,6 +222,7 @@ class KernelPool(LoggingConfigurable):
         kernel = PooledKernel(km=km, kc=kc, home=self.home)
         if not kernel.run(INIT_CODE, timeout=self.startup_timeout):
             raise BaliseError("a grading kernel did not accept its set-up code")
+        kernel.info = kernel.reply(kc.kernel_info(), timeout=self.startup_timeout)
         return kernel
 
     def renice(self, nice: int) -> None:

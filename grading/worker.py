@@ -16,6 +16,7 @@ the next attempt, the killed worker's unfinished one first, at once.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -280,6 +281,11 @@ class GradingWorker(LoggingConfigurable):
             warm_up(self.course_root, self.gradebook_url, self.user_config, self.pool,
                     self.pool.size, self.log)
             self.pending()
+        # What is alive now (nbgrader, SQLAlchemy, the pool...) lives as long as the worker:
+        # left out of later collections, which then walk only what a grade made (as in
+        # the kernels, pool.INIT_CODE); a full collection walked some 375,000 objects.
+        gc.collect()
+        gc.freeze()
         print("balise grading worker ready", flush=True)
         try:
             while not self._stop:

@@ -57,3 +57,26 @@ def test_a_failed_check_reads_as_failed(pool):
     """The checks above would fail: a false assertion is reported as such."""
     kernel = pool.acquire()
     assert not kernel.run("assert False")
+
+
+def test_a_pooled_grade_asks_no_kernel_info_and_records_the_kernels(pool):
+    """nbconvert copies the kernel's language_info into the graded notebook: the pooled
+    kernel's reply at start, the same a new request gets, without a round trip."""
+    from jupyter_core.utils import run_sync
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from balise.grading.execute import PooledExecute
+
+    kernel = pool.acquire()
+    asked = kernel.reply(kernel.kc.kernel_info())
+    pool.release(kernel, healthy=True)
+    sent = []
+    real = kernel.kc.kernel_info
+    kernel.kc.kernel_info = lambda *a, **k: sent.append(1) or real(*a, **k)
+    nb = new_notebook(cells=[new_code_cell("x = 1 + 1"), new_code_cell("assert x == 2")])
+    nb, _ = PooledExecute(pool=pool).preprocess(nb, {})
+    assert sent == []
+    assert nb.metadata["language_info"] == asked["content"]["language_info"]
+    assert nb.metadata["language_info"]["name"] == "python"
+    assert [c.outputs for c in nb.cells] == [[], []]
+    assert run_sync(kernel.km.is_alive)()
