@@ -166,3 +166,43 @@ def test_the_routes_by_site_table_downloads_with_its_figures(server):
     assert {row[0].value: row[1].value for row in ws.iter_rows(min_row=2)} == shown
     bad = s.get(server.url + "balise/coordinator", params={"format": "doc"})
     assert bad.status_code == 400 and "Format de fichier inconnu" in html.unescape(bad.text)
+
+
+def test_the_tables_markup_is_pandas_own_character_for_character(server, monkeypatch):
+    """The dashboard writes its tables itself (pandas' writer was a third of their time):
+    the same markup as ``to_html``, on hand-made edge cases and on every table of the
+    demo's dashboard in each grouping."""
+    import numpy as np
+
+    from balise import formats
+    from balise.config import Balise
+    from balise.context import BaliseContext
+    from balise.web import dashboard
+
+    def pandas_markup(shown):
+        return shown.to_html(index=False, escape=True, classes="balise-table", border=0,
+                             na_rep=formats.MISSING)
+
+    odd = pd.DataFrame({"Mois": ["01/2026", "02/2026"], "A & <B>": ["<b>x</b> & y", None],
+                        "oui": [True, False], "z": [np.nan, "y"], "k": [1, 2]})
+    for frame in (odd, odd.iloc[:0], pd.DataFrame({"a": ["—", "50 %"]})):
+        assert dashboard.table_markup(frame) == pandas_markup(frame)
+    # One difference, on purpose: a missing date among words is a dash, where pandas
+    # wrote "NaT".
+    assert "<td>NaT</td>" not in dashboard.table_markup(pd.DataFrame({"d": [pd.NaT, "x"]}))
+    written = []
+    own = dashboard.table_markup
+
+    def compared(shown):
+        assert own(shown) == pandas_markup(shown)
+        written.append(shown)
+        return own(shown)
+
+    monkeypatch.setattr(dashboard, "table_markup", compared)
+    ctx = BaliseContext.open(Balise(data_dir=str(server.data), courses_dir="courses"))
+    try:
+        for by in ("site", "activity", "cohort"):
+            dashboard.sections_for(ctx, by, date.today())
+    finally:
+        ctx.store.dispose()
+    assert len(written) >= 15
