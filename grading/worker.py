@@ -20,6 +20,7 @@ import gc
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -109,7 +110,7 @@ class GradingWorker(LoggingConfigurable):
         super().__init__(config=user_config or Config(), **kwargs)
         self.store, self.course_root, self.archive = store, course_root, archive
         self.gradebook_url = gradebook_url
-        scratch = tempfile.mkdtemp(prefix="balise-grading-")
+        scratch = self._scratch = tempfile.mkdtemp(prefix="balise-grading-")
         data_dir = Path(course_root).resolve().parent
         self.pool = KernelPool(parent=self, home=scratch, hidden_paths=[str(data_dir)])
         cfg = nbgrader_config(course_root, gradebook_url)
@@ -327,6 +328,7 @@ class GradingWorker(LoggingConfigurable):
             self.doorbell.close()
             self.lease.release()
             self.pool.shutdown()
+            shutil.rmtree(self._scratch, ignore_errors=True)     # the kernels' home
             self.feedback.close()
             dispose_engines()
 
