@@ -56,8 +56,8 @@ def wait_for_service(hub: Hub) -> None:
                              timeout=2)
             if r.status_code == 302 and "/hub/api/oauth2/authorize" in r.headers["Location"]:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass        # not up yet, or still building its modules on a busy machine
         time.sleep(0.5)
     raise RuntimeError(f"balise hub did not start in time:\n{hub.tail()}")
 
@@ -111,7 +111,10 @@ def hub(postgres, tmp_path_factory):
     hub = Hub(f"http://127.0.0.1:{port}/", proc, log, db_url)
     try:
         wait_for_service(hub)
-    except RuntimeError:
+    except BaseException:
+        # Whatever stopped the wait (a timeout of requests too), the hub and the Balise
+        # service it started are ended: a failed start once left a service running for
+        # an hour, its grading workers restarting over a deleted folder.
         stop(proc, folder)
         raise
     yield hub
