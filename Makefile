@@ -39,7 +39,7 @@ hub: install node_modules/.installed
 	$(BIN)/balise hub --data $(DATA) --port $(HUB_PORT) $(if $(DB_URL),--db-url $(DB_URL))
 
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 bench: install-test
 	@for script in $(filter-out benchmarks/serving.py,$(wildcard benchmarks/*.py)); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
