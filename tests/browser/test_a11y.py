@@ -61,6 +61,7 @@ SAME_ON_EVERY_GROUPING = ["#overdue-actions", *(
     ("coordinateur", "balise/dashboard?by=activity"),
     ("coordinateur", "balise/dashboard?by=cohort"),
     ("coordinateur", "balise/expiring"),
+    ("coordinateur", "balise/expiring?site=lyon-logistique"),
     ("formatrice", "balise/expiring"),
     ("coordinateur", "balise/person/yusuf"),
     ("yusuf", "balise/feedback/culture"),
