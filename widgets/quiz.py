@@ -46,31 +46,51 @@ class Quiz(w.VBox):
         LANGUAGE.observe(lambda _: self._relabel(), names="mode")
 
     def show(self, questions, answers=None) -> None:
-        """Ask these questions (a new attempt's draw); answers saved for them stay chosen."""
-        for old in (*getattr(self, "_radios", {}).values(), *getattr(self, "_readers", [])):
-            old.close()
+        """Ask these questions (a new attempt's draw); answers saved for them stay chosen.
+
+        Each question's widgets are made once and kept (:meth:`prepare`): a draw that asks
+        a question again (a new attempt; a page rendered ahead, then given her draw) shows
+        the same widgets with her saved answer or none, so no widget is closed while a box
+        still holds it (the kernel's list of widget states, read whenever a page connects,
+        would break) and a page given to her is filled without making new ones.
+        """
+        self.prepare(questions)
         self._questions = questions
         self._radios, self._heads, self._readers = {}, [], []
         self.answer = {}
-        children = [style()]
+        boxes = []
+        self._relabelling = True          # showing a saved answer is not answering
+        try:
+            for q in questions:
+                box, head, reader, radio = self._built[q["id"]]
+                ids = [o["id"] for o in q["options"]]
+                saved = (answers or {}).get(q["id"])
+                radio.value = saved if saved in ids else None
+                if radio.value is not None:
+                    self.answer = {**self.answer, q["id"]: radio.value}
+                self._radios[q["id"]] = radio
+                self._heads.append(head)
+                self._readers.append(reader)
+                boxes.append(box)
+        finally:
+            self._relabelling = False
+        self.children = [self._style, *boxes]
+        self._relabel()
+
+    def prepare(self, questions) -> None:
+        """Make the widgets of these questions now, shown or not (a whole bank, ahead)."""
+        if not hasattr(self, "_built"):
+            self._built, self._style = {}, style()
         for q in questions:
+            if q["id"] in self._built:
+                continue
             head = ShownHTML()
-            ids = [o["id"] for o in q["options"]]
-            saved = (answers or {}).get(q["id"])
             radio = w.RadioButtons(options=[(plain(o), o["id"]) for o in q["options"]],
-                                   value=saved if saved in ids else None,
-                                   layout=w.Layout(width="auto"))
-            if radio.value is not None:
-                self.answer = {**self.answer, q["id"]: radio.value}
+                                   value=None, layout=w.Layout(width="auto"))
             radio.add_class(f"balise-question-{q['id']}")
             radio.observe(lambda change, qid=q["id"]: self._on_answer(qid, change), names="value")
             reader = ReadAloud(lambda lang, q=q: spoken(q, lang))
-            self._radios[q["id"]] = radio
-            self._heads.append(head)
-            self._readers.append(reader)
-            children.append(w.VBox([head, reader, radio]))
-        self.children = children
-        self._relabel()
+            self._built[q["id"]] = (w.VBox([head, reader, radio]), head, reader, radio)
 
     def _relabel(self) -> None:
         """Words in the page's language; the chosen options stay chosen."""

@@ -194,7 +194,12 @@ def test_every_quiz_question_has_a_listen_button_with_its_options():
         LANGUAGE.mode = "both"
     old = q._readers
     q.show([{"id": "q3", "prompt": PROMPT, "options": OPTIONS}])
-    assert len(q._readers) == 1 and old[0].comm is None, "a new draw keeps the old buttons"
+    assert len(q._readers) == 1 and q._readers[0] not in old    # only the draw's buttons shown
+    assert not any(r in box.children for r in old for box in q.children[1:])
+    q.show([{"id": "q1", "prompt": PROMPT, "options": OPTIONS},
+            {"id": "q3", "prompt": PROMPT, "options": OPTIONS}])
+    # Made once per question of the bank: attempts after attempts add no widget.
+    assert q._readers[0] is old[0] and len(q._built) == 3
 
 
 def test_feedback_has_a_listen_button_once_shown():

@@ -87,6 +87,19 @@ def test_quiz_collects_restores_saves_and_locks():
     assert q._radios["q1"].disabled
 
 
+def test_a_new_draw_leaves_every_widget_state_readable():
+    """A page asks the kernel for every widget's state when it connects (a reload, a page
+    rendered ahead and then given her draw): no open box may hold a closed widget."""
+    import ipywidgets as w
+
+    questions = [{"id": f"q{n}", "prompt": PROMPT, "options": OPTIONS} for n in range(4)]
+    q = Quiz(questions[:2], answers={"q1": "a"})
+    q.show(questions[2:], answers={"q3": "b"})
+    state = w.Widget.get_manager_state()["state"]      # raised on a closed child before
+    assert q.model_id in state and q.answer == {"q3": "b"}
+    assert [c for c in q.children if c.model_id is None] == []
+
+
 def test_background_saves_are_sent_in_order_and_drained(monkeypatch):
     from balise import client
 
