@@ -5,9 +5,11 @@ Set through configuration, like any nbgrader step::
     c.Autograde.autograde_preprocessors = [PooledExecute, ...the rest as stock]
 
 Everything else is nbgrader's and nbclient's own: cell timeouts, interrupt on
-timeout, errors recorded in the outputs. Only where the kernel comes from,
-and where it goes after, differ, and nbconvert's kernel_info request is answered
-with the reply the kernel gave when it started (the same each time).
+timeout, errors recorded in the outputs. Only where the kernel comes from, and
+where it goes after, differ; nbconvert's kernel_info request is answered with
+the reply the kernel gave when it started (the same each time); and the cells
+are sent to the kernel together, read back one by one
+(:mod:`balise.grading.pipeline`).
 """
 
 from __future__ import annotations
@@ -17,28 +19,9 @@ from contextlib import contextmanager
 from nbgrader.preprocessors import Execute
 from traitlets import Any
 
+from balise.grading.pipeline import PipelinedClient, planned_requests
+
 TIMEOUT_ERROR = "CellTimeoutError"
-# What the pooled client answers nbconvert's kernel_info request with: no message is sent.
-KNOWN_INFO = "balise-pooled-kernel-info"
-
-
-class _KnownInfoClient:
-    """A pooled kernel's client, whose kernel_info is the reply the kernel gave when it started.
-
-    nbconvert's ExecutePreprocessor asks the kernel for its kernel_info before each
-    notebook, to copy its language_info into the notebook's metadata: a round trip
-    to the kernel in every grade, for the same reply each time. Everything else is
-    the client's own.
-    """
-
-    def __init__(self, kc):
-        self._kc = kc
-
-    def kernel_info(self) -> str:
-        return KNOWN_INFO
-
-    def __getattr__(self, name):
-        return getattr(self._kc, name)
 
 
 class PooledExecute(Execute):
@@ -54,6 +37,7 @@ class PooledExecute(Execute):
             return super().preprocess(nb, resources, km=km)
         kernel = self.pool.acquire()
         healthy = False
+        self._client = None
         try:
             cwd = (resources or {}).get("metadata", {}).get("path") or self.pool.home
             if self.pool.hides(cwd):
@@ -64,11 +48,15 @@ class PooledExecute(Execute):
                 raise RuntimeError("grading kernel did not answer")
             self._pooled = kernel
             nb, resources = super().preprocess(nb, resources, km=kernel.km)
-            healthy = not any(out.get("ename") == TIMEOUT_ERROR
-                              for cell in nb.cells for out in cell.get("outputs", []))
+            # A run that stopped before its last cell leaves requests queued in the kernel:
+            # it is replaced, never handed to the next submission with them.
+            healthy = (self._client is None or not self._client.unasked) and not any(
+                out.get("ename") == TIMEOUT_ERROR
+                for cell in nb.cells for out in cell.get("outputs", []))
             return nb, resources
         finally:
             self._pooled = None
+            self._client = None
             self.pool.release(kernel, healthy)
 
     @contextmanager
@@ -79,11 +67,12 @@ class PooledExecute(Execute):
                 yield
             return
         self.km = kernel.km
-        self.kc = _KnownInfoClient(kernel.kc) if kernel.info else kernel.kc
+        self.kc = self._client = PipelinedClient(kernel.kc, planned_requests(self.nb, self),
+                                                 kernel.info)
         yield
 
     def wait_for_reply(self, msg_id, cell=None):
         kernel = getattr(self, "_pooled", None)
-        if msg_id == KNOWN_INFO and kernel is not None:
+        if msg_id == PipelinedClient.KNOWN_INFO and kernel is not None:
             return kernel.info
         return super().wait_for_reply(msg_id, cell)

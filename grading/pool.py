@@ -27,6 +27,10 @@ from balise.grading.sandbox import HiddenPathsKernelManager, bwrap_path, ipc_add
 # A grading kernel has no front-end: widgets would send hundreds of comm
 # messages to nobody (and nbclient would save their state in the graded
 # notebook). Silent comms keep every cell running as written, minus the noise.
+# The kernel's logger is left at DEBUG by traitlets (its handler at WARNING): each
+# message made log records nobody emits (5 % of the kernel's main thread in a
+# profile of trivial cells). It is set to the lowest level a handler emits: the
+# same lines are logged, no record is made for nothing.
 INIT_CODE = """\
 def _balise_silent_comms():
     import comm
@@ -34,6 +38,12 @@ def _balise_silent_comms():
     comm.create_comm = lambda *args, **kwargs: dummy(*args, **kwargs)
 _balise_silent_comms()
 del _balise_silent_comms
+def _balise_quiet_log():
+    log = get_ipython().kernel.log
+    if log.handlers and not log.propagate:
+        log.setLevel(min(handler.level for handler in log.handlers))
+_balise_quiet_log()
+del _balise_quiet_log
 import gc as _gc
 _gc.freeze()
 del _gc

@@ -118,6 +118,10 @@ class GradingWorker(LoggingConfigurable):
         # the graded cells only, so nbgrader need not clear and copy them at every grade.
         cfg.CourseDirectory.ignore = [*CourseDirectory.class_traits()["ignore"].default(),
                                       ASSETS]
+        # nbgrader's API sets its logger to INFO: some twenty lines a grade (each file
+        # copied, each step) formatted twice, for its captured log and the worker's stderr.
+        # Warnings and errors are logged as before (a failed grade's log keeps its error).
+        cfg.NbGraderAPI.log_level = "WARN"
         cfg.merge(user_config or Config())
         cfg.PooledExecute.pool = self.pool
         self.nbgrader_config = cfg
@@ -127,6 +131,7 @@ class GradingWorker(LoggingConfigurable):
         self._feedback_due: dict[tuple[str, str], float] = {}   # (module, learner): since
         self._last_grade = 0.0
         self._releases: dict[str, tuple[int, object]] = {}
+        self._api: SharedGradebookAPI | None = None
         self.lease = GradingLease(data_dir)
         self.doorbell = Doorbell(data_dir)
         self._parent = os.getppid()
@@ -163,8 +168,11 @@ class GradingWorker(LoggingConfigurable):
                                        attempt.submitted_at)
         self._flag(attempt, submitted)
         step("worker: submission read, sheet checked")
-        api = SharedGradebookAPI(config=self.nbgrader_config)
-        result = api.autograde(attempt.module_id, attempt.learner_id, force=True, create=True)
+        if self._api is None:
+            # One for the worker's life, as nbgrader's formgrader keeps one: autograde sets
+            # the module and learner for the call only. Its start lists the exchange folder.
+            self._api = SharedGradebookAPI(config=self.nbgrader_config)
+        result = self._api.autograde(attempt.module_id, attempt.learner_id, force=True, create=True)
         step("worker: nbgrader autograde")
         if result.get("success"):
             grades = notebook_grades(self.gradebook_url, attempt.module_id, attempt.learner_id)
