@@ -139,3 +139,11 @@ c.MappingKernelManager.cull_connected = False
 # No request body above 8 MB reaches a handler (Jupyter's default is 512 MB);
 # Balise's API refuses more than c.Balise.api_body_kb with a plain message.
 c.ServerApp.max_body_size = 8 * 1024 * 1024
+
+# --- Module pages rendered ahead (issue 18, balise/web/page_pool.py) -------------------
+# One page per module waits, run and rendered with nobody's name, and is made the
+# learner's (her token, sent by the server, not the page) when she opens the module: she
+# does not wait for a kernel to start and the module to run. About 60 MB a module while
+# it waits; a site whose class opens the same module together can raise it.
+c.PagePool.size = 1
+c.PagePool.fill_at_start = True

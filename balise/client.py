@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import html
 import json
+import os
 import queue
 import threading
 import time
@@ -35,10 +36,35 @@ from balise.widgets.shown import ShownHTML
 _session: dict[str, str] = {}
 # The page's scenarios, in the page's order: {scenario id: prompt}.
 _scenarios: dict[str, dict[str, str]] = {}
+# A pre-rendered page (balise.web.page_pool) runs before anyone asked for it: its widgets
+# are built blank, and each part leaves here what to fill in once the server says whose
+# page it is (:func:`adopt`).
+PREHEATED = "BALISE_PREHEATED"
+_to_fill: list = []
 
 
 def connect(token: str, api_url: str) -> None:
     _session.update(token=token, api_url=api_url)
+
+
+def _preheated() -> bool:
+    """Is this kernel running a page ahead of its learner (no identity yet)?"""
+    return not _session and os.environ.get(PREHEATED) == "1"
+
+
+def adopt(token: str, api_url: str) -> None:
+    """The server gives this pre-rendered page to a learner: her name, language, last
+    result, saved answers and her own draw of questions, in the widgets already shown.
+
+    Sent by the server on its own connection to the kernel (never by the page, which
+    cannot run code), with a token it signed for her and this module, as the identity
+    cell does for a page rendered on demand.
+    """
+    connect(token, api_url)
+    os.environ.pop(PREHEATED, None)
+    fill, _to_fill[:] = list(_to_fill), []
+    for part in fill:
+        part()
 
 
 def _call(path: str, payload: dict | None = None, timeout: float = 180) -> dict:
@@ -82,10 +108,33 @@ def header(module: str):
     passed this module before, her last result shows here, with a way to start again.
     """
     from balise.widgets import LanguageSwitch
-    from balise.widgets.i18n import LANGUAGE
 
+    if _preheated():
+        box = w.VBox([ShownHTML(_top_bar("")), LanguageSwitch()])
+        _to_fill.append(lambda: _fill_header(module, box))
+        return box
     if not _session:
         return LanguageSwitch()
+    box = w.VBox([ShownHTML(_top_bar("")), LanguageSwitch()])
+    _fill_header(module, box)
+    return box
+
+
+def _top_bar(name: str) -> str:
+    """Back to her modules, and her name."""
+    return (
+        '<nav class="balise-top" style="display:flex;flex-wrap:wrap;gap:8px 16px;'
+        'align-items:center;justify-content:space-between">'
+        f'<a href="../../../balise/learner" style="font-size:18px;min-height:44px;'
+        f'display:inline-flex;align-items:center"><span>← {tagged_plain("my_modules")}'
+        f'</span></a>'
+        f'<span>{html.escape(name)}</span></nav>')
+
+
+def _fill_header(module: str, box) -> None:
+    """Her part of the header: name, language (hers, kept on the server), last result."""
+    from balise.widgets.i18n import LANGUAGE
+
     if "saved" not in _session:
         _fetch(module)
     learner = _session.get("learner") or {}
@@ -93,18 +142,11 @@ def header(module: str):
         LANGUAGE.mode = learner["reading"]
     LANGUAGE.observe(lambda change: _background.put_call(
         "balise/api/reading", {"module": module, "reading": change["new"]}), names="mode")
-    back = ShownHTML(
-        '<nav class="balise-top" style="display:flex;flex-wrap:wrap;gap:8px 16px;'
-        'align-items:center;justify-content:space-between">'
-        f'<a href="../../../balise/learner" style="font-size:18px;min-height:44px;'
-        f'display:inline-flex;align-items:center"><span>← {tagged_plain("my_modules")}'
-        f'</span></a>'
-        f'<span>{html.escape(learner.get("name") or "")}</span></nav>')
-    parts = [back, LanguageSwitch()]
+    top, switch = box.children[:2]
+    top.value = _top_bar(learner.get("name") or "")
     last = _session.get("last")
     if last and last.get("status") == "graded":
-        parts.append(LastResult(module, last, _session.get("next")))
-    return w.VBox(parts)
+        box.children = [top, switch, LastResult(module, last, _session.get("next"))]
 
 
 class LastResult(w.VBox):
@@ -175,7 +217,17 @@ def scenario(module: str, spec: dict, assets: str = "assets"):
     # An anchor the submit warning's links scroll to (the widget itself has no id).
     anchor = ShownHTML(f'<span id="balise-item-{html.escape(spec["id"])}"></span>',
                        layout=w.Layout(height="0px", margin="0"))
-    return w.VBox([anchor, widget])
+    box = w.VBox([anchor, widget])
+    if _preheated():
+        def restore() -> None:
+            """Her saved answer, if she gave one: the scenario built again around it."""
+            answer = saved_answers(module).get(spec["id"])
+            if answer is not None:
+                box.children[1].close()
+                box.children = [anchor, make(spec, check=check, answer=answer,
+                                             assets=assets, on_change=keep)]
+        _to_fill.append(restore)
+    return box
 
 
 class _Background:
@@ -235,6 +287,12 @@ def quiz(module: str, questions: list[dict], size: int | None = None):
                     answers=saved_answers(module))
 
     widget.redraw = redraw
+    if _preheated():
+        widget.prepare(questions)       # her draw is some of these: shown, not made, later
+        def fill() -> None:
+            widget.show(drawn_questions(module, questions, size), answers=saved_answers(module))
+            widget.forget_hidden()
+        _to_fill.append(fill)
     return widget
 
 

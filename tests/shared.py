@@ -47,6 +47,26 @@ class Server:
                                                 "_xsrf": s.cookies.get("_xsrf")})
 
 
+def ready_page(server: Server, module: str, timeout: float = 180) -> str:
+    """The kernel of a page of ``module`` rendered ahead and not yet given (read in the
+    server's log, balise.web.page_pool), waiting for one up to ``timeout`` seconds."""
+    import re
+
+    path = f"{module}/{module}.ipynb"
+    deadline = time.monotonic() + timeout
+    while True:
+        log = server.log.read_text(errors="replace")
+        kernel = r"\(kernel ([0-9a-f-]{36})\)"
+        made = re.findall(rf"page of {re.escape(path)} rendered ahead {kernel}", log)
+        gone = set(re.findall(rf"page of {re.escape(path)} (?:given|dropped) {kernel}", log))
+        ready = [k for k in made if k not in gone]
+        if ready:
+            return ready[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no page of {module} rendered ahead in {timeout} s")
+        time.sleep(0.3)
+
+
 def start_server(data: Path, log: Path, courses: Path = REPO / "courses") -> Server:
     port = free_port()
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}

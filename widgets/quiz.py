@@ -77,6 +77,15 @@ class Quiz(w.VBox):
         self.children = [self._style, *boxes]
         self._relabel()
 
+    def forget_hidden(self) -> None:
+        """Close the widgets of questions not shown (the bank made ahead, her draw chosen):
+        a page asks every open widget's state when it connects, so fewer is faster. A
+        later draw makes them again if it asks them."""
+        shown = {q["id"] for q in self._questions}
+        for qid in [qid for qid in self._built if qid not in shown]:
+            for part in self._built.pop(qid):
+                part.close()
+
     def prepare(self, questions) -> None:
         """Make the widgets of these questions now, shown or not (a whole bank, ahead)."""
         if not hasattr(self, "_built"):

@@ -34,6 +34,7 @@ from balise.web.expiring import ExpiringHandler
 from balise.web.feedback import FeedbackHandler, TrainerFeedbackHandler
 from balise.web.files import release_files_route
 from balise.web.kernels import PageKernelShutdownHandler
+from balise.web.page_pool import make_pool, render_route
 from balise.web.page_words import GLOBALS as PAGE_WORDS
 from balise.web.pages import (
     ClosedDoorHandler,
@@ -161,13 +162,22 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
             (r"/voila/tree(/.*)?", ClosedDoorHandler),
             release_files_route(self.serverapp),
             *static_routes(self.serverapp),    # kept by the phone (issue 18)
+            render_route(self.serverapp),      # pages rendered ahead (issue 18)
         ])
 
     async def _start_jupyter_server_extension(self, serverapp):
-        """Start the grading worker; it first grades what a stopped server left pending."""
-        self.settings["balise"].worker.start()
+        """Start the grading worker; it first grades what a stopped server left pending.
+        Then the pages rendered ahead, one module after another, in the background."""
+        context = self.settings["balise"]
+        context.worker.start()
+        pool = make_pool(self.serverapp)
+        self.serverapp.web_app.settings["balise_page_pool"] = pool
+        pool.start([f"{module}/{module}.ipynb" for module in context.catalogue])
 
     async def stop_extension(self):
+        pool = self.serverapp.web_app.settings.get("balise_page_pool")
+        if pool is not None:
+            pool.stop()
         self.settings["balise"].worker.stop()
 
 

@@ -95,6 +95,14 @@ class PageKernelManager(AsyncMappingKernelManager):
         self.get_kernel(kernel_id).balise_owner = page_owner.get()
         return kernel_id
 
+    async def cull_kernel_if_idle(self, kernel_id):
+        """A page rendered ahead (:mod:`balise.web.page_pool`) waits for its learner
+        without a connection by design: idle, never culled; once given, like any page."""
+        kernel = self._kernels.get(kernel_id)
+        if kernel is not None and getattr(kernel, "balise_pooled", False):
+            return None
+        return await super().cull_kernel_if_idle(kernel_id)
+
     async def shutdown_all(self, now: bool = False) -> None:
         """When the server stops, every kernel is killed at once rather than asked first.
 

@@ -43,7 +43,7 @@ def prelaunch(handler, notebook, cwd):
 
 # The identity cell, as Voila may quote it in a log line (a cell that failed: the kernel
 # died or was culled while the page was being rendered).
-IDENTITY_CELL = re.compile(r"(balise\.client\.connect\()\s*'[^']*'")
+IDENTITY_CELL = re.compile(r"(balise\.client\.(?:connect|adopt)\()\s*'[^']*'")
 
 
 class HideIdentityCell(logging.Filter):
@@ -56,9 +56,10 @@ class HideIdentityCell(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "balise.client.connect" in message:
+        if "balise.client.connect" in message or "balise.client.adopt" in message:
             record.msg, record.args = IDENTITY_CELL.sub(r"\1'…'", message), ()
-            record.msg = record.msg.replace("balise.client.connect(", "<identity cell>(")
+            record.msg = (record.msg.replace("balise.client.connect(", "<identity cell>(")
+                          .replace("balise.client.adopt(", "<identity cell>("))
         return True
 
 

@@ -44,6 +44,10 @@ def culling_server(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(shared, "REPO", folder)     # start_server reads REPO/jupyter_config.py
         server = shared.start_server(folder / "data", folder / "server.log", REPO / "courses")
+    # The pool renders every module's page as the server starts, one after another: once
+    # the last is ready the machine is quiet again. Before that, a page opened on demand
+    # may take more than 3 s to start its kernel, and be culled as "starting".
+    shared.ready_page(server, "weee")
     yield server
     shared.stop_server(server)
 
@@ -143,3 +147,20 @@ def test_a_learner_back_on_a_culled_page_is_told_to_reload(browser, culling_serv
         expect(page.locator(".balise-kernel-gone")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_a_page_rendered_ahead_waits_unculled_and_is_given_then_as_any_page(culling_server):
+    """A pooled page (balise.web.page_pool) has no connection by design: it is not culled
+    while it waits, however long; once given and left, it is culled like any page."""
+    server = culling_server
+    kernel = shared.ready_page(server, "heights")
+    process = kernel_process(server, kernel)
+    assert process is not None
+    time.sleep(3 * IDLE + 2)                    # three culling timeouts, looked at each second
+    assert alive(process) and not culled(server, kernel)
+    s = server.session("lea")
+    assert open_page(s, server, "heights") == kernel      # the waiting page is the one given
+    deadline = time.monotonic() + IDLE + 30               # left without a connection
+    while time.monotonic() < deadline and alive(process):
+        time.sleep(0.2)
+    assert culled(server, kernel) and not alive(process)

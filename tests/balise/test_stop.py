@@ -81,7 +81,8 @@ def test_sigterm_with_twenty_pages_open_stops_everything_within_10_s(tmp_path, m
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline and page_kernels(server) < PAGES:
             time.sleep(0.2)
-        assert page_kernels(server) == PAGES            # Voila started a kernel per page
+        # A kernel per page; more while the pool renders pages ahead (balise.web.page_pool).
+        assert page_kernels(server) >= PAGES
         if rendered:
             for reader in readers:
                 reader.join(max(0.0, deadline - time.monotonic()))

@@ -98,6 +98,11 @@ def test_a_new_draw_leaves_every_widget_state_readable():
     state = w.Widget.get_manager_state()["state"]      # raised on a closed child before
     assert q.model_id in state and q.answer == {"q3": "b"}
     assert [c for c in q.children if c.model_id is None] == []
+    q.forget_hidden()                          # q0 and q1 not shown: closed, states still fine
+    state = w.Widget.get_manager_state()["state"]
+    assert set(q._built) == {"q2", "q3"} and q.model_id in state
+    q.show(questions[:3])                      # asked again: made again
+    assert all(c.model_id for c in q.children) and w.Widget.get_manager_state()["state"]
 
 
 def test_background_saves_are_sent_in_order_and_drained(monkeypatch):

@@ -1,0 +1,297 @@
+"""Module pages rendered before anyone asks for them, each given whole to one learner.
+
+Opening a module on demand costs a kernel start, the module's notebook run in it and
+Voila's page rendered around its outputs: seconds of CPU, all on the learner's clock.
+Voila's own answer (``preheat_kernel``) refuses a ``prelaunch_hook``, and Balise's hook
+is what tells the kernel whose page it is. So Balise keeps its own pool:
+
+* **Ahead of time**, one background task renders ``size`` pages per module, one page at a
+  time, at the page kernels' low CPU priority: a kernel started with nobody's name
+  (``balise_owner`` None, so no page, REST call or shutdown route can reach it) runs the
+  release notebook with ``BALISE_PREHEATED=1``, and Voila's renderer writes the page,
+  kernel id and all. The notebook's widgets are built blank: header without a name,
+  scenarios without answers, the bank's first questions (:mod:`balise.client`).
+* **When she opens the module**, a ready page is taken: the kernel is recorded as hers,
+  then the server itself (its own connection to the kernel, never the page's) runs
+  ``balise.client.adopt(token, url)`` with a token it signed for her and this module,
+  exactly the token the identity cell carries on the on-demand path. The kernel fetches
+  her name, language, last result, saved answers and her draw of questions, and fills the
+  widgets in place; only then is the page sent. Her browser reads the widgets' state from
+  the kernel when it connects (Balise's template embeds none), so she sees hers.
+* Another page is rendered in its place after ``fill_delay``. No page ready (the first
+  open after a start, a burst of openings, a failed adoption): the on-demand path, as
+  before, so nothing waits on the pool.
+
+A page is never given twice (taken from the queue before anything is awaited), a
+pooled kernel is never culled while it waits (:class:`balise.web.kernels.PageKernelManager`),
+and one whose notebook changed since (a new release) is shut down, not served.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from tornado import web
+from traitlets import Bool, Float, Integer
+from traitlets.config import LoggingConfigurable
+from voila.configuration import VoilaConfiguration
+from voila.notebook_renderer import NotebookRenderer
+from voila.paths import collect_template_paths
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.utils import ENV_VARIABLE, get_page_config
+
+from balise import tokens
+from balise.client import PREHEATED
+from balise.web.auth import BaliseUser
+from balise.web.kernels import page_owner
+
+
+@dataclass
+class ReadyPage:
+    kernel_id: str
+    html: str
+    notebook_mtime: float
+    made: float
+
+
+class PagePool(LoggingConfigurable):
+    """Pages rendered ahead, per module notebook, and given to the learner who opens one."""
+
+    size = Integer(
+        1, min=0, config=True,
+        help="""Pages kept rendered ahead for each module (each holds a page kernel,
+        about 60 MB, waiting). 1 serves one learner at a time instantly, and the next a
+        few seconds later once another is rendered; a class that opens the same module
+        together wants more. 0: every page is rendered on demand.
+        Example: c.PagePool.size = 2""").tag(config=True)
+    fill_delay = Float(
+        1.0, min=0, config=True,
+        help="""Seconds after a page is taken before its replacement is rendered, so the
+        learner's own page (her widgets connecting) has the CPU first.""")
+    fill_at_start = Bool(
+        True, config=True,
+        help="""Render every module's pages when the server starts (in the background,
+        one at a time), so the first learner of the day is not the one who waits. Off:
+        a module's pool is filled after its first open.""")
+    adopt_timeout = Float(
+        15.0, min=1, config=True,
+        help="""Seconds the kernel may take to fill a page with the learner's data before
+        the page is dropped and rendered on demand instead.""")
+
+    def __init__(self, settings: dict, voila_configuration: VoilaConfiguration,
+                 template_paths: list[str], traitlet_config, **kwargs):
+        super().__init__(**kwargs)
+        self.settings = settings
+        self.voila_configuration = voila_configuration
+        self.template_paths = template_paths
+        self.traitlet_config = traitlet_config
+        self.ready: dict[str, deque[ReadyPage]] = {}
+        self._wanted: deque[str] = deque()
+        self._wake = asyncio.Event()
+        self._worker: asyncio.Task | None = None
+        self.rendered = self.given = self.missed = 0
+
+    # --- filling ------------------------------------------------------------------
+    def start(self, notebooks: list[str]) -> None:
+        """Start the background renderer; with ``fill_at_start``, want every notebook's pages."""
+        if self.size <= 0 or self._worker is not None:
+            return
+        if self.fill_at_start:
+            for path in notebooks:
+                self._want(path, self.size)
+        self._worker = asyncio.ensure_future(self._fill_forever())
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            self._worker = None
+
+    def _want(self, path: str, count: int = 1, first: bool = False) -> None:
+        """Want ``count`` more pages of ``path``, up to ``size`` ready or wanted; ``first``:
+        before the others (a page just taken is wanted again before the start's fill)."""
+        waiting = len(self.ready.get(path, ())) + self._wanted.count(path)
+        for _ in range(max(0, min(count, self.size - waiting))):
+            if first:
+                self._wanted.appendleft(path)
+            else:
+                self._wanted.append(path)
+        if self._wanted:
+            self._wake.set()
+
+    async def _fill_forever(self) -> None:
+        """One page at a time: the pool never takes more than one core from the learners."""
+        page_owner.set(None)   # this task's kernels are nobody's until given
+        while True:
+            if not self._wanted:
+                self._wake.clear()
+                await self._wake.wait()
+                await asyncio.sleep(self.fill_delay)
+                continue
+            path = self._wanted.popleft()
+            try:
+                page = await self._render(path)
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:        # noqa: BLE001 - a page that fails is rendered on demand
+                self.log.warning("Balise: page of %s not rendered ahead: %s", path, e)
+                await asyncio.sleep(5)
+                continue
+            self.ready.setdefault(path, deque()).append(page)
+            self.rendered += 1
+            self.log.info("Balise: page of %s rendered ahead (kernel %s)", path, page.kernel_id)
+
+    async def _render(self, path: str) -> ReadyPage:
+        """Run ``path`` in a new kernel of nobody's, and write its page, as Voila would."""
+        settings = self.settings
+        km = settings["kernel_manager"]
+        base_url = settings["base_url"]
+        page_config = get_page_config(base_url=base_url, settings=settings, log=self.log,
+                                      voila_configuration=self.voila_configuration)
+        hook = self.voila_configuration.page_config_hook
+        if hook:
+            page_config = hook(page_config, base_url=base_url, settings=settings,
+                               log=self.log, voila_configuration=self.voila_configuration,
+                               notebook_path=path)
+        mtime = self._mtime(path)
+        renderer = NotebookRenderer(
+            voila_configuration=self.voila_configuration,
+            traitlet_config=self.traitlet_config, notebook_path=path,
+            template_paths=self.template_paths, config_manager=settings["config_manager"],
+            contents_manager=settings["contents_manager"], base_url=base_url,
+            kernel_spec_manager=settings["kernel_spec_manager"], prelaunch_hook=None,
+            page_config=page_config, mathjax_config=settings.get("mathjax_config"),
+            mathjax_url=settings.get("mathjax_url"))
+        renderer.prelaunch_hook = None     # nobody's page: the identity comes at adoption
+        await renderer.initialize(template=None, theme=None)
+        app = settings["serverapp"]
+        env = {**os.environ, PREHEATED: "1",
+               ENV_VARIABLE.VOILA_PREHEAT: "False",
+               ENV_VARIABLE.VOILA_BASE_URL: base_url,
+               ENV_VARIABLE.VOILA_SERVER_URL: settings.get("server_url", "/"),
+               ENV_VARIABLE.VOILA_APP_PORT: str(app.port)}
+        kernel_id = await km.start_kernel(
+            kernel_name=renderer.notebook.metadata.kernelspec.name,
+            path=os.path.dirname(path), env=env)
+        kernel = km.get_kernel(kernel_id)
+        kernel.balise_pooled = True
+        try:
+            parts = [html async for html, _ in
+                     renderer.generate_content_generator(kernel_id, kernel)]
+        except BaseException:
+            await self._drop(kernel_id)
+            raise
+        return ReadyPage(kernel_id, "".join(parts), mtime, time.monotonic())
+
+    def _mtime(self, path: str) -> float:
+        root = Path(self.settings["serverapp"].root_dir)
+        try:
+            return (root / path).stat().st_mtime
+        except OSError:
+            return -1.0
+
+    async def _drop(self, kernel_id: str) -> None:
+        km = self.settings["kernel_manager"]
+        if kernel_id in km:
+            try:
+                await km.shutdown_kernel(kernel_id, now=True)
+            except Exception as e:    # noqa: BLE001 - already gone
+                self.log.debug("Balise: pooled kernel %s: %s", kernel_id, e)
+
+    # --- giving -------------------------------------------------------------------
+    async def take(self, handler, path: str) -> str | None:
+        """A ready page of ``path`` made hers, or None (then the page is rendered on demand).
+
+        Only for a signed-in learner or staff member and a module of the catalogue:
+        anything else takes the on-demand path, whose hook gives the plain refusal.
+        """
+        if self.size <= 0:
+            return None
+        user = handler.current_user
+        context = handler.settings["balise"]
+        module = Path(os.path.dirname(path)).name
+        if not isinstance(user, BaliseUser) or module not in context.catalogue:
+            return None
+        queue = self.ready.get(path)
+        km = self.settings["kernel_manager"]
+        while queue:
+            page = queue.popleft()            # no await before this: never given twice
+            self._want(path, first=True)
+            if page.kernel_id not in km or self._mtime(path) != page.notebook_mtime:
+                self.log.info("Balise: page of %s dropped (kernel %s): kernel gone or "
+                              "notebook changed", path, page.kernel_id)
+                await self._drop(page.kernel_id)
+                continue
+            kernel = km.get_kernel(page.kernel_id)
+            kernel.balise_owner = user.username
+            kernel.balise_pooled = False
+            token = tokens.sign(context.secret, user.username, module,
+                                context.config.kernel_token_minutes)
+            started = time.monotonic()
+            if await self._adopt(kernel, token, context.api_url(handler)):
+                self.given += 1
+                self.log.info("Balise: page of %s given (kernel %s), filled in %.0f ms",
+                              path, page.kernel_id, 1000 * (time.monotonic() - started))
+                return page.html
+            self.log.info("Balise: page of %s dropped (kernel %s): not filled", path,
+                          page.kernel_id)
+            await self._drop(page.kernel_id)
+        self.missed += 1
+        self._want(path, first=True)
+        return None
+
+    async def _adopt(self, kernel, token: str, api_url: str) -> bool:
+        """Run ``balise.client.adopt`` in the kernel, on the server's own connection."""
+        client = kernel.client()
+        client.start_channels()
+        try:
+            reply = await client.execute(
+                f"import balise.client\nbalise.client.adopt({token!r}, {api_url!r})",
+                silent=True, store_history=False, allow_stdin=False, reply=True,
+                timeout=self.adopt_timeout)
+            ok = reply["content"]["status"] == "ok"
+            if not ok:
+                self.log.warning("Balise: a pre-rendered page could not be filled (%s)",
+                                 reply["content"].get("ename"))
+            return ok
+        except Exception as e:     # noqa: BLE001 - timed out or kernel gone: on demand
+            self.log.warning("Balise: a pre-rendered page could not be filled: %s", e)
+            return False
+        finally:
+            client.stop_channels()
+
+
+class PooledVoilaHandler(TornadoVoilaHandler):
+    """Voila's ``/voila/render/<notebook>``: a page from the pool when one is ready."""
+
+    @web.authenticated
+    async def get(self, path=None):
+        pool: PagePool | None = self.settings.get("balise_page_pool")
+        html = await pool.take(self, path) if pool is not None and path else None
+        if html is None:
+            return await super().get(path)
+        self.set_header("Content-Type", "text/html")
+        self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
+        self.set_header("Pragma", "no-cache")
+        self.set_header("Expires", "0")
+        self.finish(html)
+
+
+def render_route(serverapp) -> tuple:
+    """The route taking the place of Voila's own (Balise's handlers come first), with
+    the arguments Voila gives its handler."""
+    config = VoilaConfiguration(parent=serverapp)
+    return (r"/voila/render/(.*)", PooledVoilaHandler,
+            {"config": serverapp.config, "voila_configuration": config,
+             "template_paths": collect_template_paths(["voila", "nbconvert"], config.template)})
+
+
+def make_pool(serverapp) -> PagePool:
+    config = VoilaConfiguration(parent=serverapp)
+    return PagePool(serverapp.web_app.settings, config,
+                    collect_template_paths(["voila", "nbconvert"], config.template),
+                    serverapp.config, parent=serverapp)

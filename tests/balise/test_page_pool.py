@@ -1,0 +1,94 @@
+"""Module pages rendered ahead (balise.web.page_pool): nobody's while they wait, hers once given.
+
+The shared server runs Balise's own configuration, so its pool renders a page of every
+module when it starts. A page waiting in the pool has a kernel no one may reach; the
+learner who opens the module gets that very kernel, recorded as hers, with her name in
+the page's widgets (filled by the server's own call, with a token it signed for her);
+the next learner gets another page, never hers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+from ipywidgets._version import __control_protocol_version__
+from shared import ready_page
+from websockets.sync.client import connect
+
+MODULE = "road"
+
+
+def page_kernel(html: str) -> str:
+    return re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html).group(1)
+
+
+def widget_states(server, session, kernel_id: str) -> dict:
+    """Every widget's state, asked of the kernel as her page does when it connects."""
+    cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+    url = server.url.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels?session_id=t"
+    comm = uuid.uuid4().hex
+
+    def message(msg_type: str, content: dict, metadata: dict | None = None) -> str:
+        return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type,
+                                      "session": "t", "username": "", "version": "5.3"},
+                           "parent_header": {}, "metadata": metadata or {},
+                           "channel": "shell", "content": content, "buffers": []})
+
+    with connect(url, additional_headers={"Cookie": cookie}) as ws:
+        ws.send(message("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control",
+                                      "data": {}}, {"version": __control_protocol_version__}))
+        ws.send(message("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}))
+        while True:
+            msg = json.loads(ws.recv(timeout=60))
+            data = msg.get("content", {}).get("data", {})
+            if msg["header"]["msg_type"] == "comm_msg" and data.get("method") == "update_states":
+                return data["states"]
+
+
+def test_a_page_waiting_in_the_pool_is_nobodys(server):
+    kernel = ready_page(server, MODULE)
+    amina = server.session("amina")
+    assert amina.get(server.url + f"api/kernels/{kernel}").status_code == 403
+    listed = amina.get(server.url + "api/kernels")
+    assert kernel not in listed.text
+    xsrf = {"X-XSRFToken": amina.cookies.get("_xsrf")}
+    refused = amina.post(server.url + f"voila/api/shutdown/{kernel}", headers=xsrf)
+    assert refused.status_code in (403, 404)
+    assert ready_page(server, MODULE, timeout=1) == kernel        # still waiting, alive
+
+
+def test_the_learner_who_opens_the_module_gets_the_page_made_hers(server):
+    kernel = ready_page(server, MODULE)
+    amina, yusuf = server.session("amina"), server.session("yusuf")
+    page = amina.get(server.url + f"voila/render/{MODULE}/{MODULE}.ipynb")
+    assert page.status_code == 200 and page_kernel(page.text) == kernel
+    assert f"given (kernel {kernel})" in server.log.read_text(errors="replace")
+    assert amina.get(server.url + f"api/kernels/{kernel}").status_code == 200
+    assert yusuf.get(server.url + f"api/kernels/{kernel}").status_code == 403
+    states = json.dumps(widget_states(server, amina, kernel))
+    assert "Amina Diallo" in states and "Yusuf" not in states
+    # The next learner: another page (ahead or on demand), with her own name, never Amina's.
+    theirs = yusuf.get(server.url + f"voila/render/{MODULE}/{MODULE}.ipynb")
+    other = page_kernel(theirs.text)
+    assert other != kernel
+    states = json.dumps(widget_states(server, yusuf, other))
+    assert "Amina" not in states and "Yusuf" in states
+
+
+def test_the_identity_is_the_signed_in_persons_whatever_the_address_says(server):
+    kernel = ready_page(server, MODULE)
+    lea = server.session("lea")
+    page = lea.get(server.url + f"voila/render/{MODULE}/{MODULE}.ipynb?user=amina&learner=amina")
+    assert page_kernel(page.text) == kernel
+    states = json.dumps(widget_states(server, lea, kernel))
+    assert "Amina" not in states
+
+
+def test_a_page_rendered_ahead_is_not_given_to_someone_signed_out(server):
+    kernel = ready_page(server, MODULE)
+    r = server.session().get(server.url + f"voila/render/{MODULE}/{MODULE}.ipynb",
+                                allow_redirects=False)
+    assert r.status_code in (302, 403)
+    assert ready_page(server, MODULE, timeout=1) == kernel
