@@ -103,6 +103,11 @@ def _write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
         if durable:
             fh.flush()
             os.fsync(fh.fileno())
+    if not durable:
+        # Renamed over an existing file, ext4 starts writing the new one to disk before the
+        # rename returns (auto_da_alloc; 0.19 ms against 0.03 here, more while the archive's
+        # fsyncs keep the disk busy): the wait this copy is meant to skip.
+        path.unlink(missing_ok=True)
     os.replace(tmp, path)
 
 

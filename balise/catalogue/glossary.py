@@ -188,6 +188,11 @@ class FirstUse:
         for term in self.terms:
             if (term.line, lang) in self._seen:
                 continue
+            # A match holds one of the term's forms, as written after its first letter: where
+            # no such text is there, no regular expression need look (a learner's result
+            # notes some 30 texts against 24 terms, 3 ms of regex searches a submit).
+            if not any(form[1:] in text for form in term.words[lang]):
+                continue
             match = term.pattern(lang).search(text)
             if match:
                 hits.append((match.start(), -len(match.group(0)), term, match.group(0)))
