@@ -90,6 +90,7 @@ def main() -> None:
     from balise.grading.step_times import measuring
     from balise.store.models import Store
 
+    load_at_start = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="balise-grading-bench-"))
     balise = Balise(data_dir=str(work / "data"), courses_dir=str(REPO / "courses"))
     build(balise, out=open(os.devnull, "w"))
@@ -159,6 +160,7 @@ def main() -> None:
             pairs.append(elapsed / ours[-1])
     finally:
         supervisor.stop()
+    load_after_pairs = os.getloadavg()     # the benchmark's own load included
 
     cli_times = []
     for _ in range(max(3, RUNS // 4)):
@@ -176,6 +178,9 @@ def main() -> None:
     for name, values in [("Balise (pooled worker)", ours), ("nbgrader API in-process", api_times),
                          ("nbgrader autograde command", cli_times)]:
         print(f"{name:28} median {med(values):.3f} s  p95 {p95(values):.3f} s  n={len(values)}")
+    print(f"machine: {os.cpu_count()} cores, load average (1, 5, 15 min) at start "
+          f"{' '.join(f'{v:.2f}' for v in load_at_start)}, after the paired grades "
+          f"{' '.join(f'{v:.2f}' for v in load_after_pairs)}")
     print(f"stock / Balise, each pair: min {min(pairs):.1f}  median {med(pairs):.1f}  "
           f"max {max(pairs):.1f}")
     print(f"RESULT balise_median_s={med(ours):.3f} balise_p95_s={p95(ours):.3f} "
