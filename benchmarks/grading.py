@@ -54,6 +54,19 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
+def timed_grade(step_log: Path, attempt: str, wait_s: float = 30) -> dict:
+    """The worker's step times for ``attempt``: its line is appended just after the grade is
+    recorded, so a loaded machine may show the score before the line is there."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        text = step_log.read_text() if step_log.exists() else ""
+        for line in text.splitlines(keepends=True):
+            if line.endswith("\n") and json.loads(line)["attempt"] == attempt:
+                return json.loads(line)
+        assert time.monotonic() < deadline, "the worker did not time this grade"
+        time.sleep(0.01)
+
+
 def nbgrader_rest(steps: dict[str, float], autograde_s: float) -> dict[str, float]:
     """The steps, with what autograde spent outside them as one more line."""
     from balise.grading.step_times import TOTAL
@@ -145,12 +158,7 @@ def main() -> None:
             done, done_at = time.perf_counter(), time.time()
             assert result["status"] == "graded" and result["percent"] == 100, result
             ours.append(done - t0)
-            graded = {}
-            for line in step_log.read_text().splitlines():
-                graded = json.loads(line)
-                if graded["attempt"] == attempt:
-                    break
-            assert graded.get("attempt") == attempt, "the worker did not time this grade"
+            graded = timed_grade(step_log, attempt)
             steps = nbgrader_rest(graded["steps"], graded["steps"][AUTOGRADE])
             our_steps.append({ACCEPT: accepted - t0, HAND_OFF: graded["began"] - accepted_at,
                               **steps, BACK: done_at - graded["ended"]})
