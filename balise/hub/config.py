@@ -148,7 +148,10 @@ def configure_hub(c: Config, service_url: str, command: list[str] | None = None,
     service = {"name": SERVICE, "url": service_url, "oauth_no_confirm": True,
                "display": True, "info": {"description": "Balise: safety modules"}}
     if command:
-        service.update(command=command, environment=environment or {})
+        # Before it listens, the service builds the course (nbgrader, read-aloud texts):
+        # on a busy 2-core machine more than JupyterHub's 30 s, after which the hub gave
+        # up and exited, leaving the service it had started running on its own.
+        service.update(command=command, environment=environment or {}, timeout=180)
     if api_token:
         service["api_token"] = api_token
     _put(c, "services", service)
