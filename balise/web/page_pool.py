@@ -94,7 +94,6 @@ class PagePool(LoggingConfigurable):
         self._wanted: deque[str] = deque()
         self._wake = asyncio.Event()
         self._worker: asyncio.Task | None = None
-        self.rendered = self.given = self.missed = 0
         self._exporter = None
 
     # --- filling ------------------------------------------------------------------
@@ -144,7 +143,6 @@ class PagePool(LoggingConfigurable):
                 await asyncio.sleep(5)
                 continue
             self.ready.setdefault(path, deque()).append(page)
-            self.rendered += 1
             self.log.info("Balise: page of %s rendered ahead (kernel %s) in %.0f ms", path,
                           page.kernel_id, 1000 * (time.monotonic() - started))
 
@@ -244,14 +242,12 @@ class PagePool(LoggingConfigurable):
                                 context.config.kernel_token_minutes)
             started = time.monotonic()
             if await self._adopt(kernel, token, context.api_url(handler)):
-                self.given += 1
                 self.log.info("Balise: page of %s given (kernel %s), filled in %.0f ms",
                               path, page.kernel_id, 1000 * (time.monotonic() - started))
                 return page.html
             self.log.info("Balise: page of %s dropped (kernel %s): not filled", path,
                           page.kernel_id)
             await self._drop(page.kernel_id)
-        self.missed += 1
         self._want(path, first=True)
         return None
 
@@ -292,17 +288,22 @@ class PooledVoilaHandler(TornadoVoilaHandler):
         self.finish(html)
 
 
+def _voila(serverapp) -> tuple[VoilaConfiguration, list[str]]:
+    """Voila's configuration and template paths, as its own handler gets them."""
+    config = VoilaConfiguration(parent=serverapp)
+    return config, collect_template_paths(["voila", "nbconvert"], config.template)
+
+
 def render_route(serverapp) -> tuple:
     """The route taking the place of Voila's own (Balise's handlers come first), with
     the arguments Voila gives its handler."""
-    config = VoilaConfiguration(parent=serverapp)
+    config, template_paths = _voila(serverapp)
     return (r"/voila/render/(.*)", PooledVoilaHandler,
             {"config": serverapp.config, "voila_configuration": config,
-             "template_paths": collect_template_paths(["voila", "nbconvert"], config.template)})
+             "template_paths": template_paths})
 
 
 def make_pool(serverapp) -> PagePool:
-    config = VoilaConfiguration(parent=serverapp)
-    return PagePool(serverapp.web_app.settings, config,
-                    collect_template_paths(["voila", "nbconvert"], config.template),
-                    serverapp.config, parent=serverapp)
+    config, template_paths = _voila(serverapp)
+    return PagePool(serverapp.web_app.settings, config, template_paths, serverapp.config,
+                    parent=serverapp)

@@ -6,6 +6,7 @@ from balise.catalogue.modules import load_catalogue
 from balise.config import Balise
 from balise.demo import accounts as demo
 from balise.grading import GradingService, WorkerSupervisor
+from balise.grading.pool import KernelPool
 from balise.store.models import Store
 
 
@@ -37,3 +38,12 @@ def worker(data):
     supervisor.start()
     yield supervisor
     supervisor.stop()
+
+
+@pytest.fixture
+def pool(tmp_path):
+    """One started grading kernel, unsealed (no bubblewrap needed), shut down after."""
+    pool = KernelPool(size=1, home=str(tmp_path), sandbox="off", max_processes=0)
+    pool.start()
+    yield pool
+    pool.shutdown()

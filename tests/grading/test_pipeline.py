@@ -13,7 +13,6 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from balise.grading.execute import PooledExecute
 from balise.grading.pipeline import PipelinedClient, PipelineDiverged, planned_requests
-from balise.grading.pool import KernelPool
 
 pytestmark = pytest.mark.slow
 
@@ -41,14 +40,6 @@ def outputs(nb):
     """Each cell's outputs, without what differs between two kernels (execution counts)."""
     return [[{k: v for k, v in out.items() if k != "execution_count"} for out in cell.get(
         "outputs", [])] for cell in nb.cells]
-
-
-@pytest.fixture
-def pool(tmp_path):
-    pool = KernelPool(size=1, home=str(tmp_path), sandbox="off", max_processes=0)
-    pool.start()
-    yield pool
-    pool.shutdown()
 
 
 def test_cells_sent_together_get_the_outputs_stock_gives(pool, tmp_path):

@@ -7,8 +7,6 @@ made is frozen with it, and that the freeze happens.
 
 import pytest
 
-from balise.grading.pool import KernelPool
-
 pytestmark = pytest.mark.slow
 
 CYCLE = """\
@@ -19,14 +17,6 @@ leftover = Node()
 leftover.me = leftover          # a reference cycle: only the garbage collector frees it
 builtins._balise_probe = weakref.ref(leftover)
 """
-
-
-@pytest.fixture
-def pool(tmp_path):
-    pool = KernelPool(size=1, home=str(tmp_path), sandbox="off", max_processes=0)
-    pool.start()
-    yield pool
-    pool.shutdown()
 
 
 def next_submission(pool, kernel):
