@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from pathlib import Path
 
 from traitlets.config import Config
@@ -203,7 +204,6 @@ def end_stopped_server(loop, log, seconds: float = 3.0) -> None:
     (status 1): its kernels and grading workers are already stopped.
     """
     import asyncio
-    import threading
 
     tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
     if tasks:
@@ -214,6 +214,7 @@ def end_stopped_server(loop, log, seconds: float = 3.0) -> None:
         # Long enough for each cancelled request to end and anyio to stop its thread;
         # Voila's page generators may go on a while (each cell they try fails): not waited.
         loop.run_until_complete(asyncio.wait(tasks, timeout=0.5))
+    stop_worker_threads(log)
 
     def exit_without_them() -> None:
         left = [t.name for t in threading.enumerate()
@@ -227,6 +228,30 @@ def end_stopped_server(loop, log, seconds: float = 3.0) -> None:
     watchdog = threading.Timer(seconds, exit_without_them)
     watchdog.daemon = True        # the interpreter's exit does not wait for it
     watchdog.start()
+
+
+def stop_worker_threads(log) -> None:
+    """Tell anyio's worker threads to end once their call returns.
+
+    Each ends only when the task that first used it is done, and the loop no longer
+    runs: a task still unwinding after its cancellation (a page Voila was rendering
+    when the server stopped, on a machine too busy to finish it in the half second
+    given) kept its thread, and with it the process, until the watchdog exited with
+    status 1 (seen in a fresh-clone run). Their calls are short file reads; the
+    order to end is queued behind the one in hand.
+    """
+    stopped = 0
+    for thread in threading.enumerate():
+        stop = getattr(thread, "stop", None)
+        if type(thread).__name__ != "WorkerThread" or getattr(thread, "stopping", True):
+            continue
+        try:
+            stop()
+            stopped += 1
+        except Exception as e:          # noqa: BLE001 - its queue full: the watchdog decides
+            log.warning("anyio worker thread %s not stopped: %s", thread.name, e)
+    if stopped:
+        log.info("Stopped %d anyio worker threads left by requests in flight", stopped)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -106,3 +106,42 @@ def test_sigterm_with_twenty_pages_open_stops_everything_within_10_s(tmp_path, m
             server.proc.kill()
         for process in marked(mark):
             process.kill()
+
+
+STUCK_REQUEST = r'''
+import asyncio, logging, sys, time
+import anyio
+from balise.cli import end_stopped_server
+
+async def request():
+    """A page request: reads a file in anyio's thread, then is slow to unwind."""
+    await anyio.to_thread.run_sync(time.sleep, 0.01)
+    try:
+        await asyncio.sleep(60)
+    except asyncio.CancelledError:
+        time.sleep(1.0)            # the busy machine: still unwinding after the 0.5 s given
+        await asyncio.sleep(60)
+
+loop = asyncio.new_event_loop()
+asyncio.set_event_loop(loop)
+loop.create_task(request())
+loop.call_later(0.3, loop.stop)    # the server's loop (run_forever, as tornado's), stopped
+loop.run_forever()
+logging.basicConfig(level=logging.INFO)
+end_stopped_server(loop, logging.getLogger("test"), seconds=3.0)
+sys.exit(0)
+'''
+
+
+def test_a_request_slow_to_unwind_does_not_keep_the_process(tmp_path):
+    """Its anyio thread ends though the loop stopped before the request did: exit 0, at once
+    (the fresh-clone run's failure: status 1 from the watchdog, 3 s after the stop)."""
+    import subprocess
+    import sys
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", STUCK_REQUEST], capture_output=True,
+                          text=True, timeout=60)
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "keep its process" not in done.stderr
+    assert took < 2.5 + 1.0, f"{took:.1f} s"     # 1 s unwinding, 0.5 s waited, start-up
