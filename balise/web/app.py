@@ -34,6 +34,7 @@ from balise.web.expiring import ExpiringHandler
 from balise.web.feedback import FeedbackHandler, TrainerFeedbackHandler
 from balise.web.files import release_files_route
 from balise.web.kernels import PageKernelShutdownHandler
+from balise.web.memory import MemoryKeeper
 from balise.web.page_pool import make_pool, render_route
 from balise.web.page_words import GLOBALS as PAGE_WORDS
 from balise.web.pages import (
@@ -173,11 +174,17 @@ class BaliseApp(ExtensionAppJinjaMixin, ExtensionApp):
         pool = make_pool(self.serverapp)
         self.serverapp.web_app.settings["balise_page_pool"] = pool
         pool.start([f"{module}/{module}.ipynb" for module in context.catalogue])
+        keeper = MemoryKeeper(self.serverapp.kernel_manager, pool, parent=self.serverapp)
+        self.serverapp.web_app.settings["balise_memory"] = keeper
+        keeper.start()
 
     async def stop_extension(self):
         pool = self.serverapp.web_app.settings.get("balise_page_pool")
         if pool is not None:
             pool.stop()
+        keeper = self.serverapp.web_app.settings.get("balise_memory")
+        if keeper is not None:
+            keeper.stop()
         self.settings["balise"].worker.stop()
 
 

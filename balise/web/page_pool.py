@@ -95,6 +95,8 @@ class PagePool(LoggingConfigurable):
         self._wake = asyncio.Event()
         self._worker: asyncio.Task | None = None
         self._exporter = None
+        self._filled_once = False
+        self._rendering: str | None = None
 
     # --- filling ------------------------------------------------------------------
     def start(self, notebooks: list[str]) -> None:
@@ -111,10 +113,19 @@ class PagePool(LoggingConfigurable):
             self._worker.cancel()
             self._worker = None
 
+    @property
+    def filled_once(self) -> bool:
+        """Every page wanted at the start rendered once (:mod:`balise.web.memory` waits
+        for it), or no pool at all."""
+        return self._worker is None or self._filled_once
+
     def _want(self, path: str, count: int = 1, first: bool = False) -> None:
         """Want ``count`` more pages of ``path``, up to ``size`` ready or wanted; ``first``:
         before the others (a page just taken is wanted again before the start's fill)."""
-        waiting = len(self.ready.get(path, ())) + self._wanted.count(path)
+        # The page being rendered counts: else a module opened twice while its page was
+        # rendered got two (seen in the soak benchmark), one more than ``size`` for good.
+        waiting = (len(self.ready.get(path, ())) + self._wanted.count(path)
+                   + (self._rendering == path))
         for _ in range(max(0, min(count, self.size - waiting))):
             if first:
                 self._wanted.appendleft(path)
@@ -128,12 +139,14 @@ class PagePool(LoggingConfigurable):
         page_owner.set(None)   # this task's kernels are nobody's until given
         while True:
             if not self._wanted:
+                self._filled_once = True
                 self._wake.clear()
                 await self._wake.wait()
                 await asyncio.sleep(self.fill_delay)
                 continue
             path = self._wanted.popleft()
             started = time.monotonic()
+            self._rendering = path
             try:
                 page = await self._render(path)
             except asyncio.CancelledError:
@@ -142,6 +155,8 @@ class PagePool(LoggingConfigurable):
                 self.log.warning("Balise: page of %s not rendered ahead: %s", path, e)
                 await asyncio.sleep(5)
                 continue
+            finally:
+                self._rendering = None
             self.ready.setdefault(path, deque()).append(page)
             self.log.info("Balise: page of %s rendered ahead (kernel %s) in %.0f ms", path,
                           page.kernel_id, 1000 * (time.monotonic() - started))

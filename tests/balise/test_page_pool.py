@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections import deque
 
 from ipywidgets._version import __control_protocol_version__
 from shared import ready_page
@@ -92,3 +93,26 @@ def test_a_page_rendered_ahead_is_not_given_to_someone_signed_out(server):
                                 allow_redirects=False)
     assert r.status_code in (302, 403)
     assert ready_page(server, MODULE, timeout=1) == kernel
+
+
+def test_a_module_opened_while_its_page_is_rendered_is_not_rendered_twice():
+    """The soak benchmark found two pages of one module waiting, with ``size`` 1: the page
+    being rendered was not counted when the module was opened again meanwhile, so one
+    more was wanted, and it waited for good (pooled kernels are never culled)."""
+    from balise.web.page_pool import PagePool
+
+    pool = PagePool({}, None, [], None)
+    pool.size = 1
+    path = "dismantling/dismantling.ipynb"
+    pool._want(path)
+    assert list(pool._wanted) == [path]
+    pool._rendering = pool._wanted.popleft()          # the renderer took it
+    pool._want(path, first=True)                      # opened meanwhile: on demand
+    assert list(pool._wanted) == []
+    pool._rendering = None
+    pool.ready[path] = deque(["page"])
+    pool._want(path)
+    assert list(pool._wanted) == []                   # one waits: enough
+    pool.ready[path].clear()
+    pool._want(path)
+    assert list(pool._wanted) == [path]               # taken: another is wanted
