@@ -67,6 +67,31 @@ def ready_page(server: Server, module: str, timeout: float = 180) -> str:
         time.sleep(0.3)
 
 
+def saved_answer(server: Server, learner: str, module: str, item: str,
+                 since=None, timeout: float = 20) -> object:
+    """Her answer to ``item`` as the store holds it, once saved after ``since`` (UTC; by
+    default the call): the page's kernel saves it in the background as she answers."""
+    import json
+    from datetime import datetime, timedelta, timezone
+
+    from balise.store.models import SavedAnswer, Store
+
+    since = since or datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=5)
+    store = Store(f"sqlite:///{server.data / 'balise.db'}")
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            with store.session() as s:
+                row = s.get(SavedAnswer, (learner, module, item))
+                if row is not None and row.saved_at >= since:
+                    return json.loads(row.value)
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.2)
+    finally:
+        store.dispose()
+
+
 def start_server(data: Path, log: Path, courses: Path = REPO / "courses") -> Server:
     port = free_port()
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import psutil
@@ -127,6 +128,14 @@ def test_a_learner_back_on_a_culled_page_is_told_to_reload(browser, culling_serv
         expect(page.locator(".jupyter-widgets").first).to_be_visible(timeout=90_000)
         kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.content()).group(1)
         expect(page.locator(".balise-kernel-gone")).to_have_count(0)
+        # Before she goes: an answer, saved as she gives it.
+        choice = page.locator(".widget-vbox", has=page.locator("#balise-item-s1")).locator(
+            ".balise-scenario")
+        picked = choice.get_by_role("button", name="A", exact=True)
+        clicked = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=1)
+        picked.click()
+        expect(picked).to_have_class(re.compile("mod-active"))
+        saved = shared.saved_answer(server, "lea", "postures", "s1", since=clicked)
         network["up"] = False
         for ws in sockets:
             ws.close()
@@ -145,6 +154,10 @@ def test_a_learner_back_on_a_culled_page_is_told_to_reload(browser, culling_serv
         button.click()
         expect(page.locator(".jupyter-widgets").first).to_be_visible(timeout=90_000)
         expect(page.locator(".balise-kernel-gone")).to_have_count(0)
+        # Reloaded: a new kernel, her answer where she left it.
+        assert saved == "a", saved
+        expect(choice.get_by_role("button", name="A", exact=True)).to_have_class(
+            re.compile("mod-active"), timeout=30_000)
     finally:
         context.close()
 
