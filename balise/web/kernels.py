@@ -92,8 +92,33 @@ class PageKernelManager(AsyncMappingKernelManager):
 
     async def start_kernel(self, *args, **kwargs):
         kernel_id = await super().start_kernel(*args, **kwargs)
-        self.get_kernel(kernel_id).balise_owner = page_owner.get()
+        kernel = self.get_kernel(kernel_id)
+        kernel.balise_owner = page_owner.get()
+        # Never restarted: a page kernel restarted blank has none of the page's widgets,
+        # so the page would look alive and answer nothing. Dead at the first look
+        # (jupyter_client's restarter polls every ``time_to_dead``, 3 s), it is shut down.
+        restarter = getattr(kernel, "_restarter", None)
+        if restarter is not None:
+            restarter.restart_limit = 0
         return kernel_id
+
+    def _handle_kernel_died(self, kernel_id: str) -> None:
+        """A page kernel died (killed, out of memory): shut it down, files and sockets too.
+
+        Jupyter only forgets it. Its page was told (status ``dead``, which kernel-gone.js
+        turns into a plain message and a reload button); once shut down, the kernel API
+        answers 403 for it as for any unknown kernel. Answers are saved as given: the
+        reloaded page has them."""
+        self.log.warning("Page kernel %s of %s died: shut down, not restarted", kernel_id,
+                         owner_of(self, kernel_id) or "nobody (rendered ahead)")
+        asyncio.ensure_future(self._shut_down_dead(kernel_id))
+
+    async def _shut_down_dead(self, kernel_id: str) -> None:
+        try:
+            await self.shutdown_kernel(kernel_id, now=True)
+        except Exception:
+            self.log.exception("Dead page kernel %s not shut down cleanly: forgotten", kernel_id)
+            self.remove_kernel(kernel_id)
 
     async def cull_kernel_if_idle(self, kernel_id):
         """A page rendered ahead (:mod:`balise.web.page_pool`) waits for its learner

@@ -6,11 +6,17 @@
 // longer answer. When the learner returns to the page (it is shown again, gets the
 // focus, the network comes back) or touches it, the page asks the server whether its
 // kernel is still hers; if not (or her sign-in has ended), a plain message replaces
-// the silence. Included by Balise's Voila template (templates/balise/index.html.j2).
+// the silence. A kernel that dies while she is on the page (killed, out of memory) is
+// not restarted (balise/web/kernels.py): the server sends the page the kernel status
+// "dead", seen here on the kernel's websocket, and the message comes at once.
+// Included by Balise's Voila template (templates/balise/index.html.j2), before Voila's
+// page opens its websocket.
 (function () {
   "use strict";
   var TEXT = "Cette page s'est arrêtée après une longue absence : rechargez-la pour " +
     "continuer. / This page stopped after a long time away: reload it to go on.";
+  var STOPPED = "Cette page s'est arrêtée : rechargez-la pour continuer. / " +
+    "This page stopped: reload it to go on.";
   var BUTTON = "Recharger / Reload";
   var config = document.getElementById("jupyter-config-data");
   var settings = config ? JSON.parse(config.textContent) : {};
@@ -21,7 +27,10 @@
   var last = 0;
   var shown = false;
 
-  function show() {
+  function show(message) {
+    if (shown) {
+      return;
+    }
     shown = true;
     var box = document.createElement("div");
     box.className = "balise-kernel-gone";
@@ -33,7 +42,7 @@
     var text = document.createElement("p");
     text.style.margin = "0";
     text.style.flex = "1 1 16rem";
-    text.textContent = TEXT;
+    text.textContent = message || TEXT;
     var button = document.createElement("button");
     button.type = "button";
     button.textContent = BUTTON;
@@ -64,6 +73,37 @@
         show();
       }
     }, function () { /* server unreachable: the network may come back */ });
+  }
+
+  // The kernel's status, read in the server's small frames only (a status message is
+  // a few hundred bytes; widget state can be megabytes and is never decoded).
+  var DEAD = /"execution_state":\s*"(dead|restarting)"/;
+  var decoder = window.TextDecoder ? new TextDecoder() : null;
+
+  function watch(event) {
+    var data = event.data;
+    if (typeof data !== "string") {
+      if (!decoder || !(data instanceof ArrayBuffer) || data.byteLength > 4096) {
+        return;
+      }
+      data = decoder.decode(data);
+    }
+    if (data.length <= 4096 && data.indexOf("execution_state") !== -1 && DEAD.test(data)) {
+      show(STOPPED);
+    }
+  }
+
+  var Native = window.WebSocket;
+  if (Native) {
+    var channels = "/api/kernels/" + settings.kernelId + "/channels";
+    window.WebSocket = class extends Native {
+      constructor(address, protocols) {
+        super(address, protocols);
+        if (String(address).indexOf(channels) !== -1) {
+          this.addEventListener("message", watch);
+        }
+      }
+    };
   }
 
   document.addEventListener("visibilitychange", check);

@@ -1,0 +1,193 @@
+"""A module page that goes wrong says so plainly, loses nothing saved and leaves no kernel.
+
+Three faults a learner meets on the floor (issue 18, "Bad input"): the page's kernel
+killed behind the server's back (out of memory, an operator's kill), the page's
+websocket dropped while she answers (a phone between two access points), and the same
+module opened in two tabs. One server for the file, with Balise's configuration.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import psutil
+import pytest
+import shared
+from playwright.sync_api import expect
+
+REPO = Path(__file__).resolve().parents[2]
+STOPPED = ("Cette page s'est arrêtée : rechargez-la pour continuer. "
+           "/ This page stopped: reload it to go on.")
+KERNEL_SOCKET = re.compile(r"/api/kernels/[^/]+/channels")
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("faults")
+    server = shared.start_server(folder / "data", folder / "server.log")
+    shared.ready_page(server, "weee")     # the pool's start-up fill is over: a quiet machine
+    yield server
+    shared.stop_server(server)
+
+
+def kernels_of(server) -> dict[str, psutil.Process]:
+    """The server's kernel processes, by kernel id (read in their connection file's name)."""
+    found = {}
+    for child in psutil.Process(server.proc.pid).children():
+        try:
+            match = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(child.cmdline()))
+            if match and child.status() != psutil.STATUS_ZOMBIE:
+                found[match.group(1)] = child
+        except psutil.Error:
+            continue
+    return found
+
+
+def waiting_in_pool(server) -> set[str]:
+    """Kernels of pages rendered ahead and not given (balise.web.page_pool's log lines)."""
+    log = server.log.read_text(errors="replace")
+    kernel = r"\(kernel ([0-9a-f-]{36})\)"
+    made = set(re.findall(rf"rendered ahead {kernel}", log))
+    return made - set(re.findall(rf"(?:given|dropped) {kernel}", log))
+
+
+def left_behind(server, timeout: float = 20) -> set[str]:
+    """Kernels alive that are no page's in the pool, once given ``timeout`` s to end."""
+    deadline = time.monotonic() + timeout
+    while True:
+        extra = set(kernels_of(server)) - waiting_in_pool(server)
+        if not extra or time.monotonic() > deadline:
+            return extra
+        time.sleep(0.3)
+
+
+def sign_in(page, server, learner: str) -> None:
+    page.goto(server.url + "login")
+    page.fill("#username", learner)
+    page.fill("#password", f"demo-{learner}")
+    page.click("#sign-in")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def open_postures(page, server) -> str:
+    """Open the postures module; its kernel id."""
+    page.goto(server.url + "voila/render/postures/postures.ipynb")
+    expect(page.locator(".jupyter-widgets").first).to_be_visible(timeout=90_000)
+    return re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.content()).group(1)
+
+
+def option(page, name: str):
+    """Button ``name`` (A, B, C) of the postures item s1."""
+    return page.locator(".widget-vbox", has=page.locator("#balise-item-s1")).locator(
+        ".balise-scenario").get_by_role("button", name=name, exact=True)
+
+
+def answer(page, server, learner: str, name: str) -> object:
+    """Pick ``name`` on s1; the answer the store then holds for her."""
+    since = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=1)
+    option(page, name).click()
+    expect(option(page, name)).to_have_class(re.compile("mod-active"))
+    return shared.saved_answer(server, learner, "postures", "s1", since=since)
+
+
+def test_a_page_whose_kernel_was_killed_says_so_and_keeps_her_answer(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, server, "lea")
+        kernel_id = open_postures(page, server)
+        assert answer(page, server, "lea", "A") == "a"
+        kernels_of(server)[kernel_id].send_signal(signal.SIGKILL)
+        # She is still on the page: within seconds it says so, with a button to reload.
+        notice = page.locator(".balise-kernel-gone[role=alert]")
+        expect(notice).to_be_visible(timeout=15_000)
+        expect(notice).to_contain_text(STOPPED)
+        status = page.evaluate(f"fetch('/api/kernels/{kernel_id}').then(r => r.status)")
+        assert status == 403, status                    # gone, as unknown
+        assert kernel_id not in kernels_of(server)      # not restarted blank behind her
+        notice.get_by_role("button", name="Recharger / Reload").click()
+        expect(page.locator(".jupyter-widgets").first).to_be_visible(timeout=90_000)
+        expect(notice).to_have_count(0)
+        expect(option(page, "A")).to_have_class(re.compile("mod-active"), timeout=30_000)
+        page.close(run_before_unload=True)      # Voila's shutdown call for the new kernel
+        assert left_behind(server) == set()
+    finally:
+        context.close()
+
+
+def test_a_websocket_dropped_mid_answer_loses_nothing_saved(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, server, "amina")
+        network = {"up": True, "connected": 0}
+        sockets = []
+
+        def kernel_socket(ws):
+            sockets.append(ws)
+            if network["up"]:
+                network["connected"] += 1
+                ws.connect_to_server()
+            else:
+                ws.close()
+
+        page.route_web_socket(KERNEL_SOCKET, kernel_socket)
+        open_postures(page, server)
+        assert answer(page, server, "amina", "A") == "a"
+        since = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=1)
+        network["up"] = False
+        option(page, "B").click()
+        for ws in sockets:                  # cut as her answer leaves
+            ws.close()
+        assert shared.saved_answer(server, "amina", "postures", "s1", since=since) == "b"
+        time.sleep(3)                       # the page's reconnection tries meet a dead network
+        connected = network["connected"]
+        network["up"] = True
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        notice = page.locator(".balise-kernel-gone[role=alert]")
+        # Either the page comes back and works, or it says plainly to reload.
+        deadline = time.monotonic() + 30
+        while (time.monotonic() < deadline and not notice.is_visible()
+               and network["connected"] == connected):
+            time.sleep(0.3)
+        if notice.is_visible():
+            notice.get_by_role("button", name="Recharger / Reload").click()
+            expect(page.locator(".jupyter-widgets").first).to_be_visible(timeout=90_000)
+            expect(option(page, "B")).to_have_class(re.compile("mod-active"), timeout=30_000)
+        else:
+            assert answer(page, server, "amina", "C") == "c", "the page came back dead"
+        page.close(run_before_unload=True)
+        assert left_behind(server) == set()
+    finally:
+        context.close()
+
+
+def test_a_module_open_in_two_tabs_keeps_her_answers_and_no_kernel(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        first = context.new_page()
+        sign_in(first, server, "yusuf")
+        first_kernel = open_postures(first, server)
+        assert answer(first, server, "yusuf", "A") == "a"
+        second = context.new_page()
+        second_kernel = open_postures(second, server)
+        assert second_kernel != first_kernel
+        expect(option(second, "A")).to_have_class(re.compile("mod-active"), timeout=30_000)
+        # Both tabs work: the last answer given, in either, is hers.
+        assert answer(second, server, "yusuf", "B") == "b"
+        assert answer(first, server, "yusuf", "C") == "c"
+        second.reload()
+        expect(second.locator(".jupyter-widgets").first).to_be_visible(timeout=90_000)
+        expect(option(second, "C")).to_have_class(re.compile("mod-active"), timeout=30_000)
+        expect(first.locator(".balise-kernel-gone")).to_have_count(0)
+        first.close(run_before_unload=True)
+        second.close(run_before_unload=True)
+        assert left_behind(server) == set()
+    finally:
+        context.close()
