@@ -108,8 +108,11 @@ def test_a_page_whose_kernel_was_killed_says_so_and_keeps_her_answer(browser, se
         notice = page.locator(".balise-kernel-gone[role=alert]")
         expect(notice).to_be_visible(timeout=15_000)
         expect(notice).to_contain_text(STOPPED)
-        status = page.evaluate(f"fetch('/api/kernels/{kernel_id}').then(r => r.status)")
-        assert status == 403, status                    # gone, as unknown
+        status = f"fetch('/api/kernels/{kernel_id}').then(r => r.status)"
+        deadline = time.monotonic() + 10                # the server shuts it down meanwhile
+        while time.monotonic() < deadline and page.evaluate(status) == 200:
+            time.sleep(0.3)
+        assert page.evaluate(status) == 403             # gone, as unknown
         assert kernel_id not in kernels_of(server)      # not restarted blank behind her
         notice.get_by_role("button", name="Recharger / Reload").click()
         expect(page.locator(".jupyter-widgets").first).to_be_visible(timeout=90_000)
