@@ -139,7 +139,9 @@ class PageKernelManager(AsyncMappingKernelManager):
         A kernel may end while the others are shut down (a page being rendered ahead is
         dropped as the pool stops, a dead one is shut down): one already gone is no
         failure. Jupyter's own gave up at the first, and the server then hung on."""
-        kernel_ids = self.list_kernel_ids()
+        # Those still starting too (jupyter_client lists them apart until they are up).
+        kernel_ids = list(dict.fromkeys([*self.list_kernel_ids(),
+                                         *getattr(self, "_pending_kernels", {})]))
         results = await asyncio.gather(
             *(self.shutdown_kernel(kernel_id, now=True) for kernel_id in kernel_ids),
             return_exceptions=True)
