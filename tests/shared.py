@@ -68,9 +68,13 @@ def ready_page(server: Server, module: str, timeout: float = 180) -> str:
 
 
 def saved_answer(server: Server, learner: str, module: str, item: str,
-                 since=None, timeout: float = 20) -> object:
+                 since=None, timeout: float = 20, want=None) -> object:
     """Her answer to ``item`` as the store holds it, once saved after ``since`` (UTC; by
-    default the call): the page's kernel saves it in the background as she answers."""
+    default the call): the page's kernel saves it in the background as she answers.
+
+    With ``want``, waits for that value (returned as soon as seen, else the last value
+    read): a scenario's pick is saved twice, once checked at once and once by the
+    background queue, so the answer before hers may land after ``since``."""
     import json
     from datetime import datetime, timedelta, timezone
 
@@ -83,10 +87,12 @@ def saved_answer(server: Server, learner: str, module: str, item: str,
         while True:
             with store.session() as s:
                 row = s.get(SavedAnswer, (learner, module, item))
-                if row is not None and row.saved_at >= since:
-                    return json.loads(row.value)
+                value = (json.loads(row.value) if row is not None and row.saved_at >= since
+                         else None)
+            if value is not None and (want is None or value == want):
+                return value
             if time.monotonic() > deadline:
-                return None
+                return value
             time.sleep(0.2)
     finally:
         store.dispose()
