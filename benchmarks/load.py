@@ -178,12 +178,15 @@ async def probe(run: Run, name: str) -> None:
         await close_page(http, None, found.group(1))
 
 
-async def connect_kernel(run: Run, http: httpx.AsyncClient, kernel: str):
-    """The page's websocket to its kernel, answered once (kernel_info_reply) before use."""
+async def connect_kernel(run: Run, http: httpx.AsyncClient, kernel: str,
+                         timeout: float = 60):
+    """The page's websocket to its kernel, answered once (kernel_info_reply) before use.
+
+    ``run``: anything with the server's ``url`` (benchmarks/soak.py passes its own)."""
     cookies = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
     ws = await ws_connect(
         f"ws{run.url[4:]}api/kernels/{kernel}/channels?session_id={uuid.uuid4()}",
-        additional_headers={"Cookie": cookies}, open_timeout=60, max_size=None)
+        additional_headers={"Cookie": cookies}, open_timeout=timeout, max_size=None)
     msg_id = uuid.uuid4().hex
     await ws.send(json.dumps({
         "header": {"msg_id": msg_id, "msg_type": "kernel_info_request", "username": "",
@@ -199,7 +202,7 @@ async def connect_kernel(run: Run, http: httpx.AsyncClient, kernel: str):
                 return
 
     try:
-        await asyncio.wait_for(reply(), 60)
+        await asyncio.wait_for(reply(), timeout)
     except BaseException:
         await ws.close()
         raise

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import re
 import shutil
@@ -43,14 +42,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import psutil
+from load import close_page, connect_kernel, percentile
 from serving import REPO, serve_balise, sign_in
-from websockets.asyncio.client import connect as ws_connect
 
 MODULES = ["culture", "ppe", "postures", "warehouse", "loading", "heights", "road", "weee",
            "dismantling", "fire-first-aid", "screen-work", "site-logistics"]
@@ -67,11 +65,6 @@ class Soak:
     fates: dict[str, int] = field(default_factory=lambda: {"abandoned": 0, "closed": 0,
                                                             "open": 0})
     still_open: list = field(default_factory=list)         # websockets kept to the end
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
 
 
 def add_learners(data: Path, names: list[str]) -> None:
@@ -114,34 +107,6 @@ def pool_ready(log: Path) -> int:
     return len([k for k in made if k not in gone])
 
 
-async def connect_kernel(url: str, http: httpx.AsyncClient, kernel: str):
-    """The page's websocket to its kernel, answered once (kernel_info_reply)."""
-    cookies = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
-    ws = await ws_connect(f"ws{url[4:]}api/kernels/{kernel}/channels?session_id={uuid.uuid4()}",
-                          additional_headers={"Cookie": cookies}, open_timeout=120,
-                          max_size=None)
-    msg_id = uuid.uuid4().hex
-    await ws.send(json.dumps({
-        "header": {"msg_id": msg_id, "msg_type": "kernel_info_request", "username": "",
-                   "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
-        "parent_header": {}, "metadata": {}, "content": {}, "channel": "shell",
-        "buffers": []}))
-
-    async def reply() -> None:
-        while True:
-            msg = json.loads(await ws.recv())
-            if (msg.get("msg_type") == "kernel_info_reply"
-                    and msg["parent_header"].get("msg_id") == msg_id):
-                return
-
-    try:
-        await asyncio.wait_for(reply(), 120)
-    except BaseException:
-        ws.transport.abort()
-        raise
-    return ws
-
-
 async def open_page(soak: Soak, http: httpx.AsyncClient, module: str) -> str:
     """Her page of ``module``: its kernel id, once the page is whole."""
     started = time.monotonic()
@@ -153,20 +118,12 @@ async def open_page(soak: Soak, http: httpx.AsyncClient, module: str) -> str:
     return found.group(1)
 
 
-async def close_page(http: httpx.AsyncClient, ws, kernel: str) -> None:
-    await ws.close()
-    r = await http.post(f"voila/api/shutdown/{kernel}",
-                        headers={"X-XSRFToken": http.cookies.get("_xsrf", "")})
-    if r.status_code != 204:
-        raise RuntimeError(f"shutdown: HTTP {r.status_code}")
-
-
 async def visit(soak: Soak, http: httpx.AsyncClient, n: int, module: str, delay: float,
                 read: float, fate: str) -> None:
     await asyncio.sleep(delay)
     try:
         kernel = await open_page(soak, http, module)
-        ws = await connect_kernel(soak.url, http, kernel)
+        ws = await connect_kernel(soak, http, kernel, timeout=120)
         if fate == "open":
             soak.still_open.append(ws)
         else:
@@ -184,7 +141,8 @@ async def warm(soak: Soak, http: httpx.AsyncClient) -> None:
     """One page of each module opened and closed: the server's one-time imports and caches."""
     for module in MODULES:
         kernel = await open_page(soak, http, module)
-        await close_page(http, await connect_kernel(soak.url, http, kernel), kernel)
+        await close_page(http, await connect_kernel(soak, http, kernel, timeout=120),
+                         kernel)
     soak.opened.clear()
 
 
