@@ -40,8 +40,25 @@ timed out, a page incomplete, a result not graded in full) or were not done in t
 ``--config`` serves with another configuration. The server runs in a session of its
 own, as it would on its own machine: the load driver does not share its CPU share.
 
+``--kill-server``: besides the worker kills, the server itself is SIGKILLed once, when
+half the submissions are sent (and one is pending, or 30 s on), and started again on
+its port and data folder. Only its process is killed: its grading workers and page
+kernels are left orphans (the workers stop by themselves once they see their
+supervisor gone, the page kernels once they see their parent gone; any still
+running when the run ends is killed then). Every
+learner cut off, her page open or arriving while the server is down, reloads once it
+answers: she signs in again if her session is gone, opens the page (a new kernel),
+finds there every answer the server had said it saved (the page's own call, GET
+``balise/api/answers``), and goes on. If she had sent her submission, the page shows
+her result once graded; until then she sends it again, the same submission (same id),
+which the server answers with the attempt it already holds. Afterwards every answer
+saved before the kill must be in the store, every submission graded once, and every
+learner done; else the run exits with status 1.
+
 Last line: RESULT learners=... errors=... p95_s=... median_s=... mb_per_learner=...
-kills=... lost=... (mb_per_learner: mean RSS of a learner's kernel, page open).
+kills=... lost=... (mb_per_learner: mean RSS of a learner's kernel, page open); with
+``--kill-server``, also server_kills=1 server_down_s=... cut_off=... finished=...
+answers_before=... answers_found=... (lost: attempts and answers).
 """
 
 from __future__ import annotations
@@ -105,6 +122,18 @@ class Run:
     peak_kernels_mb: float = 0.0
     peak_kernels: int = 0
     peak_server_mb: float = 0.0
+    # --kill-server: a page opened before the server's last start is gone with it.
+    generation: int = 0
+    up: asyncio.Event | None = None         # set while the server answers
+    open_pages: set[str] = field(default_factory=set)
+    answers: dict[str, dict] = field(default_factory=dict)   # each learner's saved answers
+    submissions: dict[str, str] = field(default_factory=dict)  # learner -> submission id
+    restarts: list[Server] = field(default_factory=list)
+    server_kill: dict = field(default_factory=dict)
+
+
+class CutOff(Exception):
+    """Her page went with the killed server (or the server is down): she reloads."""
 
 
 @dataclass
@@ -116,8 +145,18 @@ class Learner:
     kernel_uss_mb: float | None = None
     attempt: str | None = None
     submit_span: tuple[float, float] | None = None
+    saved: dict[str, object] = field(default_factory=dict)   # answers the server said saved
+    submission: str | None = None         # her submission's id, once sent
+    signed_in: bool = False
+    reloads: int = 0
+    cut_off: bool = False                 # by the server kill, her page open or not yet
+    page_lost: bool = False               # cut off with her page open
+    session_lost: bool = False            # signed in again after the restart
+    missing: list[str] = field(default_factory=list)   # saved before, not there after
+    done: bool = False                    # her graded result in full
 
     async def step(self, phase: str, coro):
+        phase = f"{phase} (reload)" if self.reloads else phase
         t0 = time.monotonic()
         try:
             result = await coro
@@ -229,32 +268,67 @@ async def post_json(http: httpx.AsyncClient, path: str, token: str, payload: dic
     return r.json()
 
 
-async def answer_all(run: Run, http: httpx.AsyncClient, token: str, name: str,
-                     think: float) -> None:
-    """Each answer after her share of ``think`` seconds; the last share before she submits."""
-    answers = run.right(name)
+def on_page(run: Run, gen: int) -> None:
+    """Her page is the running server's: else it went with the killed one (CutOff)."""
+    if run.generation != gen:
+        raise CutOff("her page went with the killed server")
+
+
+async def answer_all(run: Run, http: httpx.AsyncClient, token: str, me: Learner,
+                     think: float, gen: int) -> None:
+    """Each answer not saved yet after her share of ``think`` seconds; the last share
+    before she submits."""
+    answers = run.right(me.name)
     pause = think / (len(answers) + 1)
     for item, answer in answers.items():
+        if item in me.saved:
+            continue
         await asyncio.sleep(pause)
+        on_page(run, gen)
         reply = await post_json(http, "balise/api/answer", token,
                                 {"module": MODULE, "item": item, "answer": answer})
         if not reply.get("saved"):
             raise RuntimeError(f"{item} not saved: {reply}")
+        me.saved[item] = answer
     await asyncio.sleep(pause)
 
 
-async def submit(run: Run, http: httpx.AsyncClient, token: str, me: Learner) -> dict:
+async def submit(run: Run, http: httpx.AsyncClient, token: str, me: Learner, gen: int) -> dict:
+    """Send her submission (again, the same one, after a reload) and wait for its grade."""
     quiz = {k: v for k, v in run.right(me.name).items() if run.module.question(k)}
+    on_page(run, gen)
     t0 = time.monotonic()
-    run.submits_sent += 1
+    if me.submission is None:
+        me.submission = run.submissions[me.name] = uuid.uuid4().hex
+        run.submits_sent += 1
     result = await post_json(http, "balise/api/submit", token,
-                             {"module": MODULE, "submission_id": uuid.uuid4().hex,
+                             {"module": MODULE, "submission_id": me.submission,
                               "answers": quiz}, timeout=300)
     me.submit_span = (t0, time.monotonic())
+    graded(me, result)
+    return result
+
+
+def graded(me: Learner, result: dict) -> None:
     me.attempt = result.get("attempt")
     if result.get("status") != "graded" or result.get("percent") != 100:
         raise RuntimeError(f"not graded in full: {json.dumps(result)[:200]}")
-    return result
+    me.done = True
+
+
+async def reopened(http: httpx.AsyncClient, token: str, me: Learner) -> dict | None:
+    """What her reloaded page is given (the page's own call): every answer she saved must be
+    there; her result, if her submission was graded meanwhile."""
+    r = await http.get(f"balise/api/answers?module={MODULE}",
+                       headers={"Authorization": f"Bearer {token}"})
+    if r.status_code != 200:
+        raise RuntimeError(f"HTTP {r.status_code} {r.text[:200]}")
+    held, last = r.json()["answers"], r.json().get("last")
+    for item, answer in list(me.saved.items()):
+        if held.get(item) != json.loads(json.dumps(answer)):
+            me.missing.append(f"{item}={answer!r} (page has {held.get(item)!r})")
+            del me.saved[item]                      # she answers it again
+    return last if last and last.get("status") == "graded" else None
 
 
 async def close_page(http: httpx.AsyncClient, ws, kernel: str) -> None:
@@ -266,33 +340,76 @@ async def close_page(http: httpx.AsyncClient, ws, kernel: str) -> None:
         raise RuntimeError(f"HTTP {r.status_code}")
 
 
-async def learner(run: Run, name: str, gate: asyncio.Semaphore, delay: float,
-                  think: float) -> Learner:
+async def signed_in(http: httpx.AsyncClient) -> bool:
+    r = await http.get("balise/learner")
+    return r.status_code == 200 and r.url.path.startswith("/balise/learner")
+
+
+async def visit(run: Run, http: httpx.AsyncClient, me: Learner, think: float) -> None:
+    """Sign in (after a reload, only if her session is gone), open the page, answer what is
+    not saved, submit, close the page. CutOff when the server is killed meanwhile."""
     from balise.tokens import sign
 
+    gen, kernel, ws = run.generation, None, None
+    try:
+        if not (me.signed_in and await signed_in(http)):
+            me.session_lost = me.signed_in
+            await me.step("sign in", sign_in(http, me.name, PASSWORD))
+            me.signed_in = True
+        kernel, problem = await me.step("open page", open_page(run, http, me.name))
+        if problem:
+            raise RuntimeError(problem)     # her kernel is still shut down, below
+        run.open_pages.add(me.name)
+        ws = await me.step("kernel websocket", connect_kernel(run, http, kernel))
+        if me.kernel_rss_mb is None:
+            me.kernel_rss_mb, me.kernel_uss_mb = kernel_memory(run, kernel)
+        token = sign(run.secret, me.name, MODULE, 240)
+        if me.reloads:
+            last = await me.step("saved answers", reopened(http, token, me))
+            if last:
+                graded(me, last)        # her page shows her result: she is done
+                return
+        await me.step("think and answer", answer_all(run, http, token, me, think, gen))
+        await me.step("submit -> score", submit(run, http, token, me, gen))
+    except Exception as err:
+        if run.generation != gen or not run.up.is_set():
+            me.cut_off = True
+            me.page_lost = me.page_lost or kernel is not None
+            raise CutOff(str(err)) from err
+        raise
+    finally:
+        run.open_pages.discard(me.name)
+        if run.generation != gen:
+            if ws is not None:          # her kernel is the killed server's orphan
+                await ws.close()
+        elif kernel is not None:
+            try:
+                await me.step("close page", close_page(http, ws, kernel))
+            except Exception as err:
+                if run.generation == gen:
+                    me.error = me.error or str(err)
+
+
+async def learner(run: Run, name: str, gate: asyncio.Semaphore, delay: float,
+                  think: float) -> Learner:
     me = Learner(name)
+    run.answers[name] = me.saved
     await asyncio.sleep(delay)
     async with gate, httpx.AsyncClient(base_url=run.url, timeout=60,
                                        follow_redirects=True) as http:
-        kernel = ws = None
-        try:
-            await me.step("sign in", sign_in(http, name, PASSWORD))
-            kernel, problem = await me.step("open page", open_page(run, http, name))
-            if problem:
-                raise RuntimeError(problem)     # her kernel is still shut down, below
-            ws = await me.step("kernel websocket", connect_kernel(run, http, kernel))
-            me.kernel_rss_mb, me.kernel_uss_mb = kernel_memory(run, kernel)
-            token = sign(run.secret, name, MODULE, 240)
-            await me.step("think and answer", answer_all(run, http, token, name, think))
-            await me.step("submit -> score", submit(run, http, token, me))
-        except Exception as err:
-            me.error = str(err)
-        finally:
-            if kernel is not None:
-                try:
-                    await me.step("close page", close_page(http, ws, kernel))
-                except Exception as err:
-                    me.error = me.error or str(err)
+        while True:
+            try:
+                await visit(run, http, me, think)
+                break
+            except CutOff as err:
+                if me.reloads >= 2:
+                    me.error = f"cut off {me.reloads + 1} times, last: {err}"
+                    break
+                await run.up.wait()         # she reloads until the server answers
+                me.reloads += 1
+            except Exception as err:
+                me.error = str(err)
+                break
     run.finished += 1
     run.failed += me.error is not None
     return me
@@ -315,7 +432,11 @@ def live_worker(run: Run) -> psutil.Process | None:
     from balise.grading.lease import holder
 
     pid = holder(run.data)
-    for proc in run.server.children():
+    try:
+        children = run.server.children()
+    except psutil.NoSuchProcess:            # the server killed, not started again yet
+        return None
+    for proc in children:
         try:
             if proc.pid == pid and "balise.grading.worker" in " ".join(proc.cmdline()):
                 return proc
@@ -325,14 +446,16 @@ def live_worker(run: Run) -> psutil.Process | None:
 
 
 async def killer(run: Run, store, learners: int, kills: int) -> None:
-    """SIGKILL the worker at evenly spaced counts of submissions sent, when one is pending."""
+    """SIGKILL the worker at evenly spaced counts of submissions sent, when one is pending.
+
+    Only a worker of the running server: not while the server is down (--kill-server)."""
     for k in range(1, kills + 1):
         while run.submits_sent < round(learners * k / (kills + 1)):
             await asyncio.sleep(0.1)
         give_up = time.monotonic() + 30
         while True:
-            worker = live_worker(run)
             pending = await asyncio.to_thread(pending_count, store)
+            worker = live_worker(run) if run.up.is_set() else None
             fresh = worker is not None and worker.pid not in {x["pid"] for x in run.kills}
             if fresh and (pending or time.monotonic() > give_up):
                 break
@@ -342,6 +465,69 @@ async def killer(run: Run, store, learners: int, kills: int) -> None:
                           "pending": pending, "sent": run.submits_sent})
         print(f"  kill {k}: worker {worker.pid} SIGKILLed, {pending} attempt(s) pending, "
               f"{run.submits_sent} submitted", flush=True)
+
+
+def family(procs: list[psutil.Process]) -> list[psutil.Process]:
+    """These processes and all their descendants still running."""
+    found = {}
+    for proc in procs:
+        try:
+            for p in [proc, *proc.children(recursive=True)]:
+                found[p.pid] = p
+        except psutil.NoSuchProcess:
+            continue
+    return list(found.values())
+
+
+async def server_killer(run: Run, store, learners: int, server: Server, config: Path,
+                        log: Path) -> None:
+    """SIGKILL the server alone once half the submissions are sent, one pending (or after
+    30 s without), then start it again on its port and data folder.
+
+    Its orphans (grading workers and their kernels, page kernels) go into ``run.seen``,
+    for :func:`stop_everything` to kill those still running at the end.
+    """
+    from balise.store.models import Attempt
+
+    while run.submits_sent < round(learners / 2):
+        await asyncio.sleep(0.1)
+    give_up = time.monotonic() + 30
+    while not (pending := await asyncio.to_thread(pending_count, store)) \
+            and time.monotonic() < give_up:
+        await asyncio.sleep(0.05)
+    doomed = run.server
+    orphans = family([doomed])
+    os.kill(doomed.pid, signal.SIGKILL)
+    run.generation += 1
+    run.up.clear()
+    t0 = time.monotonic()
+    kill = run.server_kill = {
+        "at": t0, "wall": time.time(), "pending": pending, "sent": run.submits_sent,
+        "open_pages": len(run.open_pages),
+        "saved": {name: dict(answers) for name, answers in run.answers.items() if answers},
+        "submitted": dict(run.submissions)}
+    print(f"  server {doomed.pid} SIGKILLed: {pending} attempt(s) pending, "
+          f"{run.submits_sent} submitted, {len(run.open_pages)} pages open", flush=True)
+    await asyncio.to_thread(server.proc.wait)
+    kill["in_store"] = set(store.frame(Attempt).id)
+    orphans = family([p for p in orphans if p.pid != doomed.pid])
+    for proc in orphans:
+        try:
+            run.seen.setdefault(proc.pid, (proc.create_time(), "orphan"))
+        except psutil.NoSuchProcess:
+            continue
+    kill["orphans"] = len(orphans)
+    port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+    again = await asyncio.to_thread(serve_balise, run.data, log, config=config, demo=False,
+                                    own_session=True, seconds=300, port=port)
+    run.restarts.append(again)
+    run.server = psutil.Process(again.proc.pid)
+    kill["down_s"] = time.monotonic() - t0
+    run.up.set()
+    kill["orphans_left"] = sum(p.is_running() for p in orphans)
+    print(f"  server started again as {run.server.pid} after {kill['down_s']:.1f} s; of the "
+          f"killed one's {len(orphans)} orphans, {kill['orphans_left']} still running",
+          flush=True)
 
 
 def sample(run: Run) -> None:
@@ -386,11 +572,15 @@ async def sampler(run: Run, stop: asyncio.Event) -> None:
 
 async def drive(run: Run, store, names: list[str], concurrency: int, kills: int,
                 deadline: float, ramp: float, think: tuple[float, float],
-                seed: int) -> list[Learner]:
+                seed: int, server_kill=None) -> list[Learner]:
+    """``server_kill``: the :func:`server_killer` coroutine, given the learners' count."""
     gate = asyncio.Semaphore(concurrency)
     stop = asyncio.Event()
+    run.up = asyncio.Event()
+    run.up.set()
     watch = asyncio.create_task(sampler(run, stop))
     kill = asyncio.create_task(killer(run, store, len(names), kills))
+    restart = server_kill and asyncio.create_task(server_kill(len(names)))
     draw = random.Random(seed)
     tasks = [asyncio.create_task(learner(run, name, gate, i * ramp / len(names),
                                          draw.uniform(*think)))
@@ -401,6 +591,11 @@ async def drive(run: Run, store, names: list[str], concurrency: int, kills: int,
     if not kill.done():
         print(f"  only {len(run.kills)} of {kills} kills before the learners were done")
         kill.cancel()
+    if restart and not run.generation:
+        print("  the server was not killed before the learners were done")
+        restart.cancel()
+    elif restart:
+        await restart                   # a server started again is stopped at the end
     stop.set()
     await watch
     return [t.result() if t in done else Learner(n, error="deadline passed")
@@ -441,22 +636,64 @@ def check_once(run: Run, store, learners: list[Learner], wait: float) -> dict:
             "not_graded": sorted(set(attempts.status) - {"graded"})}
 
 
+def check_server_kill(run: Run, store, learners: list[Learner]) -> dict:
+    """What the server kill cost: answers saved before it not in the store after, or not
+    on a reopened page; submissions sent before it not graded; learners cut off."""
+    from balise.store.models import Attempt, SavedAnswer
+
+    kill = run.server_kill
+    rows = store.frame(SavedAnswer, SavedAnswer.module_id == MODULE)
+    held = {(r.learner_id, r.item): json.loads(r.value) for r in rows.itertuples()}
+    before = [(name, item, answer) for name, answers in kill["saved"].items()
+              for item, answer in answers.items()]
+    missing = [f"{name} {item}={answer!r} (store has {held.get((name, item))!r})"
+               for name, item, answer in before
+               if held.get((name, item)) != json.loads(json.dumps(answer))]
+    attempts = store.frame(Attempt).set_index("id").status
+    unsent = [f"{name} {sid} ({attempts.get(sid, 'not in the store')})"
+              for name, sid in kill["submitted"].items() if attempts.get(sid) != "graded"]
+    in_store = sum(sid in kill["in_store"] for sid in kill["submitted"].values())
+    return {"answers_before": len(before), "answers_found": len(before) - len(missing),
+            "missing": missing, "on_pages": [f"{me.name} {m}" for me in learners
+                                             for m in me.missing],
+            "submitted": len(kill["submitted"]), "in_store": in_store, "not_graded": unsent,
+            "cut_off": sum(me.cut_off for me in learners),
+            "page_lost": sum(me.page_lost for me in learners),
+            "session_lost": sum(me.session_lost for me in learners)}
+
+
+def report_server_kill(run: Run, cost: dict) -> None:
+    kill = run.server_kill
+    print(f"server kill: with {kill['sent']} submitted, {kill['pending']} pending, "
+          f"{kill['open_pages']} pages open; down {kill['down_s']:.1f} s; {kill['orphans']} "
+          f"orphans ({kill['orphans_left']} running at the restart)")
+    print(f"  cut off {cost['cut_off']} learners ({cost['page_lost']} with their page open, "
+          f"the others signing in or opening it), {cost['session_lost']} signed in again; "
+          f"answers saved "
+          f"before the kill found after it: {cost['answers_found']} of "
+          f"{cost['answers_before']} in the store, {len(cost['on_pages'])} missing on a "
+          f"reopened page; submissions sent before the kill: {cost['submitted']}, "
+          f"{cost['in_store']} in the store at the kill, {len(cost['not_graded'])} not graded")
+    for line in cost["missing"] + cost["on_pages"] + cost["not_graded"]:
+        print(f"  lost: {line}")
+
+
 def summary(run: Run, learners: list[Learner], wall: float) -> None:
     phases: list[str] = []
     for me in learners:
         phases += [p for p in me.times if p not in phases]
-    print(f"{'phase':18} {'n':>4} {'median s':>9} {'p95 s':>7} {'max s':>7}")
+    print(f"{'phase':25} {'n':>4} {'median s':>9} {'p95 s':>7} {'max s':>7}")
     for phase in phases:
         values = [me.times[phase] for me in learners if phase in me.times]
-        print(f"{phase:18} {len(values):4d} {statistics.median(values):9.2f} "
+        print(f"{phase:25} {len(values):4d} {statistics.median(values):9.2f} "
               f"{percentile(values, 0.95):7.2f} {max(values):7.2f}")
     errors = [me for me in learners if me.error]
     for me in errors[:10]:
         print(f"  error, {me.name}: {me.error}")
     spans = [me for me in learners if me.submit_span and not me.error]
-    calm = [me.times["submit -> score"] for me in spans
-            if not any(me.submit_span[0] - 15 <= k["at"] <= me.submit_span[1]
-                       for k in run.kills)]
+    kills = [*run.kills, *([run.server_kill] if run.server_kill else [])]
+    calm = [me.submit_span[1] - me.submit_span[0] for me in spans
+            if not any(me.submit_span[0] - 15 <= k["at"] <= me.submit_span[1] for k in kills)]
     if calm:
         print(f"submit -> score away from kills (no kill during it or in the 15 s before): "
               f"n={len(calm)} median {statistics.median(calm):.2f} s "
@@ -476,8 +713,10 @@ def summary(run: Run, learners: list[Learner], wall: float) -> None:
 
 
 def stop_everything(server: Server, run: Run | None) -> None:
-    """Stop the server, then kill what it started and left running (seen by the sampler)."""
-    server.stop()
+    """Stop the server (and the one started again after it was killed), then kill what they
+    started and left running (seen by the sampler, and the killed one's orphans)."""
+    for each in [server, *(run.restarts if run else [])]:
+        each.stop()
     left = []
     for pid, (created, what) in (run.seen.items() if run else []):
         try:
@@ -510,6 +749,9 @@ def main() -> None:
                         help="seconds for all learners (default 900); late ones count as errors")
     parser.add_argument("--config", type=Path, default=REPO / "jupyter_config.py",
                         help="the server's configuration (default the repository's)")
+    parser.add_argument("--kill-server", action="store_true",
+                        help="SIGKILL the server itself once, half the submissions sent, "
+                             "and start it again: the learners cut off reload")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary folder (server log, failed pages)")
     args = parser.parse_args()
@@ -535,11 +777,17 @@ def main() -> None:
         asyncio.run(probe(run, "probe"))
         print(f"{args.learners} learners, at most {args.concurrency} at once, arriving over "
               f"{args.ramp:.0f} s, thinking {args.think[0]:.0f}-{args.think[1]:.0f} s before "
-              f"submitting; {args.kills} worker kills, on {server.url}; a whole page has "
+              f"submitting; {args.kills} worker kills"
+              f"{', the server killed once' if args.kill_server else ''}, on {server.url}; "
+              f"a whole page has "
               f"{run.views} widgets", flush=True)
+        server_kill = (lambda n: server_killer(run, store, n, server, args.config.resolve(),
+                                               work / "server-again.log")
+                       ) if args.kill_server else None
         t0 = time.monotonic()
         learners = asyncio.run(drive(run, store, names, args.concurrency, args.kills,
-                                     args.deadline, args.ramp, tuple(args.think), args.seed))
+                                     args.deadline, args.ramp, tuple(args.think), args.seed,
+                                     server_kill))
         wall = time.monotonic() - t0
         sample(run)                                     # the worker restarted last, too
         counts = check_once(run, store, learners, wait=120)
@@ -548,6 +796,9 @@ def main() -> None:
               f"{counts['lost']}; kill -> next grade: "
               f"{', '.join(f'{r:.1f} s' for r in counts['recovery']) or '-'}; workers "
               f"seen {len(run.worker_pids)}; other statuses {counts['not_graded'] or 'none'}")
+        cost = run.server_kill and check_server_kill(run, store, learners)
+        if cost:
+            report_server_kill(run, cost)
     finally:
         if store is not None:
             store.dispose()
@@ -556,14 +807,30 @@ def main() -> None:
             print(f"kept: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    submits = [me.times["submit -> score"] for me in learners if "submit -> score" in me.times]
+    submits = [me.submit_span[1] - me.submit_span[0] for me in learners if me.submit_span]
     rss = [me.kernel_rss_mb for me in learners if me.kernel_rss_mb]
     errors = sum(1 for me in learners if me.error)
     print(f"RESULT learners={len(learners)} errors={errors} "
           f"p95_s={percentile(submits, 0.95):.2f} "
           f"median_s={statistics.median(submits) if submits else 0:.2f} "
           f"mb_per_learner={statistics.mean(rss) if rss else 0:.1f} kills={len(run.kills)} "
-          f"lost={counts['lost']}")
+          + (server_result(run, learners, counts, cost) if args.kill_server
+             else f"lost={counts['lost']}"))
+    finished = sum(me.done for me in learners)
+    if args.kill_server and (not cost or finished < len(learners) or errors
+                             or counts["lost"] or cost["missing"] or cost["on_pages"]
+                             or cost["not_graded"]):
+        sys.exit(1)
+
+
+def server_result(run: Run, learners: list[Learner], counts: dict, cost: dict | None) -> str:
+    """The RESULT line's keys of a --kill-server run; lost: attempts and answers."""
+    if not cost:
+        return f"server_kills=0 finished={sum(me.done for me in learners)} lost={counts['lost']}"
+    return (f"server_kills=1 server_down_s={run.server_kill['down_s']:.1f} "
+            f"cut_off={cost['cut_off']} finished={sum(me.done for me in learners)} "
+            f"answers_before={cost['answers_before']} answers_found={cost['answers_found']} "
+            f"lost={counts['lost'] + len(cost['missing']) + len(cost['on_pages'])}")
 
 
 if __name__ == "__main__":

@@ -92,12 +92,13 @@ def start(name: str, cmd: list[str], port: int, log: Path, *, ready: str = "",
 
 def serve_balise(data: Path, log: Path, *, config: Path = REPO / "jupyter_config.py",
                  demo: bool = True, own_session: bool = False,
-                 seconds: float = 120) -> Server:
+                 seconds: float = 120, port: int | None = None) -> Server:
     """``balise serve`` of the repository's courses, data in ``data``; ready once /login is.
 
-    ``demo=False``: no demo accounts (``--no-demo``). The other options as :func:`start`.
+    ``demo=False``: no demo accounts (``--no-demo``). ``port``: a free one unless given
+    (a server started again where a killed one served). The other options as :func:`start`.
     """
-    port = free_port()
+    port = port or free_port()
     cmd = [str(BIN / "balise"), "--config", str(config), "serve", "--data", str(data),
            "--courses", str(REPO / "courses"), "--port", str(port)]
     return start("balise serve", cmd + ([] if demo else ["--no-demo"]), port, log,
