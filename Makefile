@@ -10,7 +10,7 @@ DB_URL ?=
 # nbgrader runs the `alembic` it finds on PATH: make it the venv's.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install install-test serve hub test bench lint clean
+.PHONY: install install-test serve hub test bench lint clean frontend
 
 install: $(VENV)/.installed
 
@@ -26,10 +26,17 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# axe-core, which the browser tests inject into pages to check WCAG 2.1 A and AA.
+# axe-core, which the browser tests inject into pages to check WCAG 2.1 A and AA;
+# esbuild and the widgets' packages, for `make frontend`.
 node_modules/.installed: package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
+
+# A module page's script and styles, from balise/web/frontend into balise/web/static
+# (kept in git: `make serve` needs only python3; tests/balise/test_frontend.py checks
+# that what is kept is the build of the sources).
+frontend: node_modules/.installed
+	npm run --silent frontend
 
 serve: install
 	$(BIN)/balise serve --data $(DATA) --port $(PORT)

@@ -161,6 +161,29 @@ class PageKernelConnection(ZMQChannelsWebsocketConnection):
         self._arrived = 0               # page messages so far
         self._asked = -1                # how many had arrived when the kernel was last asked
         self._draining: asyncio.Future | None = None
+        self._protocol: str | None = None
+
+    @property
+    def subprotocol(self):
+        """The websocket's subprotocol, remembered once seen.
+
+        Jupyter reads it from the websocket handler, which says None once the page has
+        closed; a message held for the kernel's comm list and passed on after that was
+        then parsed with the wrong protocol and dropped ("Widget message check failed",
+        struct.error): a learner's last answer, given as she left the page, was lost."""
+        protocol = super().subprotocol
+        if protocol is not None:
+            self._protocol = protocol
+        return protocol if protocol is not None else self._protocol
+
+    def connect(self):
+        """Jupyter's connect, and the kernel's comm list asked for at once: a page given
+        from the pool talks to widgets its kernel made before the page connected, and
+        each first message to one would otherwise wait for that question."""
+        result = super().connect()
+        if self._asked < 0:
+            asyncio.ensure_future(self._ask_kernel_comms())
+        return result
 
     def _read(self, incoming) -> tuple[str | None, dict | None, object]:
         """Type, header and comm id, for both of Jupyter's websocket protocols.
@@ -301,8 +324,45 @@ class PageKernelConnection(ZMQChannelsWebsocketConnection):
         super().on_kernel_restarted()
 
 
+async def drain_shell(kernel_manager, kernel_id: str, close_wait: float = 2.0,
+                      reply_wait: float = 5.0) -> bool:
+    """Wait until the kernel has handled every message its page sent, before it is shut down.
+
+    A learner who ticks an answer and at once reloads or leaves the page: her browser
+    sends the widget's change on the kernel's websocket, then the page's shutdown
+    beacon on another connection. Jupyter shuts a kernel down on its control channel,
+    which ipykernel serves ahead of the shell queue: the change could still be waiting
+    there, and be dropped with the kernel (measured: the last answer lost on two
+    immediate reloads in four, with Voila's front-end as with Balise's page script).
+    So: first the page's websocket is let close (the browser closes it as the page
+    goes; every frame it carried has then reached the kernel's queue), then a
+    ``kernel_info_request`` goes through the shell queue; its reply means every change
+    before it was handled, and the kernel's own saves were queued (balise.client
+    sends them before it exits). True if the reply came in time.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + close_wait
+    while (kernel_manager._kernel_connections.get(kernel_id, 0) > 0
+           and loop.time() < deadline):
+        await asyncio.sleep(0.05)
+    try:
+        kernel = kernel_manager.get_kernel(kernel_id)
+    except KeyError:
+        return False
+    client = kernel.client()
+    client.start_channels()
+    try:
+        await client.kernel_info(reply=True, timeout=reply_wait)
+        return True
+    except Exception:      # noqa: BLE001 - timed out, or the kernel died meanwhile
+        return False
+    finally:
+        client.stop_channels()
+
+
 class PageKernelShutdownHandler(VoilaShutdownKernelHandler):
-    """Voila's ``/voila/api/shutdown/<kernel>`` (sent when a page closes), for the owner only."""
+    """Voila's ``/voila/api/shutdown/<kernel>`` (sent when a page closes), for the owner
+    only, once the kernel has handled what the page sent (:func:`drain_shell`)."""
 
     @web.authenticated
     async def post(self, kernel_id):
@@ -312,4 +372,6 @@ class PageKernelShutdownHandler(VoilaShutdownKernelHandler):
             self.set_status(403)
             self.set_header("Content-Type", "application/json")
             return self.finish(json.dumps(NOT_YOURS, ensure_ascii=False))
+        if not await drain_shell(self.kernel_manager, kernel_id):
+            self.log.info("Balise: kernel %s did not answer before its shutdown", kernel_id)
         await super().post(kernel_id)

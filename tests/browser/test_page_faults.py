@@ -212,3 +212,29 @@ def test_a_module_open_in_two_tabs_keeps_her_answers_and_no_kernel(browser, serv
         assert left_behind(server, before) == set()
     finally:
         context.close()
+
+
+def test_an_answer_given_just_before_the_page_is_left_is_kept(browser, server):
+    """She ticks an answer and at once leaves (or reloads): the page's shutdown call
+    must not drop the change still on its way to the kernel (balise.web.kernels
+    .drain_shell). Three times, each time a pick other than the one saved (the same
+    pick again changes nothing): before the drain, about one in two was lost."""
+    before = set(kernels_of(server))
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        for turn in range(3):
+            page = context.new_page()
+            if turn == 0:
+                sign_in(page, server, "lea")
+            open_postures(page, server)
+            expect(option(page, "C")).to_be_visible(timeout=30_000)
+            name = next(n for n in "ABC"
+                        if "mod-active" not in (option(page, n).get_attribute("class") or ""))
+            since = now()
+            option(page, name).click()
+            page.close(run_before_unload=True)          # gone at once, shutdown sent
+            assert shared.saved_answer(server, "lea", "postures", "s1", since=since,
+                                       want=name.lower()) == name.lower(), name
+        assert left_behind(server, before) == set()
+    finally:
+        context.close()

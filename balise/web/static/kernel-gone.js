@@ -106,6 +106,9 @@
     };
   }
 
+  // page.js asks when it could not reach the page's kernel at all.
+  window.baliseKernelGone = function () { check(); };
+
   document.addEventListener("visibilitychange", check);
   window.addEventListener("focus", check);
   window.addEventListener("online", check);

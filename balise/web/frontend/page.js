@@ -1,0 +1,131 @@
+// A module page's script: the widgets, and nothing else of JupyterLab.
+//
+// Voila renders the notebook on the server and leaves, for each widget output, a
+// <script type="application/vnd.voila.cell-output+json"> placeholder; its own front-end
+// then loads JupyterLab (about 930 KB gzipped in some 90 files) to draw them. This
+// script does what that front-end does for a Balise page, in one file: it connects to
+// the page's kernel (@jupyterlab/services, which also reconnects after a network
+// drop), reads the state of every widget from it (ipywidgets' ManagerBase, as Voila's
+// and JupyterLab's widget managers do), and draws each widget where its placeholder
+// was. The widget classes are ipywidgets' own (@jupyter-widgets/controls) and
+// anywidget's, for Balise's widgets. Built by `make frontend` into balise/web/static.
+import { amd } from "./define-shim.js";
+import "anywidget";
+import * as base from "@jupyter-widgets/base";
+import * as controls from "@jupyter-widgets/controls";
+import { ManagerBase } from "@jupyter-widgets/base-manager";
+import { CommsOverSubshells, KernelAPI, ServerConnection } from "@jupyterlab/services";
+import { KernelConnection } from "@jupyterlab/services/lib/kernel/default";
+import { Widget } from "@lumino/widgets";
+import "@jupyter-widgets/base/css/index.css";
+import "@jupyter-widgets/controls/css/widgets-base.css";
+import "./page-base.css";
+
+delete globalThis.define;
+const anywidget = amd["@jupyter-widgets/base"](base);
+const MODULES = { "@jupyter-widgets/base": base, "@jupyter-widgets/controls": controls, anywidget };
+const WIDGET = "application/vnd.jupyter.widget-view+json";
+
+class PageManager extends ManagerBase {
+  constructor(kernel) {
+    super();
+    this.kernel = kernel;
+    this.restoring = false;
+    kernel.registerCommTarget(this.comm_target_name, (comm, msg) =>
+      this.handle_comm_open(new base.shims.services.Comm(comm), msg));
+  }
+
+  /** After a dropped connection, the kernel's state again (what changed meanwhile). */
+  restoreOnReconnect() {
+    this.kernel.connectionStatusChanged.connect((_, status) => {
+      if (status === "connected" && !this.restoring) {
+        this.restore();
+      }
+    });
+  }
+
+  async restore() {
+    this.restoring = true;
+    try {
+      await this._loadFromKernel();
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  async loadClass(className, moduleName) {
+    const module = MODULES[moduleName];
+    if (!module || !module[className]) {
+      throw new Error(`Class ${className} not found in module ${moduleName}`);
+    }
+    return module[className];
+  }
+
+  async _create_comm(target, modelId, data, metadata, buffers) {
+    const comm = this.kernel.createComm(target, modelId);
+    if (data || metadata) {
+      comm.open(data, metadata, buffers);
+    }
+    return new base.shims.services.Comm(comm);
+  }
+
+  async _get_comm_info() {
+    const reply = await this.kernel.requestCommInfo({ target_name: this.comm_target_name });
+    return reply.content.status === "ok" ? reply.content.comms : {};
+  }
+}
+
+async function show(manager, script) {
+  const output = JSON.parse(script.textContent);
+  const view = output.data && output.data[WIDGET];
+  const host = script.parentElement;
+  script.remove();
+  if (!view) {
+    return;
+  }
+  const model = await manager.get_model(view.model_id);
+  const widget = await manager.create_view(model);
+  const box = document.createElement("div");
+  box.className = "lm-Widget jp-OutputArea-output";
+  host.appendChild(box);
+  Widget.attach(widget.luminoWidget, box);
+}
+
+async function main() {
+  const config = JSON.parse(document.getElementById("jupyter-config-data").textContent);
+  const serverSettings = ServerConnection.makeSettings({ baseUrl: config.baseUrl });
+  const model = await KernelAPI.getKernelModel(config.kernelId, serverSettings);
+  if (!model) {
+    throw new Error(`no kernel ${config.kernelId}`);
+  }
+  // Comms on the kernel's main shell, as with Voila's own front-end: services 7.4+
+  // would open a subshell (a thread of its own in the kernel) per comm target, and a
+  // widget's change would no longer be ordered with the rest of the page's messages
+  // (balise.web.kernels.drain_shell counts on that order when a page is left).
+  const kernel = new KernelConnection({
+    model, serverSettings, commsOverSubshells: CommsOverSubshells.Disabled,
+  });
+  const manager = new PageManager(kernel);
+  // Voila's: the page's kernel is shut down when the learner leaves the page.
+  window.addEventListener("beforeunload", () => {
+    const data = new FormData();
+    const xsrf = document.cookie.match("\\b_xsrf=([^;]*)\\b");
+    data.append("_xsrf", (xsrf && xsrf[1]) || "");
+    navigator.sendBeacon(`${config.baseUrl}voila/api/shutdown/${kernel.id}`, data);
+    kernel.dispose();
+  });
+  await manager.restore();
+  manager.restoreOnReconnect();
+  const scripts = document.querySelectorAll('script[type="application/vnd.voila.cell-output+json"]');
+  await Promise.all(Array.from(scripts, (s) => show(manager, s).catch((e) => console.error(e))));
+}
+
+// The text is shown at once (the template does so before this script arrives); the
+// widgets come when the kernel has given their state. A kernel gone before the page
+// could reach it (culled, the server restarted) is said plainly by kernel-gone.js.
+main().catch((error) => {
+  console.error(error);
+  if (window.baliseKernelGone) {
+    window.baliseKernelGone();
+  }
+});

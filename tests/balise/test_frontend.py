@@ -1,0 +1,49 @@
+"""A module page's script is built from balise/web/frontend, and what is served is that build.
+
+`make serve` needs only python3, so the built page.js and page.css are kept in
+balise/web/static; these tests rebuild them (esbuild is deterministic) and fail when a
+change to the sources, to package-lock.json or to the build's flags was not rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+
+import pytest
+from shared import REPO
+
+STATIC = REPO / "balise" / "web" / "static"
+ESBUILD = REPO / "node_modules" / ".bin" / "esbuild"
+
+
+def build(tmp_path) -> dict[str, bytes]:
+    """The files `npm run frontend` makes, made into tmp_path."""
+    if not ESBUILD.exists():
+        pytest.fail("esbuild is missing: run `make install-test` (npm ci)")
+    script = json.loads((REPO / "package.json").read_text())["scripts"]["frontend"]
+    args = [a for a in shlex.split(script)[1:] if not a.startswith("--outfile=")]
+    subprocess.run([str(ESBUILD), *args, f"--outfile={tmp_path / 'page.js'}"],
+                   cwd=REPO, check=True, capture_output=True)
+    return {name: (tmp_path / name).read_bytes() for name in ("page.js", "page.css")}
+
+
+def test_the_served_script_is_the_build_of_its_sources(tmp_path):
+    built = build(tmp_path)
+    for name, content in built.items():
+        assert (STATIC / name).read_bytes() == content, (
+            f"balise/web/static/{name} is not the build of balise/web/frontend: "
+            "run `make frontend` and commit what it writes")
+
+
+def test_the_script_carries_no_other_host_and_stays_light(tmp_path):
+    """Nothing in it names a CDN (the page must work on a site's intranet), and it
+    stays within issue 18's first-open budget with room for the page itself."""
+    import gzip
+
+    built = build(tmp_path)
+    script = built["page.js"].decode()
+    for host in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "fonts.googleapis.com"):
+        assert host not in script
+    assert len(gzip.compress(built["page.js"])) + len(gzip.compress(built["page.css"])) < 500_000
