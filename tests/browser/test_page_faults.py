@@ -135,11 +135,11 @@ def test_a_page_whose_kernel_was_killed_says_so_and_keeps_her_answer(browser, se
         context.close()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "issue 18, bad input not met: once the network is back the page reconnects, but in "
-    "about one run in three here its widgets then answer nothing (answer C never saved), "
-    "with no message; what was saved before the cut is kept"))
 def test_a_websocket_dropped_mid_answer_loses_nothing_saved(browser, server):
+    """Cut as her answer B leaves, the network back 3 s later: B is kept, and her next
+    answer C is saved too. Before page.js ended ipywidgets' wait for the kernel's
+    answer to B after a reconnection, C waited for good in 2 runs of 5 (8 of 8 pass
+    with it)."""
     before = set(kernels_of(server))
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()

@@ -37,11 +37,35 @@ class PageManager extends ManagerBase {
 
   /** After a dropped connection, the kernel's state again (what changed meanwhile). */
   restoreOnReconnect() {
-    this.kernel.connectionStatusChanged.connect((_, status) => {
+    this.kernel.connectionStatusChanged.connect(async (_, status) => {
       if (status === "connected" && !this.restoring) {
+        await this.unblock();
         this.restore();
       }
     });
+  }
+
+  /**
+   * ipywidgets sends a widget's next change only once the kernel has said it handled
+   * the one before (an "idle" status for it); a change given as the connection
+   * dropped may never get that answer, and every later change of the same widget
+   * then waited for good: the page looked alive and saved nothing more (issue 18,
+   * "a websocket dropped mid-answer"). After a reconnection, the wait is ended and
+   * what waited is sent, before the widgets' state is read again.
+   */
+  async unblock() {
+    for (const model of await Promise.all(Object.values(this._models))) {
+      if (model._pending_msgs > 0) {
+        model._pending_msgs = 0;
+        const waiting = model._msg_buffer;
+        const callbacks = model._msg_buffer_callbacks;
+        model._msg_buffer = null;
+        model._msg_buffer_callbacks = null;
+        if (waiting !== null) {
+          model.send_sync_message(waiting, callbacks);
+        }
+      }
+    }
   }
 
   async restore() {
@@ -116,6 +140,20 @@ async function main() {
   });
   await manager.restore();
   manager.restoreOnReconnect();
+  // The connection gives up after seven tries, or at once when its socket is closed
+  // cleanly (a proxy, a phone's network stack): the page would then answer nothing,
+  // though the network is back and her kernel alive. Try again when she comes back to
+  // the page or touches it; a kernel that is gone is said by kernel-gone.js.
+  const again = () => {
+    if (kernel.connectionStatus === "disconnected" && kernel.status !== "dead"
+        && !kernel.isDisposed && navigator.onLine !== false) {
+      kernel.reconnect().catch((error) => console.warn(error));
+    }
+  };
+  window.addEventListener("online", again);
+  window.addEventListener("focus", again);
+  document.addEventListener("visibilitychange", again);
+  document.addEventListener("pointerdown", again, true);
   const scripts = document.querySelectorAll('script[type="application/vnd.voila.cell-output+json"]');
   await Promise.all(Array.from(scripts, (s) => show(manager, s).catch((e) => console.error(e))));
 }
