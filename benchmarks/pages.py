@@ -122,18 +122,36 @@ def worst(values) -> float:
     return NAN if any(v != v for v in values) else max(values)
 
 
-def measure_balise(browser, url: str, module: str, runs: int) -> dict:
+def given_from_pool(log: Path, module: str) -> int:
+    """How many pages of ``module`` the server has given from its pool so far (its log)."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return text.count(f"page of {module}/{module}.ipynb given")
+
+
+def measure_balise(browser, url: str, module: str, runs: int, log: Path) -> dict:
+    """Also says, open by open, whether the page came from the pool (rendered ahead)
+    or was rendered on demand: the two give two groups of times."""
     origin = urlsplit(url).netloc
     page_url = url + f"voila/render/{module}/{module}.ipynb"
+
+    def timed(meter):
+        before = given_from_pool(log, module)
+        result = meter.open(page_url)
+        return result, given_from_pool(log, module) > before
+
     m = Meter(browser, origin)
     sign_in_page(m.page, url)
-    opens = [m.open(page_url) for _ in range(runs)]
+    opens, pooled = zip(*(timed(m) for _ in range(runs)))
     m.close()
     slow = Meter(browser, origin)
     sign_in_page(slow.page, url)
     slow.slow()
-    slow_s = slow.open(page_url)[0]
+    (slow_s, *_), slow_pooled = timed(slow)
     slow.close()
+    how = ", ".join(f"{o[0]:.2f} s ({'pool' if p else 'on demand'})"
+                    for o, p in zip(opens, pooled))
+    print(f"  {module}: opens {how}; slow phone {slow_s:.2f} s "
+          f"({'pool' if slow_pooled else 'on demand'})", flush=True)
     return {"tti": median(o[0] for o in opens),
             "first_req": opens[0][1], "first_kb": opens[0][2],
             "repeat_req": opens[1][1], "repeat_kb": opens[1][2],
@@ -183,7 +201,7 @@ def main() -> None:
                 m.open(url + f"voila/render/{args.modules[0]}/{args.modules[0]}.ipynb")
                 m.close()
             for module in args.modules:
-                b = measure_balise(browser, balise.url, module, runs)
+                b = measure_balise(browser, balise.url, module, runs, work / "server.log")
                 s = measure_stock(browser, stock.url, module, runs)
                 rows.append((module, b, s))
                 print(f"  {module}: measured", flush=True)
