@@ -67,6 +67,13 @@ def ready_page(server: Server, module: str, timeout: float = 180) -> str:
         time.sleep(0.3)
 
 
+def store_now():
+    """The store's clock: UTC, naive (``saved_at`` and the like), this machine's."""
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
 def saved_answer(server: Server, learner: str, module: str, item: str,
                  since=None, timeout: float = 20, want=None) -> object:
     """Her answer to ``item`` as the store holds it, once saved after ``since`` (UTC; by
@@ -76,11 +83,11 @@ def saved_answer(server: Server, learner: str, module: str, item: str,
     read): a scenario's pick is saved twice, once checked at once and once by the
     background queue, so the answer before hers may land after ``since``."""
     import json
-    from datetime import datetime, timedelta, timezone
+    from datetime import timedelta
 
     from balise.store.models import SavedAnswer, Store
 
-    since = since or datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=5)
+    since = since or store_now() - timedelta(seconds=5)
     store = Store(f"sqlite:///{server.data / 'balise.db'}")
     deadline = time.monotonic() + timeout
     try:

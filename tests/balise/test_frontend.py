@@ -7,6 +7,7 @@ change to the sources, to package-lock.json or to the build's flags was not rebu
 
 from __future__ import annotations
 
+import gzip
 import json
 import shlex
 import subprocess
@@ -18,8 +19,10 @@ STATIC = REPO / "balise" / "web" / "static"
 ESBUILD = REPO / "node_modules" / ".bin" / "esbuild"
 
 
-def build(tmp_path) -> dict[str, bytes]:
-    """The files `npm run frontend` makes, made into tmp_path."""
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, bytes]:
+    """The files `npm run frontend` makes, made once into a folder of their own."""
+    tmp_path = tmp_path_factory.mktemp("frontend")
     if not ESBUILD.exists():
         pytest.fail("esbuild is missing: run `make install-test` (npm ci)")
     script = json.loads((REPO / "package.json").read_text())["scripts"]["frontend"]
@@ -29,20 +32,16 @@ def build(tmp_path) -> dict[str, bytes]:
     return {name: (tmp_path / name).read_bytes() for name in ("page.js", "page.css")}
 
 
-def test_the_served_script_is_the_build_of_its_sources(tmp_path):
-    built = build(tmp_path)
+def test_the_served_script_is_the_build_of_its_sources(built):
     for name, content in built.items():
         assert (STATIC / name).read_bytes() == content, (
             f"balise/web/static/{name} is not the build of balise/web/frontend: "
             "run `make frontend` and commit what it writes")
 
 
-def test_the_script_carries_no_other_host_and_stays_light(tmp_path):
+def test_the_script_carries_no_other_host_and_stays_light(built):
     """Nothing in it names a CDN (the page must work on a site's intranet), and it
     stays within issue 18's first-open budget with room for the page itself."""
-    import gzip
-
-    built = build(tmp_path)
     script = built["page.js"].decode()
     for host in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "fonts.googleapis.com"):
         assert host not in script

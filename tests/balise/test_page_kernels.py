@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import psutil
@@ -132,7 +131,7 @@ def test_a_learner_back_on_a_culled_page_is_told_to_reload(browser, culling_serv
         choice = page.locator(".widget-vbox", has=page.locator("#balise-item-s1")).locator(
             ".balise-scenario")
         picked = choice.get_by_role("button", name="A", exact=True)
-        clicked = datetime.now(timezone.utc).replace(tzinfo=None)
+        clicked = shared.store_now()
         picked.click()
         expect(picked).to_have_class(re.compile("mod-active"))
         saved = shared.saved_answer(server, "lea", "postures", "s1", since=clicked,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import signal
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import psutil
@@ -89,17 +88,12 @@ def option(page, name: str):
         ".balise-scenario").get_by_role("button", name=name, exact=True)
 
 
-def now() -> datetime:
-    """The store's clock (UTC, naive), this machine's."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 def answer(page, server, learner: str, name: str) -> object:
     """Pick ``name`` on s1; the answer the store then holds for her.
 
     Saved after this very moment: with a margin, the answer given just before (in
     the same test, a second earlier) was read instead (seen in a fresh-clone run)."""
-    since = now()
+    since = shared.store_now()
     option(page, name).click()
     expect(option(page, name)).to_have_class(re.compile("mod-active"))
     return shared.saved_answer(server, learner, "postures", "s1", since=since,
@@ -159,7 +153,7 @@ def test_a_websocket_dropped_mid_answer_loses_nothing_saved(browser, server):
         page.route_web_socket(KERNEL_SOCKET, kernel_socket)
         open_postures(page, server)
         assert answer(page, server, "amina", "A") == "a"
-        since = now()
+        since = shared.store_now()
         network["up"] = False
         option(page, "B").click()
         for ws in sockets:                  # cut as her answer leaves
@@ -230,7 +224,7 @@ def test_an_answer_given_just_before_the_page_is_left_is_kept(browser, server):
             expect(option(page, "C")).to_be_visible(timeout=30_000)
             name = next(n for n in "ABC"
                         if "mod-active" not in (option(page, n).get_attribute("class") or ""))
-            since = now()
+            since = shared.store_now()
             option(page, name).click()
             page.close(run_before_unload=True)          # gone at once, shutdown sent
             assert shared.saved_answer(server, "lea", "postures", "s1", since=since,
