@@ -8,7 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from shared import ARGS, BIN, CHROMIUM, free_port, start_server, stop_server  # noqa: F401
+from shared import (  # noqa: F401
+    ARGS,
+    BIN,
+    CHROMIUM,
+    RECORDINGS,
+    free_port,
+    seed_recordings,
+    start_server,
+    stop_server,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -40,7 +49,9 @@ def built_course(tmp_path_factory):
 
     data = tmp_path_factory.mktemp("built") / "data"
     balise = Balise(data_dir=str(data), courses_dir=str(REPO / "courses"))
+    seed_recordings(data)
     build(balise, out=open(os.devnull, "w"))
+    RECORDINGS.append(data / "course" / "audio-cache")
     return balise
 
 

@@ -23,6 +23,31 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def copy_built(source: Path, target: Path) -> Path:
+    """Copy a built data folder, its recordings hard-linked rather than copied.
+
+    A built course holds about 420 MB of read-aloud recordings, once in the
+    audio cache and once more linked into each module's release. A plain
+    copytree breaks those links and writes 840 MB per test: a full run filled
+    a CI disk that way. The recordings are never written after they are made
+    (their names are their content's hash), so linking them is safe; every
+    other file (the databases above all) is a real copy the test may change.
+    """
+    import shutil
+
+    def copy(src: str, dst: str) -> str:
+        if src.endswith(".wav"):
+            try:
+                os.link(src, dst)
+                return dst
+            except OSError:                 # another filesystem: copy it
+                pass
+        return shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=copy)
+    return target
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -105,7 +130,31 @@ def saved_answer(server: Server, learner: str, module: str, item: str,
         store.dispose()
 
 
+RECORDINGS: list[Path] = []     # audio caches built in this run, newest last
+
+
+def seed_recordings(data: Path) -> None:
+    """Give a new data folder the read-aloud recordings this run has already made.
+
+    `balise serve` records every text it cannot find in its audio cache (about
+    12 s of CPU for the twelve modules). A recording's name is its text's hash,
+    so a cache from another folder of the same run is valid here: linked in,
+    the server only records what is new (a test's own changed text).
+    """
+    cache = data / "course" / "audio-cache"
+    for source in reversed(RECORDINGS):
+        if source.is_dir() and source != cache and not cache.exists():
+            cache.mkdir(parents=True)
+            for wav in source.glob("*.wav"):
+                try:
+                    os.link(wav, cache / wav.name)
+                except OSError:
+                    return
+            return
+
+
 def start_server(data: Path, log: Path, courses: Path = REPO / "courses") -> Server:
+    seed_recordings(data)
     port = free_port()
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     proc = subprocess.Popen(
@@ -119,6 +168,7 @@ def start_server(data: Path, log: Path, courses: Path = REPO / "courses") -> Ser
             raise RuntimeError(f"balise serve exited: {log.read_text()[-3000:]}")
         try:
             if requests.get(url + "login", timeout=2).status_code == 200:
+                RECORDINGS.append(data / "course" / "audio-cache")
                 return Server(url, data, proc, log)
         except requests.ConnectionError:
             time.sleep(0.3)

@@ -4,6 +4,11 @@ The two SQLite files are copied with SQLite's online backup API (a
 consistent copy even while the server and the grading worker write); the
 course folder, the attempts archive and the secret are copied as files. The
 result is one .tar.gz. PostgreSQL deployments use pg_dump instead.
+
+The read-aloud recordings (``*.wav``, about 420 MB for twelve modules) are
+left out: they hold nothing personal and nothing that cannot be made again,
+and with them every backup weighed 545 MB instead of about 3. `balise serve`
+(or `balise build`) records them again after a restore, from the courses.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from balise import BaliseError
 DATABASES = ("balise.db", "gradebook.db")
 FOLDERS = ("course", "attempts")
 FILES = ("secret.key",)
+REMADE = shutil.ignore_patterns("*.wav")     # read-aloud recordings: rebuilt, not kept
 
 
 def copy_sqlite(source: Path, target: Path) -> None:
@@ -52,7 +58,7 @@ def backup(data: Path, into: Path, store_url: str, gradebook_url: str) -> Path:
                 copy_sqlite(data / name, staging / name)
         for name in FOLDERS:
             if (data / name).is_dir():
-                shutil.copytree(data / name, staging / name)
+                shutil.copytree(data / name, staging / name, ignore=REMADE)
         for name in FILES:
             if (data / name).exists():
                 shutil.copy2(data / name, staging / name)

@@ -1,6 +1,5 @@
-import shutil
-
 import pytest
+from shared import copy_built
 
 from balise.catalogue.modules import load_catalogue
 from balise.config import Balise
@@ -14,7 +13,7 @@ from balise.store.models import Store
 def data(built_course, tmp_path):
     """A private copy of the built course with the demo people."""
     target = tmp_path / "data"
-    shutil.copytree(built_course.data_path, target)
+    copy_built(built_course.data_path, target)
     balise = Balise(data_dir=str(target), courses_dir=built_course.courses_dir)
     store = Store(balise.store_url)
     demo.seed(store)

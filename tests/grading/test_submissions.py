@@ -66,14 +66,15 @@ def test_unreadable_release_is_a_plain_error(tmp_path, module, text):
 
 def test_answers_are_kept_even_when_the_release_is_broken(built_course, tmp_path):
     import json
-    import shutil
+
+    from shared import copy_built
 
     from balise.catalogue.modules import load_catalogue
     from balise.grading import GradingService
     from balise.store.models import Store
 
     data = tmp_path / "data"
-    shutil.copytree(built_course.data_path, data)
+    copy_built(built_course.data_path, data)
     (data / "course" / "release" / "postures" / "postures.ipynb").write_text("{ broken")
     store = Store(f"sqlite:///{data / 'balise.db'}")
     service = GradingService(store, load_catalogue(built_course.courses_path), data / "course",
