@@ -96,7 +96,7 @@ def _fetch(module: str) -> None:
     ok = "error" not in reply
     _session["saved"] = reply.get("answers", {}) if ok else {}
     _session["questions"] = reply.get("questions") if ok else None
-    for key in ("learner", "last", "next"):
+    for key in ("learner", "last", "next", "pending"):
         _session[key] = reply.get(key) if ok else None
 
 
@@ -145,7 +145,9 @@ def _fill_header(module: str, box) -> None:
     top, switch = box.children[:2]
     top.value = _top_bar(learner.get("name") or "")
     last = _session.get("last")
-    if last and last.get("status") == "graded":
+    # While a newer attempt is graded its result is on its way at the Submit button:
+    # an older one here would read as hers.
+    if last and last.get("status") == "graded" and not _session.get("pending"):
         box.children = [top, switch, LastResult(module, last, _session.get("next"))]
 
 
@@ -333,6 +335,52 @@ class SubmitPanel(w.VBox):
         from balise.widgets.i18n import LANGUAGE
 
         LANGUAGE.observe(self._relabel, names="mode")
+        if _preheated():
+            _to_fill.append(self._resume)
+        elif _session:
+            self._resume()
+
+    def _resume(self) -> None:
+        """An attempt she sent is still being graded (page closed or reloaded meanwhile).
+
+        The page shows it as it was sent, locked, says it is being graded, and
+        waits for its result in the background (asking again with the same id
+        is answered by the same attempt: nothing is graded twice, no attempt
+        is used up). The result then shows as after a click on Submit.
+        """
+        if "saved" not in _session:
+            _fetch(self.module)
+        pending = _session.get("pending")
+        if not pending or self.state != "ready":
+            return
+        self.submission_id = pending["attempt"]
+        self._grading()
+        threading.Thread(target=self._wait_for_result, daemon=True).start()
+
+    def _wait_for_result(self) -> None:
+        try:
+            self._show(post_submission(self.module, self.submission_id, {}))
+        except Exception:           # a reply it cannot show: Submit again, never stuck
+            self._show({"error": both("server_error")})
+
+    def _grading(self) -> None:
+        self.warning.layout.display = "none"
+        self.state = "grading"
+        self.button.disabled = True
+        self.quiz.lock(True)
+        self.output.value = f'<p role="status">{html.escape(both("grading"))}</p>'
+
+    def _show(self, result: dict) -> None:
+        """The result of the attempt sent (or why there is none yet, and Submit again)."""
+        self.output.value = render_result(result) + (
+            next_link(result.get("next")) if result.get("passed") else "")
+        if result.get("status") == "graded":
+            self.state = "done"
+            self.again.layout.display = None
+        else:
+            self.state = "ready"
+            self.button.disabled = False
+            self.quiz.lock(False)
 
     def _relabel(self, _change=None) -> None:
         """Her language, on the buttons too (FR only means "Envoyer mes réponses" alone)."""
@@ -382,22 +430,9 @@ class SubmitPanel(w.VBox):
         blank = [] if confirmed else self.unanswered(answers)
         if blank:
             return self._ask(blank, shown)
-        self.warning.layout.display = "none"
-        self.state = "grading"
-        self.button.disabled = True
-        self.quiz.lock(True)
-        self.output.value = f'<p role="status">{html.escape(both("grading"))}</p>'
+        self._grading()
         # (``answers``: what the page shows checked wins over state updates on their way.)
-        result = post_submission(self.module, self.submission_id, answers)
-        self.output.value = render_result(result) + (
-            next_link(result.get("next")) if result.get("passed") else "")
-        if result.get("status") == "graded":
-            self.state = "done"
-            self.again.layout.display = None
-        else:
-            self.state = "ready"
-            self.button.disabled = False
-            self.quiz.lock(False)
+        self._show(post_submission(self.module, self.submission_id, answers))
 
     def _on_again(self, _=None) -> None:
         # A new attempt asks a new draw of questions.

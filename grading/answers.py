@@ -41,6 +41,24 @@ class Answers:
         module = self.module(module_id)
         return drawn(module, learner, self.next_attempt(learner, module.id))
 
+    def pending(self, learner: str, module_id: str) -> dict | None:
+        """Her attempt of the module sent but not yet graded: its id and questions, or None.
+
+        A page opened while it is being graded shows that attempt (locked, her
+        answers, "being graded") and waits for its result, rather than the next
+        draw: otherwise she would answer questions of an attempt not yet hers.
+        """
+        module = self.module(module_id)
+        with self.store.session() as s:
+            row = s.scalar(select(Attempt).where(
+                Attempt.learner_id == learner, Attempt.module_id == module.id,
+                Attempt.status == "pending").order_by(Attempt.number.desc()).limit(1))
+            if row is None:
+                return None
+            attempt, number = row.id, row.number
+        return {"attempt": attempt, "number": number,
+                "questions": drawn(module, learner, number)}
+
     def for_attempt(self, module: Module, learner: str, number: int, sent: dict) -> dict:
         """The answers attempt ``number`` hands in: scenarios and the questions it asked.
 

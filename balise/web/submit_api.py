@@ -113,13 +113,20 @@ class AnswerHandler(KernelAPIHandler):
     @allow_unauthenticated
     def get(self):
         """What the page needs when it opens: her saved answers, this attempt's questions,
-        her name and reading choice, her last result and the next module of her route."""
+        her name and reading choice, her last result and the next module of her route.
+
+        While an attempt she sent is being graded, its questions and id ("pending"):
+        the page shows it and waits for its result.
+        """
         identity = self.identity(self.get_argument("module", None))
         if identity is not None:
             ctx, answers = self.balise, self.balise.answers
             person = ctx.store.person(identity.learner)
+            pending = answers.pending(identity.learner, identity.module)
             self.reply(200, {"answers": answers.saved(identity.learner, identity.module),
-                             "questions": answers.questions(identity.learner, identity.module),
+                             "questions": pending["questions"] if pending else
+                             answers.questions(identity.learner, identity.module),
+                             "pending": pending,
                              "learner": {"name": person.name, "reading": person.reading},
                              "last": last_result(ctx, identity.learner, identity.module),
                              "next": next_module(ctx, identity.learner, identity.module)})

@@ -232,3 +232,55 @@ def test_an_answer_given_just_before_the_page_is_left_is_kept(browser, server):
         assert left_behind(server, before) == set()
     finally:
         context.close()
+
+
+def grading_workers(server) -> list[psutil.Process]:
+    return [p for p in psutil.Process(server.proc.pid).children(recursive=True)
+            if "balise.grading.worker" in " ".join(p.cmdline())]
+
+
+def test_a_page_reopened_while_her_attempt_is_graded_shows_it_then_its_result(browser,
+                                                                              server):
+    """Sent, then the page reloaded before the score came (the worker held up): the page
+    says it is being graded, Submit is off, and the score comes in by itself. Before,
+    the reopened page offered the next draw as if nothing had been sent."""
+    from sqlalchemy import select
+
+    from balise.store.models import Attempt, Store
+
+    learner = shared.add_learner(server, "reopen", "Rania Reopen", "demo-reopen")
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    workers = grading_workers(server)
+    assert workers
+    try:
+        sign_in(page, server, learner)
+        open_postures(page, server)
+        assert answer(page, server, learner, "A") == "a"
+        for worker in workers:
+            worker.suspend()
+        page.locator("button.balise-submit").click()
+        page.locator("button.balise-send-anyway").click()        # the rest left blank
+        expect(page.locator(".balise-result [role=status]")).to_be_visible(timeout=30_000)
+        page.reload()
+        expect(page.locator(".balise-result [role=status]")).to_contain_text(
+            "Correction", timeout=90_000)
+        expect(page.locator("button.balise-submit")).to_be_disabled()
+        expect(page.locator(".balise-last-result")).to_have_count(0)
+        for worker in workers:
+            worker.resume()
+        expect(page.locator(".balise-result .balise-score")).to_be_visible(timeout=120_000)
+        expect(page.locator("button.balise-again")).to_be_visible()
+        store = Store(f"sqlite:///{server.data / 'balise.db'}")
+        try:
+            with store.session() as s:
+                rows = s.execute(select(Attempt.number, Attempt.status).where(
+                    Attempt.learner_id == learner)).all()
+        finally:
+            store.dispose()
+        assert [tuple(r) for r in rows] == [(1, "graded")]
+    finally:
+        for worker in workers:
+            if worker.is_running():
+                worker.resume()
+        context.close()

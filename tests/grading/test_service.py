@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 from sqlalchemy import select
 
+from balise.catalogue.draw import drawn
 from balise.grading import WorkerSupervisor
 from balise.store.models import Attempt
 
@@ -72,6 +73,11 @@ def test_pending_submission_is_graded_when_the_worker_starts(service, data):
     balise, store = data
     attempt = service.accept("yusuf", "postures", "lost", right("yusuf"))
     assert service.status(attempt) == "pending"
+    # A page opened meanwhile is told of it, with that attempt's questions, not the next.
+    pending = service.answers.pending("yusuf", "postures")
+    assert pending["attempt"] == attempt and pending["number"] == 1
+    assert pending["questions"] == drawn(service.catalogue["postures"], "yusuf", 1)
+    assert pending["questions"] != service.answers.questions("yusuf", "postures")
     supervisor = WorkerSupervisor(balise.data_path)
     supervisor.start()
     try:
@@ -80,6 +86,7 @@ def test_pending_submission_is_graded_when_the_worker_starts(service, data):
         supervisor.stop()
     assert result["status"] == "graded" and result["percent"] == 100
     assert [a.status for a in attempts(store, "yusuf")] == ["graded"]
+    assert service.answers.pending("yusuf", "postures") is None
 
 
 def test_scenario_and_quiz_cells_run_without_error_during_grading(service, data, worker):

@@ -41,3 +41,40 @@ def test_panel_submits_what_the_page_shows_over_a_stale_state(monkeypatch):
     panel = client.SubmitPanel("postures", quiz)
     panel.button.click({"q1": 1, "q2": 0})            # the page shows b and x checked
     assert sent == [{"q1": "b", "q2": "x"}]
+
+
+def test_a_page_opened_while_her_attempt_is_graded_waits_for_that_attempt(monkeypatch):
+    """Reopened mid-grading: that attempt shown locked, then its result; no new attempt."""
+    import threading
+    import time
+
+    release, sent = threading.Event(), []
+
+    def post(module, sid, answers):
+        sent.append((sid, answers))
+        release.wait(10)
+        return {"status": "graded", "attempt": sid, "number": 1, "score": 2, "max_score": 2,
+                "percent": 100.0, "passed": False, "questions": [], "pass_mark": 80}
+
+    monkeypatch.setattr(client, "_session", {
+        "token": "t", "api_url": "http://x/", "saved": {"q1": "a"}, "questions": ["q1", "q2"],
+        "pending": {"attempt": "a" * 32, "number": 1, "questions": ["q1", "q2"]}})
+    monkeypatch.setattr(client, "post_submission", post)
+    quiz = Quiz(QUESTIONS, answers={"q1": "a"})
+    panel = client.SubmitPanel("postures", quiz)
+    assert panel.state == "grading" and panel.button.disabled
+    assert "correction" in panel.output.value.lower()
+    panel.button.click({"q1": 1})                     # a click while it is graded: nothing
+    release.set()
+    deadline = time.monotonic() + 10
+    while panel.state == "grading" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert panel.state == "done" and panel.again.layout.display is None
+    assert sent == [("a" * 32, {})]                   # the same attempt, asked once
+
+
+def test_a_page_without_an_attempt_being_graded_is_ready(monkeypatch):
+    monkeypatch.setattr(client, "_session", {"token": "t", "api_url": "http://x/", "saved": {},
+                                             "questions": ["q1"], "pending": None})
+    panel = client.SubmitPanel("postures", Quiz(QUESTIONS))
+    assert panel.state == "ready" and not panel.button.disabled
