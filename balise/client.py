@@ -21,6 +21,7 @@ import uuid
 
 import ipywidgets as w
 
+from balise import state_reply
 from balise.messages import both, tagged
 from balise.result_view import (
     both_html,
@@ -32,6 +33,8 @@ from balise.result_view import (
     tagged_plain,
 )
 from balise.widgets.shown import ShownHTML
+
+state_reply.install()          # the page's widgets, sent without what the browser knows
 
 _session: dict[str, str] = {}
 # The page's scenarios, in the page's order: {scenario id: prompt}.
