@@ -154,6 +154,10 @@ c.ServerApp.max_body_size = 8 * 1024 * 1024
 # it waits; a site whose class opens the same module together can raise it.
 c.PagePool.size = 1
 c.PagePool.fill_at_start = True
+# A module opened again while its next page is being rendered (a reload, two learners a
+# few seconds apart) waits up to 4 s for that page rather than have a second rendered:
+# it is ready sooner than a page started then, and the server renders once.
+c.PagePool.wait_for_render = 4.0
 
 # --- The server's memory after pages end (issue 18, balise/web/memory.py) -------------
 # Pages leave cycles of objects in the server (kernel clients, ZMQ streams, Voila's

@@ -18,9 +18,11 @@ is what tells the kernel whose page it is. So Balise keeps its own pool:
   her name, language, last result, saved answers and her draw of questions, and fills the
   widgets in place; only then is the page sent. Her browser reads the widgets' state from
   the kernel when it connects (Balise's template embeds none), so she sees hers.
-* Another page is rendered in its place after ``fill_delay``. No page ready (the first
-  open after a start, a burst of openings, a failed adoption): the on-demand path, as
-  before, so nothing waits on the pool.
+* Another page is rendered in its place after ``fill_delay``. A learner who opens the
+  module while that page is being rendered waits for it (``wait_for_render``, one
+  learner per page): it is done sooner than a page started for her, and the server
+  renders once. No page ready and none being rendered (the first open after a start, a
+  burst of openings, a failed adoption): the on-demand path, as before.
 
 A page is never given twice (taken from the queue before anything is awaited), a
 pooled kernel is never culled while it waits (:class:`balise.web.kernels.PageKernelManager`),
@@ -78,6 +80,13 @@ class PagePool(LoggingConfigurable):
         help="""Render every module's pages when the server starts (in the background,
         one at a time), so the first learner of the day is not the one who waits. Off:
         a module's pool is filled after its first open.""")
+    wait_for_render = Float(
+        4.0, min=0, config=True,
+        help="""Seconds a learner who opens a module whose page is being rendered
+        ahead at that moment may wait for that page, rather than have another rendered
+        for her: it is done sooner (it started earlier), and the server does the work
+        once, not twice. One learner waits per page being rendered; a page not done by
+        then is rendered on demand. 0: never wait.""")
     adopt_timeout = Float(
         15.0, min=1, config=True,
         help="""Seconds the kernel may take to fill a page with the learner's data before
@@ -97,6 +106,8 @@ class PagePool(LoggingConfigurable):
         self._exporter = None
         self._filled_once = False
         self._rendering: str | None = None
+        self._rendered: asyncio.Future | None = None   # done when that page is ready
+        self._awaited = False                           # one learner waits for it
 
     # --- filling ------------------------------------------------------------------
     def start(self, notebooks: list[str]) -> None:
@@ -147,17 +158,23 @@ class PagePool(LoggingConfigurable):
             path = self._wanted.popleft()
             started = time.monotonic()
             self._rendering = path
+            self._rendered = asyncio.get_running_loop().create_future()
+            self._awaited = False
+            page = None
             try:
                 page = await self._render(path)
             except asyncio.CancelledError:
                 raise
             except Exception as e:        # noqa: BLE001 - a page that fails is rendered on demand
                 self.log.warning("Balise: page of %s not rendered ahead: %s", path, e)
-                await asyncio.sleep(5)
-                continue
             finally:
                 self._rendering = None
-            self.ready.setdefault(path, deque()).append(page)
+                if page is not None:
+                    self.ready.setdefault(path, deque()).append(page)
+                self._rendered.set_result(None)     # whoever waits looks at the queue now
+            if page is None:
+                await asyncio.sleep(5)
+                continue
             self.log.info("Balise: page of %s rendered ahead (kernel %s) in %.0f ms", path,
                           page.kernel_id, 1000 * (time.monotonic() - started))
 
@@ -240,6 +257,7 @@ class PagePool(LoggingConfigurable):
         module = Path(os.path.dirname(path)).name
         if not isinstance(user, BaliseUser) or module not in context.catalogue:
             return None
+        await self._await_render(path)
         queue = self.ready.get(path)
         km = self.settings["kernel_manager"]
         while queue:
@@ -265,6 +283,23 @@ class PagePool(LoggingConfigurable):
             await self._drop(page.kernel_id)
         self._want(path, first=True)
         return None
+
+    async def _await_render(self, path: str) -> None:
+        """No page of ``path`` ready but one being rendered: wait for it, one learner per
+        page and at most ``wait_for_render`` seconds."""
+        if self.ready.get(path) or self._rendering != path or self._awaited \
+                or self.wait_for_render <= 0:
+            return
+        self._awaited = True
+        waited = time.monotonic()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._rendered), self.wait_for_render)
+        except asyncio.TimeoutError:
+            self.log.info("Balise: page of %s still rendering after %.0f s: on demand",
+                          path, self.wait_for_render)
+        else:
+            self.log.info("Balise: page of %s waited for %.0f ms while rendered", path,
+                          1000 * (time.monotonic() - waited))
 
     async def _adopt(self, kernel, token: str, api_url: str) -> bool:
         """Run ``balise.client.adopt`` in the kernel, on the server's own connection."""

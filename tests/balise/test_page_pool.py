@@ -116,3 +116,51 @@ def test_a_module_opened_while_its_page_is_rendered_is_not_rendered_twice():
     pool.ready[path].clear()
     pool._want(path)
     assert list(pool._wanted) == [path]               # taken: another is wanted
+
+
+def test_a_module_opened_while_its_page_is_rendered_waits_for_that_page():
+    """Opened while its page is being rendered ahead: that page, once done, rather than
+    a second render for her (sooner, and the server's work done once). One learner
+    waits per page; the wait has an end."""
+    import asyncio
+    import time
+
+    from balise.web.page_pool import PagePool
+
+    path = "road/road.ipynb"
+
+    async def scenario():
+        pool = PagePool({}, None, [], None)
+        pool.wait_for_render = 2.0
+        pool._rendering = path
+        pool._rendered = asyncio.get_running_loop().create_future()
+
+        def done():
+            pool.ready[path] = deque(["page"])
+            pool._rendering = None
+            pool._rendered.set_result(None)
+
+        asyncio.get_running_loop().call_later(0.3, done)
+        started = time.monotonic()
+        first = asyncio.ensure_future(pool._await_render(path))
+        await asyncio.sleep(0)
+        await pool._await_render(path)               # a second learner: on demand at once
+        second = time.monotonic() - started
+        await first
+        first_s = time.monotonic() - started
+        assert second < 0.1 and 0.25 < first_s < 1.5 and list(pool.ready[path]) == ["page"]
+        # A render that does not end in time: she waits wait_for_render, no more.
+        pool.ready.clear()
+        pool._rendering, pool._awaited = path, False
+        pool._rendered = asyncio.get_running_loop().create_future()
+        pool.wait_for_render = 0.3
+        started = time.monotonic()
+        await pool._await_render(path)
+        assert 0.25 < time.monotonic() - started < 1.0 and not pool.ready.get(path)
+        # Another module's render is not waited for.
+        pool._awaited = False
+        started = time.monotonic()
+        await pool._await_render("culture/culture.ipynb")
+        assert time.monotonic() - started < 0.1
+
+    asyncio.run(scenario())
