@@ -60,8 +60,8 @@ def open_and_count(page, cdp, url: str) -> dict:
             "revalidated": [r["url"] for r in seen.values() if r["status"] == 304]}
 
 
-@pytest.fixture(scope="module")
-def opens(server, browser):
+def signed_in_phone(browser, server):
+    """A 360 px context signed in as amina, and its page."""
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(server.url + "login")
@@ -69,6 +69,12 @@ def opens(server, browser):
     page.fill("#password", "demo-amina")
     page.click("#sign-in")
     page.wait_for_url("**/balise/learner")
+    return context, page
+
+
+@pytest.fixture(scope="module")
+def opens(server, browser):
+    context, page = signed_in_phone(browser, server)
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     url = server.url + f"voila/render/{MODULE}/{MODULE}.ipynb"
@@ -108,14 +114,8 @@ def test_on_a_very_slow_link_the_page_reads_its_widgets_in_one_answer(server, br
     a phone's link culture's page sent 546 requests and took 21 s (balise/web/frontend/
     build.mjs). At 300 kbps the one answer takes more than 4 s to cross (Chromium's
     emulation seems to count a websocket message's bytes after decompression)."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
+    context, page = signed_in_phone(browser, server)
     try:
-        page.goto(server.url + "login")
-        page.fill("#username", "amina")
-        page.fill("#password", "demo-amina")
-        page.click("#sign-in")
-        page.wait_for_url("**/balise/learner")
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         sent, handshakes = [], []
