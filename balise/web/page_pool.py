@@ -108,6 +108,7 @@ class PagePool(LoggingConfigurable):
         self._rendering: str | None = None
         self._rendered: asyncio.Future | None = None   # done when that page is ready
         self._awaited = False                           # one learner waits for it
+        self.stopped = False
 
     # --- filling ------------------------------------------------------------------
     def start(self, notebooks: list[str]) -> None:
@@ -120,9 +121,13 @@ class PagePool(LoggingConfigurable):
         self._worker = asyncio.ensure_future(self._fill_forever())
 
     def stop(self) -> None:
+        """The server is stopping: no more pages, and whoever waits for one is told now."""
+        self.stopped = True
         if self._worker is not None:
             self._worker.cancel()
             self._worker = None
+        if self._rendered is not None and not self._rendered.done():
+            self._rendered.set_result(None)
 
     @property
     def filled_once(self) -> bool:
@@ -171,7 +176,8 @@ class PagePool(LoggingConfigurable):
                 self._rendering = None
                 if page is not None:
                     self.ready.setdefault(path, deque()).append(page)
-                self._rendered.set_result(None)     # whoever waits looks at the queue now
+                if not self._rendered.done():       # (stop() may have woken them already)
+                    self._rendered.set_result(None)     # whoever waits looks at the queue now
             if page is None:
                 await asyncio.sleep(5)
                 continue
@@ -329,6 +335,10 @@ class PooledVoilaHandler(TornadoVoilaHandler):
     async def get(self, path=None):
         pool: PagePool | None = self.settings.get("balise_page_pool")
         html = await pool.take(self, path) if pool is not None and path else None
+        if pool is not None and pool.stopped:
+            # The server is stopping (its kernels are being shut down): a kernel started
+            # now for this page would outlive it. Said plainly; she reloads in a moment.
+            raise web.HTTPError(503, "the server is restarting / le serveur redémarre")
         if html is None:
             return await super().get(path)
         self.set_header("Content-Type", "text/html")

@@ -162,5 +162,14 @@ def test_a_module_opened_while_its_page_is_rendered_waits_for_that_page():
         started = time.monotonic()
         await pool._await_render("culture/culture.ipynb")
         assert time.monotonic() - started < 0.1
+        # The server stopping wakes whoever waits (her page is then refused with a 503,
+        # not rendered on demand: a kernel started then would outlive the server).
+        pool._rendering, pool._awaited = path, False
+        pool._rendered = asyncio.get_running_loop().create_future()
+        pool.wait_for_render = 5.0
+        asyncio.get_running_loop().call_later(0.2, pool.stop)
+        started = time.monotonic()
+        await pool._await_render(path)
+        assert time.monotonic() - started < 1.0 and pool.stopped
 
     asyncio.run(scenario())
