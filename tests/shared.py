@@ -142,14 +142,14 @@ def seed_recordings(data: Path) -> None:
     the server only records what is new (a test's own changed text).
     """
     cache = data / "course" / "audio-cache"
-    for source in reversed(RECORDINGS):
-        if source.is_dir() and source != cache and not cache.exists():
-            cache.mkdir(parents=True)
-            for wav in source.glob("*.wav"):
-                try:
-                    os.link(wav, cache / wav.name)
-                except OSError:
-                    return
+    source = next((s for s in reversed(RECORDINGS) if s.is_dir() and s != cache), None)
+    if source is None or cache.exists():
+        return
+    cache.mkdir(parents=True)
+    for wav in source.glob("*.wav"):
+        try:
+            os.link(wav, cache / wav.name)
+        except OSError:              # another filesystem: the server records the rest
             return
 
 
