@@ -79,6 +79,11 @@ c.LowPriorityKernelManager.nice = 10
 # connection's ephemeral port) before the kernel bound it, and that page never came
 # (seen once in a 100-learner load run: "Address already in use", a page hung).
 c.LowPriorityKernelManager.transport = "ipc"
+# Page kernels are forked from a warm process that has imported IPython, ipywidgets and
+# Balise's widgets once (balise/web/warm_kernels.py), instead of each importing them
+# again (about half a CPU-second a page, a third of a page kernel's CPU under load).
+# Other kernels, and every kernel if the warm process fails, start as Jupyter's do.
+c.KernelProvisionerFactory.default_provisioner_name = "balise-warm-provisioner"
 # A second grading worker, started and warmed up (it grades a blank sheet in a
 # scratch course), takes over within ~10 ms when the one grading dies: a killed
 # worker costs a learner well under a second instead of 5-9 s (about 250 MB more).

@@ -21,7 +21,7 @@ import uuid
 
 import ipywidgets as w
 
-from balise import state_reply
+from balise import stable_ids, state_reply
 from balise.messages import both, tagged
 from balise.result_view import (
     both_html,
@@ -35,6 +35,7 @@ from balise.result_view import (
 from balise.widgets.shown import ShownHTML
 
 state_reply.install()          # the page's widgets, sent without what the browser knows
+stable_ids.install()           # a page run ahead: the same widget ids in every kernel
 
 _session: dict[str, str] = {}
 # The page's scenarios, in the page's order: {scenario id: prompt}.
@@ -42,7 +43,7 @@ _scenarios: dict[str, dict[str, str]] = {}
 # A pre-rendered page (balise.web.page_pool) runs before anyone asked for it: its widgets
 # are built blank, and each part leaves here what to fill in once the server says whose
 # page it is (:func:`adopt`).
-PREHEATED = "BALISE_PREHEATED"
+PREHEATED = stable_ids.PREHEATED
 _to_fill: list = []
 
 

@@ -84,6 +84,8 @@ import psutil
 from serving import REPO, Server, serve_balise, sign_in
 from websockets.asyncio.client import connect as ws_connect
 
+from balise.web.warm_kernels import page_kernel_pids
+
 MODULE = "postures"
 PAGE = f"voila/render/{MODULE}/{MODULE}.ipynb"
 PASSWORD = "load-test"
@@ -185,7 +187,10 @@ def kind(proc: psutil.Process, server_pid: int) -> str:
     cmd = " ".join(proc.cmdline())
     if "balise.grading.worker" in cmd:
         return "worker"
-    if proc.ppid() == server_pid and "ipykernel_launcher" in cmd:
+    if "balise.web.warm_kernels" in cmd:
+        return "warm process"
+    if "ipykernel_launcher" in cmd and (proc.ppid() == server_pid or "balise.web.warm_kernels"
+                                        in " ".join(psutil.Process(proc.ppid()).cmdline())):
         return "page kernel"
     return "grading"
 
@@ -249,7 +254,7 @@ async def connect_kernel(run: Run, http: httpx.AsyncClient, kernel: str,
 
 
 def kernel_memory(run: Run, kernel: str) -> tuple[float, float]:
-    for proc in run.server.children():
+    for proc in map(psutil.Process, page_kernel_pids(run.server.pid)):
         try:
             if f"kernel-{kernel}.json" in " ".join(proc.cmdline()):
                 info = proc.memory_full_info()
@@ -710,6 +715,15 @@ def summary(run: Run, learners: list[Learner], wall: float) -> None:
     print(f"CPU seconds over {wall:.0f} s wall on {os.cpu_count()} cores: "
           + ", ".join(f"{what} {secs:.0f}" for what, secs in sorted(cpu.items(),
                                                                      key=lambda x: -x[1])))
+    # Per page open: the page kernels' and the warm process's CPU is all pages'; the
+    # server's is pages' and the rest of the visit (sign-in, answers, submission).
+    opens = sum(1 + me.reloads for me in learners)
+    pages = {what: secs / opens for what, secs in cpu.items()
+             if what in ("server", "page kernel", "warm process")}
+    print(f"CPU seconds per page open ({opens} opens): "
+          + ", ".join(f"{what} {secs:.2f}" for what, secs in pages.items())
+          + f"; together {sum(pages.values()):.2f} (the server's share includes each "
+          "learner's sign-in, answers and submission)")
 
 
 def stop_everything(server: Server, run: Run | None) -> None:

@@ -50,6 +50,8 @@ import psutil
 from load import close_page, connect_kernel, percentile
 from serving import REPO, serve_balise, sign_in
 
+from balise.web.warm_kernels import page_kernel_pids
+
 MODULES = ["culture", "ppe", "postures", "warehouse", "loading", "heights", "road", "weee",
            "dismantling", "fire-first-aid", "screen-work", "site-logistics"]
 PASSWORD = "soak-test"
@@ -84,7 +86,7 @@ def live_kernels(server: psutil.Process) -> list[str]:
     """The server's own kernels alive, by id: module pages' and the pool's (grading kernels
     are the grading workers' children)."""
     found = []
-    for child in server.children():
+    for child in map(psutil.Process, page_kernel_pids(server.pid)):
         try:
             command = " ".join(child.cmdline())
             if "ipykernel_launcher" in command and child.status() != psutil.STATUS_ZOMBIE:

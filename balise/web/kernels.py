@@ -48,6 +48,8 @@ from tornado import web
 from tornado.websocket import WebSocketClosedError
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 
+from balise.web.warm_kernels import WarmProcess
+
 # Set by Voila's prelaunch hook (:mod:`balise.web.voila_hook`) in the request that
 # then starts the kernel: the same asyncio task, so no other request sees it.
 page_owner: ContextVar[str | None] = ContextVar("balise_page_owner", default=None)
@@ -149,6 +151,7 @@ class PageKernelManager(AsyncMappingKernelManager):
             if isinstance(result, Exception) and kernel_id in self:
                 self.log.error("Page kernel %s not shut down as the server stops: %s",
                                kernel_id, result)
+        await WarmProcess.close()
 
 
 class PageKernelConnection(ZMQChannelsWebsocketConnection):

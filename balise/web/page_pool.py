@@ -18,11 +18,20 @@ is what tells the kernel whose page it is. So Balise keeps its own pool:
   her name, language, last result, saved answers and her draw of questions, and fills the
   widgets in place; only then is the page sent. Her browser reads the widgets' state from
   the kernel when it connects (Balise's template embeds none), so she sees hers.
+* **Rendered once** (``render_once``): the first page of a module is rendered through
+  Voila; the next are made by running the notebook in a new kernel (forked warm:
+  :mod:`balise.web.warm_kernels`) without reading its outputs, and serving that first
+  page with the new kernel's id. While a page is run ahead its widgets get the same ids
+  in every kernel (:mod:`balise.stable_ids`); a kernel whose widgets differ from the
+  first one's gets a page rendered through Voila. A page rendered through Voila for
+  every open was about a third of the server's CPU under load.
 * Another page is rendered in its place after ``fill_delay``. A learner who opens the
   module while that page is being rendered waits for it (``wait_for_render``, one
   learner per page): it is done sooner than a page started for her, and the server
-  renders once. No page ready and none being rendered (the first open after a start, a
-  burst of openings, a failed adoption): the on-demand path, as before.
+  renders once. No page ready and none being rendered (a burst of openings, a failed
+  adoption): her page is made then from the module's page rendered once, and given to
+  her the same way; before the module's first page exists (the first open after a
+  start), Voila's on-demand path, as before.
 
 A page is never given twice (taken from the queue before anything is awaited), a
 pooled kernel is never culled while it waits (:class:`balise.web.kernels.PageKernelManager`),
@@ -59,6 +68,23 @@ class ReadyPage:
     html: str
     notebook_mtime: float
     made: float
+    how: str = "through Voila"
+
+
+@dataclass
+class RenderedOnce:
+    """A module's page as Voila rendered it once, to be served again with other kernels
+    that ran the same notebook to the same widgets (:mod:`balise.stable_ids`)."""
+    kernel_id: str          # the kernel it was rendered with: its id is in the page
+    html: str
+    notebook_mtime: float
+    digest: str             # the widgets that kernel held
+    kernel_name: str
+    code: str               # the notebook's code cells, one after the other
+
+
+# The digest of a kernel's widgets, read in the reply to the code that made them.
+DIGEST = {"digest": "__import__('balise.stable_ids').stable_ids.digest()"}
 
 
 class PagePool(LoggingConfigurable):
@@ -87,6 +113,15 @@ class PagePool(LoggingConfigurable):
         for her: it is done sooner (it started earlier), and the server does the work
         once, not twice. One learner waits per page being rendered; a page not done by
         then is rendered on demand. 0: never wait.""")
+    render_once = Bool(
+        True, config=True,
+        help="""Render each module's page through Voila once, then make the next pages
+        of that module by running its notebook in a new kernel and serving the same
+        page with that kernel's id (the widgets get the same ids in every kernel that
+        runs a page ahead: balise.stable_ids). A kernel whose widgets differ from the
+        first one's, or a notebook changed since, gets a page rendered through Voila.
+        Rendering through Voila every time cost about a third of the server's CPU
+        under load. Off: every page is rendered through Voila.""")
     adopt_timeout = Float(
         15.0, min=1, config=True,
         help="""Seconds the kernel may take to fill a page with the learner's data before
@@ -100,6 +135,7 @@ class PagePool(LoggingConfigurable):
         self.template_paths = template_paths
         self.traitlet_config = traitlet_config
         self.ready: dict[str, deque[ReadyPage]] = {}
+        self.once: dict[str, RenderedOnce] = {}
         self._wanted: deque[str] = deque()
         self._wake = asyncio.Event()
         self._worker: asyncio.Task | None = None
@@ -167,7 +203,7 @@ class PagePool(LoggingConfigurable):
             self._awaited = False
             page = None
             try:
-                page = await self._render(path)
+                page = await self._make(path)
             except asyncio.CancelledError:
                 raise
             except Exception as e:        # noqa: BLE001 - a page that fails is rendered on demand
@@ -181,8 +217,68 @@ class PagePool(LoggingConfigurable):
             if page is None:
                 await asyncio.sleep(5)
                 continue
-            self.log.info("Balise: page of %s rendered ahead (kernel %s) in %.0f ms", path,
-                          page.kernel_id, 1000 * (time.monotonic() - started))
+            self.log.info("Balise: page of %s rendered ahead (kernel %s) in %.0f ms, %s",
+                          path, page.kernel_id, 1000 * (time.monotonic() - started), page.how)
+
+    async def _make(self, path: str) -> ReadyPage:
+        """The next page of ``path``: its page rendered once, with a new kernel that ran
+        the notebook to the same widgets; else rendered through Voila."""
+        once = self.once.get(path)
+        if once is not None and self.render_once and once.notebook_mtime == self._mtime(path):
+            page = await self._run_again(path, once)
+            if page is not None:
+                return page
+        return await self._render(path)
+
+    def _kernel_env(self) -> dict:
+        settings = self.settings
+        return {**os.environ, PREHEATED: "1",
+                ENV_VARIABLE.VOILA_PREHEAT: "False",
+                ENV_VARIABLE.VOILA_BASE_URL: settings["base_url"],
+                ENV_VARIABLE.VOILA_SERVER_URL: settings.get("server_url", "/"),
+                ENV_VARIABLE.VOILA_APP_PORT: str(settings["serverapp"].port)}
+
+    async def _run_again(self, path: str, once: RenderedOnce) -> ReadyPage | None:
+        """A new kernel of nobody's runs the notebook's code (no output is read: the page
+        is the one rendered once); its page if it holds the same widgets, else None."""
+        km = self.settings["kernel_manager"]
+        kernel_id = await km.start_kernel(kernel_name=once.kernel_name,
+                                          path=os.path.dirname(path), env=self._kernel_env())
+        kernel = km.get_kernel(kernel_id)
+        kernel.balise_pooled = True
+        try:
+            digest = await self._run(kernel, once.code)
+        except Exception as e:      # noqa: BLE001 - rendered through Voila instead
+            self.log.warning("Balise: page of %s not run again: %s", path, e)
+            digest = None
+        if digest != once.digest:
+            if digest is not None:
+                self.log.warning("Balise: page of %s: the kernel's widgets differ from the "
+                                 "page rendered once; rendered through Voila", path)
+                self.once.pop(path, None)
+            await self._drop(kernel_id)
+            return None
+        return ReadyPage(kernel_id, once.html.replace(once.kernel_id, kernel_id),
+                         once.notebook_mtime, time.monotonic(), "its page rendered once")
+
+    async def _run(self, kernel, code: str) -> str:
+        """Run ``code`` in ``kernel`` on the server's own connection (shell only: its
+        outputs are not read); the digest of the widgets it then holds."""
+        client = kernel.client()
+        client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        try:
+            reply = await client.execute(code, silent=True, store_history=False,
+                                         allow_stdin=False, user_expressions=DIGEST,
+                                         reply=True, timeout=self.adopt_timeout * 4)
+        finally:
+            client.stop_channels()
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+        value = content["user_expressions"]["digest"]
+        if value.get("status") != "ok":
+            raise RuntimeError(f"digest: {value.get('ename')}")
+        return value["data"]["text/plain"].strip("'\"")
 
     async def _render(self, path: str) -> ReadyPage:
         """Run ``path`` in a new kernel of nobody's, and write its page, as Voila would."""
@@ -215,15 +311,9 @@ class PagePool(LoggingConfigurable):
         if self._exporter is None:
             self._exporter = renderer.exporter
         renderer.exporter = self._exporter
-        app = settings["serverapp"]
-        env = {**os.environ, PREHEATED: "1",
-               ENV_VARIABLE.VOILA_PREHEAT: "False",
-               ENV_VARIABLE.VOILA_BASE_URL: base_url,
-               ENV_VARIABLE.VOILA_SERVER_URL: settings.get("server_url", "/"),
-               ENV_VARIABLE.VOILA_APP_PORT: str(app.port)}
-        kernel_id = await km.start_kernel(
-            kernel_name=renderer.notebook.metadata.kernelspec.name,
-            path=os.path.dirname(path), env=env)
+        kernel_name = renderer.notebook.metadata.kernelspec.name
+        kernel_id = await km.start_kernel(kernel_name=kernel_name, path=os.path.dirname(path),
+                                          env=self._kernel_env())
         kernel = km.get_kernel(kernel_id)
         kernel.balise_pooled = True
         try:
@@ -232,7 +322,23 @@ class PagePool(LoggingConfigurable):
         except BaseException:
             await self._drop(kernel_id)
             raise
-        return ReadyPage(kernel_id, "".join(parts), mtime, time.monotonic())
+        html = "".join(parts)
+        if self.render_once:
+            await self._keep(path, renderer.notebook, kernel, kernel_id, html, mtime)
+        return ReadyPage(kernel_id, html, mtime, time.monotonic())
+
+    async def _keep(self, path: str, notebook, kernel, kernel_id: str, html: str,
+                    mtime: float) -> None:
+        """Keep the page just rendered as the module's page rendered once, with the
+        digest of its kernel's widgets (nothing run: an empty cell)."""
+        try:
+            digest = await self._run(kernel, "")
+        except Exception as e:      # noqa: BLE001 - the next page is rendered through Voila
+            self.log.warning("Balise: page of %s not kept to serve again: %s", path, e)
+            return
+        code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+        self.once[path] = RenderedOnce(kernel_id, html, mtime, digest,
+                                       notebook.metadata.kernelspec.name, code)
 
     def _mtime(self, path: str) -> float:
         root = Path(self.settings["serverapp"].root_dir)
@@ -274,20 +380,48 @@ class PagePool(LoggingConfigurable):
                               "notebook changed", path, page.kernel_id)
                 await self._drop(page.kernel_id)
                 continue
-            kernel = km.get_kernel(page.kernel_id)
-            kernel.balise_owner = user.username
-            kernel.balise_pooled = False
-            token = tokens.sign(context.secret, user.username, module,
-                                context.config.kernel_token_minutes)
-            started = time.monotonic()
-            if await self._adopt(kernel, token, context.api_url(handler)):
-                self.log.info("Balise: page of %s given (kernel %s), filled in %.0f ms",
-                              path, page.kernel_id, 1000 * (time.monotonic() - started))
-                return page.html
-            self.log.info("Balise: page of %s dropped (kernel %s): not filled", path,
-                          page.kernel_id)
-            await self._drop(page.kernel_id)
+            html = await self._give(handler, page, path)
+            if html is not None:
+                return html
         self._want(path, first=True)
+        # None ready: her page made now from the module's page rendered once (a kernel
+        # forked, the notebook run: well under a second), not rendered through Voila.
+        once = self.once.get(path)
+        if (self.render_once and once is not None and not self.stopped
+                and once.notebook_mtime == self._mtime(path)):
+            started = time.monotonic()
+            page = await self._run_again(path, once)
+            if page is not None and not self.stopped:
+                self.log.info("Balise: page of %s made for her (kernel %s) in %.0f ms, %s",
+                              path, page.kernel_id, 1000 * (time.monotonic() - started),
+                              page.how)
+                return await self._give(handler, page, path)
+            if page is not None:
+                await self._drop(page.kernel_id)
+        return None
+
+    async def _give(self, handler, page: ReadyPage, path: str) -> str | None:
+        """``page`` made the signed-in learner's (her token, sent by the server); its HTML,
+        or None (the page dropped) if the kernel could not fill it in."""
+        km = self.settings["kernel_manager"]
+        user = handler.current_user
+        context = handler.settings["balise"]
+        module = Path(os.path.dirname(path)).name
+        if page.kernel_id not in km:          # ended meanwhile (killed, culled)
+            return None
+        kernel = km.get_kernel(page.kernel_id)
+        kernel.balise_owner = user.username
+        kernel.balise_pooled = False
+        token = tokens.sign(context.secret, user.username, module,
+                            context.config.kernel_token_minutes)
+        started = time.monotonic()
+        if await self._adopt(kernel, token, context.api_url(handler)):
+            self.log.info("Balise: page of %s given (kernel %s), filled in %.0f ms",
+                          path, page.kernel_id, 1000 * (time.monotonic() - started))
+            return page.html
+        self.log.info("Balise: page of %s dropped (kernel %s): not filled", path,
+                      page.kernel_id)
+        await self._drop(page.kernel_id)
         return None
 
     async def _await_render(self, path: str) -> None:

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from websockets.sync.client import connect
 
 from balise.config import load_config
+from balise.web.warm_kernels import page_kernel_pids
 
 REPO = Path(__file__).resolve().parents[2]
 IDLE = 3            # seconds without a message and a connection before a kernel is culled
@@ -59,7 +60,7 @@ def open_page(s, server, module: str) -> str:
 
 
 def kernel_process(server, kernel_id: str) -> psutil.Process | None:
-    for child in psutil.Process(server.proc.pid).children():
+    for child in map(psutil.Process, page_kernel_pids(server.proc.pid)):
         try:
             if any(kernel_id in part for part in child.cmdline()):
                 return child

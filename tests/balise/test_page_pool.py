@@ -173,3 +173,63 @@ def test_a_module_opened_while_its_page_is_rendered_waits_for_that_page():
         assert time.monotonic() - started < 1.0 and pool.stopped
 
     asyncio.run(scenario())
+
+
+def test_the_next_page_of_a_module_is_its_page_rendered_once_with_a_new_kernel(server):
+    """After the first page of a module, the pool runs its notebook in a new kernel and
+    serves the page rendered once (balise.stable_ids): the same HTML with the new kernel's
+    id, and every widget the page shows is one that kernel holds, filled in for her."""
+    first = ready_page(server, MODULE)
+    amina, yusuf = server.session("amina"), server.session("yusuf")
+    page = amina.get(server.url + f"voila/render/{MODULE}/{MODULE}.ipynb")
+    assert page_kernel(page.text) == first
+    second = ready_page(server, MODULE)
+    assert second != first
+    made = re.search(rf"rendered ahead \(kernel {second}\) in \d+ ms, (.*)",
+                     server.log.read_text(errors="replace")).group(1)
+    assert made == "its page rendered once"
+    theirs = yusuf.get(server.url + f"voila/render/{MODULE}/{MODULE}.ipynb")
+    assert page_kernel(theirs.text) == second
+    assert theirs.text == page.text.replace(first, second)
+    shown = set(re.findall(r'"model_id":\s*"([^"]+)"', theirs.text))
+    states = widget_states(server, yusuf, second)
+    assert shown and shown <= set(states)
+    assert "Yusuf" in json.dumps(states) and "Amina" not in json.dumps(states)
+
+
+def test_a_kernel_whose_widgets_differ_gets_a_page_rendered_through_voila():
+    """The page rendered once is served only with a kernel holding the same widgets: else
+    that kernel is dropped, the page is rendered through Voila, and the kept page forgotten."""
+    import asyncio
+
+    from balise.web.page_pool import PagePool, RenderedOnce
+
+    class Kernels(dict):
+        async def start_kernel(self, **kwargs):
+            self["k2"] = type("Kernel", (), {})()
+            return "k2"
+
+        def get_kernel(self, kernel_id):
+            return self[kernel_id]
+
+        async def shutdown_kernel(self, kernel_id, now=False):
+            del self[kernel_id]
+
+    kernels = Kernels()
+    pool = PagePool({"kernel_manager": kernels, "base_url": "/",
+                     "serverapp": type("App", (), {"port": 1})()}, None, [], None)
+    path = "road/road.ipynb"
+    pool.once[path] = RenderedOnce("k1", '{"kernelId": "k1"}', 1.0, "same", "python3", "x = 1")
+    pool._mtime = lambda path: 1.0
+
+    async def digest_is(value):
+        async def run(kernel, code):
+            return value
+        pool._run = run
+        return await pool._run_again(path, pool.once[path])
+
+    page = asyncio.run(digest_is("same"))
+    assert page.html == '{"kernelId": "k2"}' and page.how == "its page rendered once"
+    assert "k2" in kernels
+    assert asyncio.run(digest_is("other")) is None
+    assert "k2" not in kernels and path not in pool.once      # dropped, and forgotten

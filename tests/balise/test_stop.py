@@ -21,6 +21,8 @@ import pytest
 import requests
 from shared import start_server
 
+from balise.web.warm_kernels import page_kernel_pids
+
 pytestmark = pytest.mark.slow
 
 PAGES = 20
@@ -31,13 +33,7 @@ STOP_SECONDS = 10
 
 def page_kernels(server) -> int:
     """Kernels the server itself started (Voila's pages'); grading kernels are the workers'."""
-    count = 0
-    for child in psutil.Process(server.proc.pid).children():
-        try:
-            count += "ipykernel_launcher" in " ".join(child.cmdline())
-        except psutil.Error:
-            continue
-    return count
+    return len(page_kernel_pids(server.proc.pid))
 
 
 def marked(mark: str) -> list[psutil.Process]:

@@ -18,6 +18,8 @@ import pytest
 import shared
 from playwright.sync_api import expect
 
+from balise.web.warm_kernels import page_kernel_pids
+
 REPO = Path(__file__).resolve().parents[2]
 STOPPED = ("Cette page s'est arrêtée : rechargez-la pour continuer. "
            "/ This page stopped: reload it to go on.")
@@ -38,7 +40,7 @@ def server(tmp_path_factory):
 def kernels_of(server) -> dict[str, psutil.Process]:
     """The server's kernel processes, by kernel id (read in their connection file's name)."""
     found = {}
-    for child in psutil.Process(server.proc.pid).children():
+    for child in map(psutil.Process, page_kernel_pids(server.proc.pid)):
         try:
             match = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(child.cmdline()))
             if match and child.status() != psutil.STATUS_ZOMBIE:
