@@ -233,3 +233,34 @@ def test_a_kernel_whose_widgets_differ_gets_a_page_rendered_through_voila():
     assert "k2" in kernels
     assert asyncio.run(digest_is("other")) is None
     assert "k2" not in kernels and path not in pool.once      # dropped, and forgotten
+
+
+def test_learners_who_open_a_module_before_its_first_render_wait_for_it_together():
+    """Just after a start (51 pages reopened at once after a restart, in the load run),
+    the module is rendered next, and every learner then waiting goes on once it exists,
+    rather than each having a page rendered through Voila."""
+    import asyncio
+
+    from balise.web.page_pool import PagePool, RenderedOnce
+
+    path = "postures/postures.ipynb"
+
+    async def scenario():
+        pool = PagePool({}, None, [], None)
+        pool.wait_for_first = 5
+        pool._worker = asyncio.get_running_loop().create_future()   # the filler, running
+        pool._wanted.extend(["culture/culture.ipynb", path, "road/road.ipynb"])
+        waiting = [asyncio.ensure_future(pool._await_first(path)) for _ in range(3)]
+        await asyncio.sleep(0.05)
+        assert pool._wanted[0] == path and list(pool._wanted).count(path) == 1
+        assert not any(w.done() for w in waiting)
+        # The filler renders it: kept as rendered once, then its waiters are woken.
+        pool._wanted.popleft()
+        pool.once[path] = RenderedOnce("k1", "", 1.0, "d", "python3", "")
+        pool._first.pop(path).set_result(None)
+        await asyncio.wait_for(asyncio.gather(*waiting), 1)
+        # Rendered once: nobody waits any more.
+        await asyncio.wait_for(pool._await_first(path), 0.1)
+        pool._worker.cancel()
+
+    asyncio.run(scenario())
