@@ -11,6 +11,8 @@ For every module (``--modules`` to pick some), in Debian's chromium at 360 x 740
   frames are not counted, nor data: URLs);
 - requests to another host (Balise, every open): any host but the server's own;
   both browsers have such requests aborted at once, so that no DNS wait counts;
+- measured once Balise's pool holds a page of every module (its start-up work done,
+  about 20 s after a start here); a page opened before then competes with that work;
 - slow phone: a fresh context (empty cache), chromium's network emulation 1.6 Mbps
   down, 750 kbps up, 150 ms latency, CPU throttled 4x: navigation -> first usable
   widget, one open each for Balise and stock Voila.
@@ -128,6 +130,19 @@ def given_from_pool(log: Path, module: str) -> int:
     return text.count(f"page of {module}/{module}.ipynb given")
 
 
+def wait_for_pool(log: Path, modules: list[str], timeout: float = 300) -> float:
+    """Seconds until Balise has rendered a page of every module ahead (its log): the
+    server's start-up work, done once after a start, is not measured against stock
+    Voila's (which has none); a page opened meanwhile competes with it for the CPU."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        if all(f"page of {m}/{m}.ipynb rendered ahead" in text for m in modules):
+            break
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
 def measure_balise(browser, url: str, module: str, runs: int, log: Path) -> dict:
     """Also says, open by open, whether the page came from the pool (rendered ahead)
     or was rendered on demand: the two give two groups of times."""
@@ -191,6 +206,9 @@ def main() -> None:
                                 "--Voila.ip=127.0.0.1"],
                       port, work / "voila.log", cwd=release)
         with stock:
+            settled = wait_for_pool(work / "server.log", args.modules)
+            print(f"  Balise's pool had a page of every module after {settled:.0f} s "
+                  "(measured from then)", flush=True)
             browser = launch_chromium(p)
             # Neither server's first page counts (the grading workers warm up as Balise
             # starts; each server's first kernel): one open of each, not measured.
