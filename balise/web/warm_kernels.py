@@ -77,11 +77,12 @@ def _reap(*_) -> None:
             return
 
 
-def _child(request: dict, channel: socket.socket, told: int) -> None:
+def _child(request: dict, channel: socket.socket, reader, told: int) -> None:
     """In the forked child: become the kernel Jupyter asked for, then exit."""
     code = 1
     try:
-        channel.close()
+        reader.close()                               # (the socket's fd stays open while
+        channel.close()                              # its file object is: both closed)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()                                  # a session of its own, as Jupyter's
         os.write(told, b"s")                         # the server may now renice it
@@ -142,7 +143,7 @@ def serve(channel: socket.socket) -> None:
         pid = os.fork()
         if pid == 0:
             os.close(wait)
-            _child(request, channel, told)
+            _child(request, channel, reader, told)
         os.close(told)
         # Answered once the child is a session of its own: the server then lowers its
         # session's priority (balise.web.kernel_priority), never this process's.

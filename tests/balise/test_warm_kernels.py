@@ -183,3 +183,17 @@ def test_the_warm_process_is_waited_for_when_the_server_stops(warm):
     run_sync(km.shutdown_kernel)(now=True)
     run_sync(WarmProcess.close)()
     assert not alive(warm_pid) and WarmProcess._current is None
+
+
+def test_a_forked_kernel_keeps_no_end_of_the_warm_process_channel(warm):
+    km = start()
+    try:
+        pid = km.provisioner.pid
+        sockets = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        warm_pid = ppid(pid)
+        warm_fds = {os.readlink(f"/proc/{warm_pid}/fd/{fd}")
+                    for fd in os.listdir(f"/proc/{warm_pid}/fd")}
+        channel = {s for s in warm_fds if s.startswith("socket:")}
+        assert channel and not channel & set(sockets)
+    finally:
+        run_sync(km.shutdown_kernel)(now=True)
