@@ -234,11 +234,19 @@ class PagePool(LoggingConfigurable):
             self.log.info("Balise: page of %s rendered ahead (kernel %s) in %.0f ms, %s",
                           path, page.kernel_id, 1000 * (time.monotonic() - started), page.how)
 
+    def _rendered_once(self, path: str) -> RenderedOnce | None:
+        """The page of ``path`` rendered once, if it may be served again: kept, and its
+        notebook not changed since."""
+        once = self.once.get(path)
+        if self.render_once and once is not None and once.notebook_mtime == self._mtime(path):
+            return once
+        return None
+
     async def _make(self, path: str) -> ReadyPage:
         """The next page of ``path``: its page rendered once, with a new kernel that ran
         the notebook to the same widgets; else rendered through Voila."""
-        once = self.once.get(path)
-        if once is not None and self.render_once and once.notebook_mtime == self._mtime(path):
+        once = self._rendered_once(path)
+        if once is not None:
             page = await self._run_again(path, once)
             if page is not None:
                 return page
@@ -401,9 +409,8 @@ class PagePool(LoggingConfigurable):
         self._want(path, first=True)
         # None ready: her page made now from the module's page rendered once (a kernel
         # forked, the notebook run: well under a second), not rendered through Voila.
-        once = self.once.get(path)
-        if (self.render_once and once is not None and not self.stopped
-                and once.notebook_mtime == self._mtime(path)):
+        once = self._rendered_once(path)
+        if once is not None and not self.stopped:
             started = time.monotonic()
             page = await self._run_again(path, once)
             if page is not None and not self.stopped:
@@ -453,15 +460,8 @@ class PagePool(LoggingConfigurable):
                 self._wanted.remove(path)
             self._wanted.appendleft(path)
             self._wake.set()
-        waited = time.monotonic()
-        try:
-            await asyncio.wait_for(asyncio.shield(first), self.wait_for_first)
-        except asyncio.TimeoutError:
-            self.log.info("Balise: page of %s not rendered once after %.0f s: on demand",
-                          path, self.wait_for_first)
-        else:
-            self.log.info("Balise: page of %s waited for %.0f ms for its first render", path,
-                          1000 * (time.monotonic() - waited))
+        await self._wait(first, self.wait_for_first, path, "not rendered once",
+                         "for its first render")
 
     async def _await_render(self, path: str) -> None:
         """No page of ``path`` ready but one being rendered: wait for it, one learner per
@@ -470,15 +470,22 @@ class PagePool(LoggingConfigurable):
                 or self.wait_for_render <= 0:
             return
         self._awaited = True
+        await self._wait(self._rendered, self.wait_for_render, path, "still rendering",
+                         "while rendered")
+
+    async def _wait(self, done: asyncio.Future, seconds: float, path: str, late: str,
+                    waited_for: str) -> None:
+        """Wait for ``done`` at most ``seconds`` (shielded: another may wait for it too),
+        and say in the log how it went."""
         waited = time.monotonic()
         try:
-            await asyncio.wait_for(asyncio.shield(self._rendered), self.wait_for_render)
+            await asyncio.wait_for(asyncio.shield(done), seconds)
         except asyncio.TimeoutError:
-            self.log.info("Balise: page of %s still rendering after %.0f s: on demand",
-                          path, self.wait_for_render)
+            self.log.info("Balise: page of %s %s after %.0f s: on demand", path, late,
+                          seconds)
         else:
-            self.log.info("Balise: page of %s waited for %.0f ms while rendered", path,
-                          1000 * (time.monotonic() - waited))
+            self.log.info("Balise: page of %s waited for %.0f ms %s", path,
+                          1000 * (time.monotonic() - waited), waited_for)
 
     async def _adopt(self, kernel, token: str, api_url: str) -> bool:
         """Run ``balise.client.adopt`` in the kernel, on the server's own connection."""

@@ -161,20 +161,26 @@ def main() -> None:
 
 # --- the server's side --------------------------------------------------------------
 
+def live_stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command's name (state first, then the
+    parent's pid; the start time is the 20th), or None once the process is gone or a
+    zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            stat = fh.read()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()
+    return None if fields[0] in ("Z", "X") else fields
+
+
 def page_kernel_pids(server: int) -> list[int]:
     """The pids of ``server``'s page kernels: its own children running ipykernel (kernels
     started the usual way) and its warm process's. Grading kernels are the workers'."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    stat = fh.read()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2:].split()
-            if fields[0] not in ("Z", "X"):
-                children.setdefault(int(fields[1]), []).append(int(entry))
+        if entry.isdigit() and (fields := live_stat(int(entry))) is not None:
+            children.setdefault(int(fields[1]), []).append(int(entry))
 
     def command(pid: int) -> str:
         try:
@@ -195,13 +201,8 @@ def page_kernel_pids(server: int) -> list[int]:
 def _start_time(pid: int) -> str | None:
     """The process's start time (field 22 of /proc/<pid>/stat), None once it is gone or
     a zombie: with it, a pid used again by another process is not taken for the kernel."""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            stat = fh.read()
-    except OSError:
-        return None
-    fields = stat[stat.rindex(")") + 2:].split()
-    return None if fields[0] in ("Z", "X") else fields[19]
+    fields = live_stat(pid)
+    return None if fields is None else fields[19]
 
 
 class ForkedKernel:

@@ -23,9 +23,7 @@ from balise.web.warm_kernels import ForkedKernel, WarmProcess, page_kernel_pids
 
 
 def ppid(pid: int) -> int:
-    with open(f"/proc/{pid}/stat") as fh:
-        stat = fh.read()
-    return int(stat[stat.rindex(")") + 2:].split()[1])
+    return int(warm_kernels.live_stat(pid)[1])
 
 
 def alive(pid: int) -> bool:
