@@ -30,8 +30,14 @@ is what tells the kernel whose page it is. So Balise keeps its own pool:
   learner per page): it is done sooner than a page started for her, and the server
   renders once. No page ready and none being rendered (a burst of openings, a failed
   adoption): her page is made then from the module's page rendered once, and given to
-  her the same way; before the module's first page exists (the first open after a
-  start), Voila's on-demand path, as before.
+  her the same way. Before the module's first page exists (the first open after a start,
+  once ``wait_for_first`` has passed), or with ``size`` 0, her page is rendered then,
+  as Voila would, and given to her the same way.
+* **Templates compiled once**: Voila makes an exporter per page, whose Jinja environment
+  compiles the page's templates again; the pool renders every page with an exporter
+  that has compiled them already (one per page rendered at the same time). Voila's own
+  on-demand path is left to what the pool does not serve (signed out, not a module of
+  the catalogue), which the identity hook refuses before any template is compiled.
 
 A page is never given twice (taken from the queue before anything is awaited), a
 pooled kernel is never culled while it waits (:class:`balise.web.kernels.PageKernelManager`),
@@ -41,6 +47,7 @@ and one whose notebook changed since (a new release) is shut down, not served.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from collections import deque
@@ -95,7 +102,9 @@ class PagePool(LoggingConfigurable):
         help="""Pages kept rendered ahead for each module (each holds a page kernel,
         about 60 MB, waiting). 1 serves one learner at a time instantly, and the next a
         few seconds later once another is rendered; a class that opens the same module
-        together wants more. 0: every page is rendered on demand.
+        together wants more. 0: no page is rendered ahead; each is rendered when she
+        opens the module (with the server's compiled templates, and from the module's
+        page rendered once when it may be served again).
         Example: c.PagePool.size = 2""").tag(config=True)
     fill_delay = Float(
         1.0, min=0, config=True,
@@ -146,7 +155,9 @@ class PagePool(LoggingConfigurable):
         self._wanted: deque[str] = deque()
         self._wake = asyncio.Event()
         self._worker: asyncio.Task | None = None
-        self._exporter = None
+        # Voila's exporters, free to render a page, by template: each compiled its
+        # page templates once (its Jinja environment keeps them).
+        self._exporters: dict[tuple, list] = {}
         self._filled_once = False
         self._rendering: str | None = None
         self._rendered: asyncio.Future | None = None   # done when that page is ready
@@ -325,22 +336,15 @@ class PagePool(LoggingConfigurable):
             mathjax_url=settings.get("mathjax_url"))
         renderer.prelaunch_hook = None     # nobody's page: the identity comes at adoption
         await renderer.initialize(template=None, theme=None)
-        # Voila makes an exporter per page, and with it a Jinja environment that compiles
-        # the page's templates again (about 12 % of the server's CPU under load): the
-        # pool keeps its first one, templates compiled once per process. Nothing in it is
-        # a page's own (template, paths, base URL, settings are the server's); pages are
-        # rendered one at a time, so it is never shared by two renders at once.
-        if self._exporter is None:
-            self._exporter = renderer.exporter
-        renderer.exporter = self._exporter
         kernel_name = renderer.notebook.metadata.kernelspec.name
         kernel_id = await km.start_kernel(kernel_name=kernel_name, path=os.path.dirname(path),
                                           env=self._kernel_env())
         kernel = km.get_kernel(kernel_id)
         kernel.balise_pooled = True
         try:
-            parts = [html async for html, _ in
-                     renderer.generate_content_generator(kernel_id, kernel)]
+            with self._exporter_for(renderer):
+                parts = [html async for html, _ in
+                         renderer.generate_content_generator(kernel_id, kernel)]
         except BaseException:
             await self._drop(kernel_id)
             raise
@@ -348,6 +352,28 @@ class PagePool(LoggingConfigurable):
         if self.render_once:
             await self._keep(path, renderer.notebook, kernel, kernel_id, html, mtime)
         return ReadyPage(kernel_id, html, mtime, time.monotonic())
+
+    @contextlib.contextmanager
+    def _exporter_for(self, renderer):
+        """``renderer`` renders with an exporter that has already compiled its page
+        templates, taken off the shelf and put back after; or, the first time (or while
+        every one is rendering another page), with its own, put on the shelf after.
+
+        Voila makes an exporter per page, and with it a Jinja environment that compiles
+        the page's templates again: about 12 % of the server's CPU under load, measured
+        at stop 30. Nothing in an exporter is a page's own (template, paths, base URL and
+        settings are the server's; the notebook and its resources are given with each
+        render), but a render reads its filters while it runs, so an exporter renders one
+        page at a time: at most as many are compiled as pages are ever rendered at once.
+        """
+        key = (renderer.template_name, tuple(renderer.template_paths), renderer.theme)
+        shelf = self._exporters.setdefault(key, [])
+        if shelf:
+            renderer.exporter = shelf.pop()
+        try:
+            yield renderer.exporter
+        finally:
+            shelf.append(renderer.exporter)
 
     async def _keep(self, path: str, notebook, kernel, kernel_id: str, html: str,
                     mtime: float) -> None:
@@ -382,10 +408,9 @@ class PagePool(LoggingConfigurable):
         """A ready page of ``path`` made hers, or None (then the page is rendered on demand).
 
         Only for a signed-in learner or staff member and a module of the catalogue:
-        anything else takes the on-demand path, whose hook gives the plain refusal.
+        anything else takes Voila's own path, whose hook gives the plain refusal before
+        any template is compiled.
         """
-        if self.size <= 0:
-            return None
         user = handler.current_user
         context = handler.settings["balise"]
         module = Path(os.path.dirname(path)).name
@@ -420,7 +445,22 @@ class PagePool(LoggingConfigurable):
                 return await self._give(handler, page, path)
             if page is not None:
                 await self._drop(page.kernel_id)
-        return None
+        if self.stopped:
+            return None
+        # Nothing rendered once to serve again (or its kernel's widgets differed): her
+        # page rendered now, as Voila would, with templates compiled once per process.
+        started = time.monotonic()
+        try:
+            page = await self._render(path)
+        except Exception as e:        # noqa: BLE001 - Voila's own path says what failed
+            self.log.warning("Balise: page of %s not rendered for her: %s", path, e)
+            return None
+        self.log.info("Balise: page of %s rendered for her (kernel %s) in %.0f ms",
+                      path, page.kernel_id, 1000 * (time.monotonic() - started))
+        if self.stopped:
+            await self._drop(page.kernel_id)
+            return None
+        return await self._give(handler, page, path)
 
     async def _give(self, handler, page: ReadyPage, path: str) -> str | None:
         """``page`` made the signed-in learner's (her token, sent by the server); its HTML,

@@ -264,3 +264,83 @@ def test_learners_who_open_a_module_before_its_first_render_wait_for_it_together
         pool._worker.cancel()
 
     asyncio.run(scenario())
+
+
+def test_pages_rendered_one_after_another_compile_voilas_templates_once():
+    """Voila makes an exporter per page, and its Jinja environment compiles the page
+    templates again (12 % of the server's CPU under load): the pool renders each page
+    with an exporter that compiled them already, one per page rendered at the same time."""
+    import jinja2
+    from voila.exporter import VoilaExporter
+    from voila.paths import collect_template_paths
+
+    from balise.web.page_pool import PagePool
+
+    paths = collect_template_paths(["voila", "nbconvert"], "lab")
+
+    class Renderer:          # what the pool reads of Voila's NotebookRenderer
+        template_name, template_paths, theme = "lab", paths, "light"
+
+        def __init__(self):          # a new exporter, as NotebookRenderer.initialize makes
+            self.exporter = VoilaExporter(template_paths=paths, template_name="lab",
+                                          contents_manager=None, base_url="/")
+
+    compiled = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(env, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_(env, source, name, filename, raw, defer_init)
+
+    pool = PagePool({}, None, [], None)
+    jinja2.Environment.compile = counted
+    try:
+        first, second = Renderer(), Renderer()
+        with pool._exporter_for(first) as exporter:
+            assert exporter.template is not None
+        assert compiled == ["index.html.j2"]       # its parents are compiled as it renders
+        compiled.clear()
+        with pool._exporter_for(second) as exporter:
+            assert exporter is first.exporter and exporter.template is not None
+        assert compiled == []                     # nothing compiled for the second page
+        # Two pages at once: the second has its own, and both are kept for the next.
+        third, fourth = Renderer(), Renderer()
+        with pool._exporter_for(third), pool._exporter_for(fourth):
+            assert third.exporter is first.exporter
+            assert fourth.exporter is not third.exporter
+            fourth.exporter.template
+        assert compiled and len(pool._exporters[("lab", tuple(paths), "light")]) == 2
+    finally:
+        jinja2.Environment.compile = compile_
+
+
+def test_with_nothing_ready_nor_rendered_once_her_page_is_rendered_by_the_pool():
+    """No page ready and none to run again (the first open after ``wait_for_first``, or no
+    pool): her page is rendered then with the pool's compiled templates and given to her,
+    not left to Voila's own path, which compiles them again."""
+    import asyncio
+
+    from balise.web.auth import BaliseUser
+    from balise.web.page_pool import PagePool, ReadyPage
+
+    path = f"{MODULE}/{MODULE}.ipynb"
+    for size in (1, 0):
+        pool = PagePool({"kernel_manager": {}}, None, [], None, size=size)
+        rendered, given = [], []
+
+        async def render(p):
+            rendered.append(p)
+            return ReadyPage("k9", "<html>k9</html>", 1.0, 0.0)
+
+        async def give(handler, page, p):
+            given.append(page.kernel_id)
+            return page.html
+
+        pool._render, pool._give = render, give
+        handler = type("Handler", (), {
+            "current_user": BaliseUser(username="amina"),
+            "settings": {"balise": type("Context", (), {"catalogue": {MODULE: None}})()}})()
+        assert asyncio.run(pool.take(handler, path)) == "<html>k9</html>"
+        assert rendered == [path] and given == ["k9"]
+        pool.stop()
+        assert asyncio.run(pool.take(handler, path)) is None and rendered == [path]
