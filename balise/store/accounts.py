@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 
-from balise.passwords import hash_password
+from balise.passwords import hash_password, needs_rehash
 from balise.store.admin import Invalid, NotFound, _write
 from balise.store.models import Person, Store
 from balise.words import word
@@ -51,3 +51,13 @@ def change_password(store: Store, person_id: str, new: str, again: str) -> None:
         person.password_hash = hash_password(new)
         person.must_change_password = False
         _write(s, person_id, "password.change", person=person_id, site=person.site_id)
+
+
+def rehash_password(store: Store, person_id: str, password: str) -> None:
+    """Her hash made again with today's parameters (:func:`balise.passwords.needs_rehash`),
+    just after the password checked against it: the password is the same, so no line of
+    the trail (it records changes of password, and this is none)."""
+    with store.session() as s:
+        person = s.get(Person, person_id)
+        if person is not None and needs_rehash(person.password_hash):
+            person.password_hash = hash_password(password)

@@ -23,8 +23,8 @@ from tornado import web
 from traitlets import default
 
 from balise.messages import both
-from balise.passwords import check_password
-from balise.store import badges
+from balise.passwords import check_password, needs_rehash
+from balise.store import accounts, badges
 from balise.web.kernels import owns
 
 
@@ -259,6 +259,9 @@ class BaliseIdentityProvider(IdentityProvider):
         name, password, stored = self._form(handler)
         if not await asyncio.to_thread(check_password, stored, password):
             return None
+        if needs_rehash(stored):        # made by an older Balise: today's parameters
+            await asyncio.to_thread(accounts.rehash_password, self._context(handler).store,
+                                    name, password)
         return self._user(handler, name)
 
     def _form(self, handler) -> tuple[str, str, str | None]:

@@ -74,3 +74,23 @@ def test_only_a_coordinator_resets_and_never_a_learners_or_her_own(server, store
                 ).status_code == 403
     assert server.sign_in(server.session(), "coordinateur", "demo-coordinateur"
                           ).status_code == 200
+
+
+def test_a_password_hashed_by_an_older_balise_signs_in_and_is_hashed_again(server, store):
+    """Hashes made with argon2-cffi's defaults (Balise's until OWASP's parameters) still
+    sign in, and are made again with today's parameters then; the password is the same."""
+    from argon2 import PasswordHasher
+
+    from balise.passwords import check_password, needs_rehash
+
+    uid = uuid.uuid4().hex[:6]
+    old = PasswordHasher().hash("old-params-password")
+    trainer = admin.add_person(store, "test", {"name": f"Formatrice ancienne {uid}",
+                                               "role": "trainer", "site_id": "lyon-logistique"},
+                               {}, password_hash=old)
+    assert server.sign_in(server.session(), trainer, "wrong-password-1").status_code == 401
+    assert store.person(trainer).password_hash == old           # a failure changes nothing
+    assert server.sign_in(server.session(), trainer, "old-params-password").status_code == 200
+    new = store.person(trainer).password_hash
+    assert new != old and not needs_rehash(new) and check_password(new, "old-params-password")
+    assert server.sign_in(server.session(), trainer, "old-params-password").status_code == 200
