@@ -178,3 +178,60 @@ def test_a_page_rendered_ahead_waits_unculled_and_is_given_then_as_any_page(cull
     while time.monotonic() < deadline and alive(process):
         time.sleep(0.2)
     assert culled(server, kernel) and not alive(process)
+
+
+def test_the_watch_of_kernel_activity_reads_messages_as_jupyters_does():
+    """Balise's cheaper watch of a kernel's IOPub (no date parsed, content read only for
+    status messages) leaves ``last_activity`` and ``execution_state`` as Jupyter's own,
+    message after message, and ignores a message whose signature is wrong."""
+    import time as clock
+
+    from jupyter_client.session import Session
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from balise.web.kernels import PageKernelManager
+
+    key = b"0123456789abcdef"
+    sender = Session(key=key, username="kernel")
+
+    class Stream:
+        def on_recv(self, callback):
+            self.callback = callback
+
+    class Kernel:
+        def __init__(self):
+            self.session, self.execution_state = Session(key=key), "starting"
+
+        def connect_iopub(self):
+            self.stream = Stream()
+            return self.stream
+
+    def message(msg_type, content, parent_type):
+        parent = sender.msg(parent_type, {}) if parent_type else {}
+        msg = sender.msg(msg_type, content, parent=parent)
+        return sender.serialize(msg)
+
+    managers = {"jupyter": AsyncMappingKernelManager(), "balise": PageKernelManager()}
+    kernels = {}
+    for name, km in managers.items():
+        kernels[name] = km._kernels["k"] = Kernel()
+        km.start_watching_activity("k")
+    steps = [message("status", {"execution_state": "idle"}, "kernel_info_request"),
+             message("status", {"execution_state": "busy"}, "execute_request"),
+             message("stream", {"name": "stdout", "text": "x"}, "execute_request"),
+             message("comm_msg", {"comm_id": "c", "data": {}}, "comm_msg"),
+             message("status", {"execution_state": "idle"}, "execute_request"),
+             message("status", {"execution_state": "busy"}, "comm_info_request"),
+             message("status", {"execution_state": "idle"}, None)]
+    for step in steps:
+        before = {name: k.last_activity for name, k in kernels.items()}
+        clock.sleep(0.002)
+        for name, k in kernels.items():
+            k.stream.callback(list(step))
+        assert kernels["balise"].execution_state == kernels["jupyter"].execution_state
+        moved = {name: k.last_activity != before[name] for name, k in kernels.items()}
+        assert moved["balise"] == moved["jupyter"], step
+    forged = message("status", {"execution_state": "busy"}, "execute_request")
+    forged[0] = b"0" * len(forged[0])
+    kernels["balise"].stream.callback(forged)
+    assert kernels["balise"].execution_state == "idle"
