@@ -121,6 +121,10 @@ class Run:
     worker_pids: set[int] = field(default_factory=set)
     seen: dict[int, tuple[float, str]] = field(default_factory=dict)   # pid -> (start, kind)
     cpu: dict[str, dict[int, float]] = field(default_factory=dict)
+    # CPU seconds each process had used when the learners started (the server's start-up,
+    # its course build and first pages are not the learners'), and the driver's.
+    cpu_before: dict[int, float] = field(default_factory=dict)
+    driver_cpu_before: float = 0.0
     peak_kernels_mb: float = 0.0
     peak_kernels: int = 0
     peak_server_mb: float = 0.0
@@ -561,6 +565,18 @@ def sample(run: Run) -> None:
         run.peak_kernels_mb, run.peak_kernels = kernels_mb, kernels
 
 
+def baseline(run: Run) -> None:
+    """The CPU seconds each process has used before the learners start, subtracted from
+    what the summary reports (it counted the server's start-up as the learners')."""
+    for proc in [run.server, *run.server.children(recursive=True)]:
+        try:
+            cpu = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        run.cpu_before[proc.pid] = cpu.user + cpu.system
+    run.driver_cpu_before = time.process_time()
+
+
 async def sampler(run: Run, stop: asyncio.Event) -> None:
     start = last = time.monotonic()
     while not stop.is_set():
@@ -583,6 +599,7 @@ async def drive(run: Run, store, names: list[str], concurrency: int, kills: int,
     stop = asyncio.Event()
     run.up = asyncio.Event()
     run.up.set()
+    baseline(run)
     watch = asyncio.create_task(sampler(run, stop))
     kill = asyncio.create_task(killer(run, store, len(names), kills))
     restart = server_kill and asyncio.create_task(server_kill(len(names)))
@@ -710,9 +727,11 @@ def summary(run: Run, learners: list[Learner], wall: float) -> None:
               f"(max {max(rss):.1f}), USS median {statistics.median(uss):.1f} MB; peak "
               f"{run.peak_kernels_mb:.0f} MB for {run.peak_kernels} kernels at once; "
               f"server RSS peak {run.peak_server_mb:.0f} MB")
-    cpu = {what: sum(pids.values()) for what, pids in run.cpu.items()}
-    cpu["load driver"] = time.process_time()
-    print(f"CPU seconds over {wall:.0f} s wall on {os.cpu_count()} cores: "
+    cpu = {what: sum(secs - run.cpu_before.get(pid, 0.0) for pid, secs in pids.items())
+           for what, pids in run.cpu.items()}
+    cpu["load driver"] = time.process_time() - run.driver_cpu_before
+    print(f"CPU seconds over {wall:.0f} s wall on {os.cpu_count()} cores, from the "
+          "learners' start: "
           + ", ".join(f"{what} {secs:.0f}" for what, secs in sorted(cpu.items(),
                                                                      key=lambda x: -x[1])))
     # Per page open: the page kernels' and the warm process's CPU is all pages'; the

@@ -21,9 +21,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+from contextvars import ContextVar
 
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 from traitlets import Integer, List, Unicode
+
+# Set while a page is made for a learner who is waiting for it (balise.web.page_pool):
+# its kernel keeps the server's priority until the page is hers, then yields as any page
+# kernel. At niceness 10 from the start, a page made while a grading worker restarted
+# (its imports and kernels, several CPU-seconds at niceness 0) took 12-18 s to make on
+# the 2-core machine; pages rendered ahead, which no one waits for, still start low.
+on_her_clock: ContextVar[bool] = ContextVar("balise_on_her_clock", default=False)
 
 
 class LowPriorityKernelManager(ServerKernelManager):
@@ -57,8 +65,16 @@ class LowPriorityKernelManager(ServerKernelManager):
     async def start_kernel(self, *args, **kwargs):
         kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", ()), *self.kernel_arguments]
         kernel_id = await super().start_kernel(*args, **kwargs)
-        self._lower_priority()
+        self.priority_deferred = on_her_clock.get()
+        if not self.priority_deferred:
+            self._lower_priority()
         return kernel_id
+
+    def lower_priority_now(self) -> None:
+        """The page made for her is hers (or dropped): its kernel yields from now on."""
+        if getattr(self, "priority_deferred", False):
+            self.priority_deferred = False
+            self._lower_priority()
 
     async def restart_kernel(self, *args, **kwargs):
         result = await super().restart_kernel(*args, **kwargs)

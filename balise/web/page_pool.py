@@ -66,6 +66,7 @@ from voila.utils import ENV_VARIABLE, get_page_config
 from balise import tokens
 from balise.client import PREHEATED
 from balise.web.auth import BaliseUser
+from balise.web.kernel_priority import on_her_clock
 from balise.web.kernels import page_owner
 
 
@@ -434,6 +435,15 @@ class PagePool(LoggingConfigurable):
         self._want(path, first=True)
         # None ready: her page made now from the module's page rendered once (a kernel
         # forked, the notebook run: well under a second), not rendered through Voila.
+        clock = on_her_clock.set(True)   # her kernel keeps its priority until it is hers
+        try:
+            return await self._make_for_her(handler, path)
+        finally:
+            on_her_clock.reset(clock)
+
+    async def _make_for_her(self, handler, path: str) -> str | None:
+        """No page ready: hers made now, from the module's page rendered once, else
+        rendered as Voila would (with templates compiled once per process)."""
         once = self._rendered_once(path)
         if once is not None and not self.stopped:
             started = time.monotonic()
@@ -477,7 +487,10 @@ class PagePool(LoggingConfigurable):
         token = tokens.sign(context.secret, user.username, module,
                             context.config.kernel_token_minutes)
         started = time.monotonic()
-        if await self._adopt(kernel, token, context.api_url(handler)):
+        adopted = await self._adopt(kernel, token, context.api_url(handler))
+        if hasattr(kernel, "lower_priority_now"):
+            kernel.lower_priority_now()       # hers (or dropped): it yields from now on
+        if adopted:
             self.log.info("Balise: page of %s given (kernel %s), filled in %.0f ms",
                           path, page.kernel_id, 1000 * (time.monotonic() - started))
             return page.html

@@ -195,3 +195,28 @@ def test_a_forked_kernel_keeps_no_end_of_the_warm_process_channel(warm):
         assert channel and not channel & set(sockets)
     finally:
         run_sync(km.shutdown_kernel)(now=True)
+
+
+def test_a_kernel_made_for_a_waiting_learner_yields_only_once_her_page_is_hers(warm):
+    """Made while she waits (balise.web.page_pool sets ``on_her_clock``), a page kernel
+    keeps the server's priority until the page is hers; then it yields as any other."""
+    from balise.web.kernel_priority import on_her_clock
+
+    clock = on_her_clock.set(True)
+    try:
+        km = start(nice=10)
+    finally:
+        on_her_clock.reset(clock)
+    try:
+        pid = km.provisioner.pid
+        assert os.getpriority(os.PRIO_PROCESS, pid) == 0 and km.priority_deferred
+        km.lower_priority_now()
+        assert os.getpriority(os.PRIO_PROCESS, pid) == 10 and not km.priority_deferred
+        km.lower_priority_now()                              # once only
+        ahead = start(nice=10)                               # no one waits: low at once
+        try:
+            assert os.getpriority(os.PRIO_PROCESS, ahead.provisioner.pid) == 10
+        finally:
+            run_sync(ahead.shutdown_kernel)(now=True)
+    finally:
+        run_sync(km.shutdown_kernel)(now=True)
