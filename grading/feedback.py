@@ -14,13 +14,24 @@ import queue as queue_module
 from pathlib import Path
 
 log = logging.getLogger("balise.grading")
+FEEDBACK_NICE = 10
 
 
 def _serve(course_root: str, gradebook_url: str, requests, parent: int) -> None:
     from balise.grading.coursedir import ensure_tools_on_path, nbgrader_config
+    from balise.grading.priority import set_nice
 
+    # A feedback page can wait; the next learner's score, and the page she is opening,
+    # should not. Linux's autogroup shares the CPU between sessions first: niceness 10
+    # within the worker's session weighed as the worker's own 0 against the server and
+    # the page kernels (load.py: 0.3-0.5 CPU-s a submission at full weight). A session
+    # of its own, at niceness 10, yields to them. It still ends with the worker.
+    try:
+        os.setsid()
+    except OSError:
+        pass
+    set_nice(os.getpid(), FEEDBACK_NICE)
     ensure_tools_on_path()
-    os.nice(10)      # a feedback page can wait; the next learner's score should not
     from nbgrader.apps import NbGraderAPI
 
     logging.getLogger("traitlets").setLevel(logging.WARNING)
