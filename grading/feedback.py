@@ -24,8 +24,8 @@ def _serve(course_root: str, gradebook_url: str, requests, parent: int) -> None:
     # A feedback page can wait; the next learner's score, and the page she is opening,
     # should not. Linux's autogroup shares the CPU between sessions first: niceness 10
     # within the worker's session weighed as the worker's own 0 against the server and
-    # the page kernels (load.py: 0.3-0.5 CPU-s a submission at full weight). A session
-    # of its own, at niceness 10, yields to them. It still ends with the worker.
+    # the page kernels. A session of its own, at niceness 10, yields to them. It still
+    # ends with the worker.
     try:
         os.setsid()
     except OSError:

@@ -442,31 +442,19 @@ class PagePool(LoggingConfigurable):
             on_her_clock.reset(clock)
 
     async def _make_for_her(self, handler, path: str) -> str | None:
-        """No page ready: hers made now, from the module's page rendered once, else
-        rendered as Voila would (with templates compiled once per process)."""
-        once = self._rendered_once(path)
-        if once is not None and not self.stopped:
-            started = time.monotonic()
-            page = await self._run_again(path, once)
-            if page is not None and not self.stopped:
-                self.log.info("Balise: page of %s made for her (kernel %s) in %.0f ms, %s",
-                              path, page.kernel_id, 1000 * (time.monotonic() - started),
-                              page.how)
-                return await self._give(handler, page, path)
-            if page is not None:
-                await self._drop(page.kernel_id)
+        """No page ready: hers made now as the pool makes its next (:meth:`_make`: from
+        the module's page rendered once, else rendered as Voila would, with templates
+        compiled once per process), and given to her."""
         if self.stopped:
             return None
-        # Nothing rendered once to serve again (or its kernel's widgets differed): her
-        # page rendered now, as Voila would, with templates compiled once per process.
         started = time.monotonic()
         try:
-            page = await self._render(path)
+            page = await self._make(path)
         except Exception as e:        # noqa: BLE001 - Voila's own path says what failed
-            self.log.warning("Balise: page of %s not rendered for her: %s", path, e)
+            self.log.warning("Balise: page of %s not made for her: %s", path, e)
             return None
-        self.log.info("Balise: page of %s rendered for her (kernel %s) in %.0f ms",
-                      path, page.kernel_id, 1000 * (time.monotonic() - started))
+        self.log.info("Balise: page of %s made for her (kernel %s) in %.0f ms, %s",
+                      path, page.kernel_id, 1000 * (time.monotonic() - started), page.how)
         if self.stopped:
             await self._drop(page.kernel_id)
             return None
